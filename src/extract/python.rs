@@ -1,0 +1,685 @@
+//! Python: `os.environ[...]`, `os.getenv`, `os.environ.get/setdefault`, `in os.environ`, through
+//! any import alias, with keys given as literals or as module-level string constants.
+
+use std::collections::HashMap;
+
+use tree_sitter::{Node, Query, QueryCursor, StreamingIterator, Tree};
+
+use super::{Ctx, FileFacts, Key, ReadKind, plausible_name};
+
+/// What a local name stands for, after the file's imports.
+struct Scope {
+    /// Local name -> dotted path (`env` -> `os.environ`, `_os` -> `os`).
+    imports: HashMap<String, String>,
+    /// Module-level `NAME = "literal"`; `None` when the name is bound more than once.
+    constants: HashMap<String, Option<String>>,
+}
+
+impl Scope {
+    fn new(ctx: &Ctx, root: Node) -> Scope {
+        let mut scope = Scope {
+            imports: HashMap::new(),
+            constants: HashMap::new(),
+        };
+        scope.collect(ctx, root, 0);
+        scope
+    }
+
+    /// Walks module-level statements, and the blocks of `if` / `try` / `with` at module level
+    /// (`try: from os import getenv`), collecting imports and string constants. Bounded depth:
+    /// never recurses on how deeply the input nests.
+    fn collect(&mut self, ctx: &Ctx, block: Node, depth: usize) {
+        let mut walker = block.walk();
+        for stmt in block.named_children(&mut walker) {
+            match stmt.kind() {
+                "import_statement" => {
+                    let mut w = stmt.walk();
+                    for name in stmt.children_by_field_name("name", &mut w) {
+                        match name.kind() {
+                            // `import os.path` binds `os`
+                            "dotted_name" => {
+                                let full = ctx.text(name);
+                                let first = full.split('.').next().unwrap_or(full).trim();
+                                self.imports.insert(first.to_string(), first.to_string());
+                            }
+                            "aliased_import" => {
+                                if let (Some(n), Some(a)) = (
+                                    name.child_by_field_name("name"),
+                                    name.child_by_field_name("alias"),
+                                ) {
+                                    self.imports
+                                        .insert(ctx.text(a).to_string(), dotted(ctx.text(n)));
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                "import_from_statement" => {
+                    let Some(module) = stmt.child_by_field_name("module_name") else {
+                        continue;
+                    };
+                    let module = dotted(ctx.text(module));
+                    let mut w = stmt.walk();
+                    for name in stmt.children_by_field_name("name", &mut w) {
+                        let (name, alias) = match name.kind() {
+                            "dotted_name" => (name, name),
+                            "aliased_import" => match (
+                                name.child_by_field_name("name"),
+                                name.child_by_field_name("alias"),
+                            ) {
+                                (Some(n), Some(a)) => (n, a),
+                                _ => continue,
+                            },
+                            _ => continue,
+                        };
+                        self.imports.insert(
+                            ctx.text(alias).to_string(),
+                            format!("{module}.{}", dotted(ctx.text(name))),
+                        );
+                    }
+                }
+                "expression_statement" => {
+                    let Some(assign) = stmt.named_child(0) else {
+                        continue;
+                    };
+                    if assign.kind() != "assignment" {
+                        continue;
+                    }
+                    let (Some(left), Some(right)) = (
+                        assign.child_by_field_name("left"),
+                        assign.child_by_field_name("right"),
+                    ) else {
+                        continue;
+                    };
+                    if left.kind() != "identifier" {
+                        continue;
+                    }
+                    let value = literal_string(ctx, right, &HashMap::new());
+                    let name = ctx.text(left).to_string();
+                    match self.constants.get(&name) {
+                        Some(prev) if *prev != value => {
+                            self.constants.insert(name, None);
+                        }
+                        _ => {
+                            self.constants.insert(name, value);
+                        }
+                    }
+                }
+                "if_statement" | "try_statement" | "with_statement" | "block" | "else_clause"
+                | "elif_clause" | "except_clause" | "finally_clause"
+                    if depth < 4 =>
+                {
+                    self.collect(ctx, stmt, depth + 1);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The dotted path an expression stands for, if it is a chain of names and attributes.
+    fn resolve(&self, ctx: &Ctx, node: Node) -> Option<String> {
+        match node.kind() {
+            "identifier" => {
+                let name = ctx.text(node);
+                match self.imports.get(name) {
+                    Some(path) => Some(path.clone()),
+                    // `os` used without an import seen at module level (imported in a function,
+                    // or through a star import) is still the os module.
+                    None if name == "os" => Some("os".to_string()),
+                    None => None,
+                }
+            }
+            "attribute" => {
+                let object = self.resolve(ctx, node.child_by_field_name("object")?)?;
+                let attr = ctx.text(node.child_by_field_name("attribute")?);
+                Some(format!("{object}.{attr}"))
+            }
+            _ => None,
+        }
+    }
+
+    fn key(&self, ctx: &Ctx, node: Node) -> Key {
+        match literal_string(ctx, node, &self.constants) {
+            Some(name) if plausible_name(&name) => Key::Name(name),
+            _ => Key::Dynamic,
+        }
+    }
+}
+
+/// `a . b` -> `a.b`
+fn dotted(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The value of a string expression that has no run-time part: a plain or concatenated literal,
+/// a `+` of literals, or a module-level constant.
+fn literal_string(
+    ctx: &Ctx,
+    node: Node,
+    constants: &HashMap<String, Option<String>>,
+) -> Option<String> {
+    match node.kind() {
+        "string" => {
+            let mut out = String::new();
+            let mut w = node.walk();
+            for part in node.named_children(&mut w) {
+                match part.kind() {
+                    "string_start" => {
+                        let prefix = ctx.text(part).to_ascii_lowercase();
+                        if prefix.contains('b') {
+                            return None;
+                        }
+                    }
+                    "string_content" => out.push_str(ctx.text(part)),
+                    "string_end" => {}
+                    // an f-string interpolation: computed at run time
+                    _ => return None,
+                }
+            }
+            Some(out)
+        }
+        "concatenated_string" => {
+            let mut out = String::new();
+            let mut w = node.walk();
+            for part in node.named_children(&mut w) {
+                if part.kind() == "comment" {
+                    continue;
+                }
+                out.push_str(&literal_string(ctx, part, constants)?);
+            }
+            Some(out)
+        }
+        "binary_operator" => {
+            let op = node.child_by_field_name("operator")?;
+            if ctx.text(op) != "+" {
+                return None;
+            }
+            let left = literal_string(ctx, node.child_by_field_name("left")?, constants)?;
+            let right = literal_string(ctx, node.child_by_field_name("right")?, constants)?;
+            Some(left + &right)
+        }
+        "parenthesized_expression" => literal_string(ctx, node.named_child(0)?, constants),
+        "identifier" => constants.get(ctx.text(node))?.clone(),
+        _ => None,
+    }
+}
+
+pub(super) fn extract(ctx: &Ctx, tree: &Tree, query: &Query, cursor: &mut QueryCursor) -> FileFacts {
+    let root = tree.root_node();
+    let scope = Scope::new(ctx, root);
+    let mut facts = FileFacts::default();
+    let names = query.capture_names();
+    let mut matches = cursor.matches(query, root, ctx.src);
+    while let Some(m) = matches.next() {
+        let mut site = None;
+        let mut pattern = "";
+        let mut callee = None;
+        let mut object = None;
+        let mut key = None;
+        let mut args = None;
+        for capture in m.captures {
+            match names[capture.index as usize] {
+                "callee" => callee = Some(capture.node),
+                "object" => object = Some(capture.node),
+                "key" => key = Some(capture.node),
+                "args" => args = Some(capture.node),
+                other => {
+                    if let Some(p) = other.strip_prefix("read.") {
+                        pattern = p;
+                        site = Some(capture.node);
+                    }
+                }
+            }
+        }
+        let Some(site) = site else { continue };
+        match pattern {
+            "call" => {
+                if let (Some(callee), Some(args)) = (callee, args) {
+                    call(ctx, &scope, site, callee, args, &mut facts);
+                }
+            }
+            "subscript" => {
+                if let (Some(object), Some(key)) = (object, key) {
+                    subscript(ctx, &scope, site, object, key, &mut facts);
+                }
+            }
+            "presence" => {
+                if let (Some(object), Some(key)) = (object, key) {
+                    presence(ctx, &scope, site, object, key, &mut facts);
+                }
+            }
+            _ => {}
+        }
+    }
+    facts
+}
+
+/// Positional and keyword arguments of a call.
+struct Args<'t> {
+    positional: Vec<Node<'t>>,
+    keywords: Vec<(&'t str, Node<'t>)>,
+}
+
+impl<'t> Args<'t> {
+    fn new(ctx: &Ctx<'t>, list: Node<'t>) -> Args<'t> {
+        let mut positional = Vec::new();
+        let mut keywords = Vec::new();
+        let mut w = list.walk();
+        for arg in list.named_children(&mut w) {
+            match arg.kind() {
+                "keyword_argument" => {
+                    if let (Some(n), Some(v)) = (
+                        arg.child_by_field_name("name"),
+                        arg.child_by_field_name("value"),
+                    ) {
+                        keywords.push((ctx.text(n), v));
+                    }
+                }
+                "comment" | "list_splat" | "dictionary_splat" => {}
+                _ => positional.push(arg),
+            }
+        }
+        Args {
+            positional,
+            keywords,
+        }
+    }
+
+    /// The argument at `index`, or the keyword argument `name`.
+    fn get(&self, index: usize, name: &str) -> Option<Node<'t>> {
+        self.positional.get(index).copied().or_else(|| {
+            self.keywords
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| *v)
+        })
+    }
+}
+
+fn call(ctx: &Ctx, scope: &Scope, site: Node, callee: Node, args: Node, facts: &mut FileFacts) {
+    let Some(path) = scope.resolve(ctx, callee) else {
+        return;
+    };
+    let (api, has_default_param) = match path.as_str() {
+        "os.getenv" => ("os.getenv", true),
+        "os.environ.get" => ("os.environ.get", true),
+        "os.environ.setdefault" => ("os.environ.setdefault", true),
+        _ => return,
+    };
+    let args = Args::new(ctx, args);
+    let Some(key) = args.get(0, "key") else {
+        return;
+    };
+    let kind = if api == "os.environ.setdefault" {
+        ReadKind::Default
+    } else {
+        let default = if has_default_param {
+            args.get(1, "default")
+        } else {
+            None
+        };
+        match default {
+            Some(d) if !no_fallback(ctx, scope, d) => ReadKind::Default,
+            _ => fallback_kind(ctx, scope, site).unwrap_or(ReadKind::Optional),
+        }
+    };
+    let kind = if kind == ReadKind::Optional && guarded_by_raise(ctx, site) {
+        ReadKind::Required
+    } else {
+        kind
+    };
+    match scope.key(ctx, key) {
+        Key::Name(name) => facts.reads.push(ctx.read(name, key, kind, api)),
+        Key::Dynamic => facts.dynamic.push(ctx.dynamic(key, api)),
+    }
+}
+
+fn subscript(ctx: &Ctx, scope: &Scope, site: Node, object: Node, key: Node, facts: &mut FileFacts) {
+    if scope.resolve(ctx, object).as_deref() != Some("os.environ") || is_write_target(site) {
+        return;
+    }
+    match scope.key(ctx, key) {
+        Key::Name(name) => {
+            let kind = if under_presence_test(ctx, site, &name) {
+                ReadKind::Optional
+            } else {
+                ReadKind::Required
+            };
+            facts.reads.push(ctx.read(name, key, kind, "os.environ[]"));
+        }
+        Key::Dynamic => facts.dynamic.push(ctx.dynamic(key, "os.environ[]")),
+    }
+}
+
+fn presence(ctx: &Ctx, scope: &Scope, site: Node, object: Node, key: Node, facts: &mut FileFacts) {
+    if scope.resolve(ctx, object).as_deref() != Some("os.environ") {
+        return;
+    }
+    // In a chain such as `a < "X" in os.environ`, the captured key must sit right before the
+    // operator that precedes the object.
+    if key.next_sibling().map(|op| op.kind()) != Some("in")
+        && key.next_sibling().map(|op| op.kind()) != Some("not in")
+    {
+        return;
+    }
+    if key.next_sibling().and_then(|op| op.next_sibling()) != Some(object) {
+        return;
+    }
+    let _ = site;
+    match scope.key(ctx, key) {
+        Key::Name(name) => facts
+            .reads
+            .push(ctx.read(name, key, ReadKind::Presence, "in os.environ")),
+        Key::Dynamic => facts.dynamic.push(ctx.dynamic(key, "in os.environ")),
+    }
+}
+
+/// `None`, or an env read that itself has no fallback: a default that gives nothing.
+fn no_fallback(ctx: &Ctx, scope: &Scope, node: Node) -> bool {
+    let node = unparenthesize(node);
+    match node.kind() {
+        "none" => true,
+        "call" => {
+            let getter = node
+                .child_by_field_name("function")
+                .and_then(|f| scope.resolve(ctx, f))
+                .is_some_and(|p| p == "os.getenv" || p == "os.environ.get");
+            let has_default = node
+                .child_by_field_name("arguments")
+                .is_some_and(|a| Args::new(ctx, a).get(1, "default").is_some());
+            getter && !has_default
+        }
+        _ => false,
+    }
+}
+
+fn unparenthesize(mut node: Node) -> Node {
+    while node.kind() == "parenthesized_expression" {
+        match node.named_child(0) {
+            Some(inner) => node = inner,
+            None => break,
+        }
+    }
+    node
+}
+
+/// `read or fallback`: the read has a default when the `or` chain it sits in ends in something
+/// other than `None` or another bare env read.
+fn fallback_kind(ctx: &Ctx, scope: &Scope, site: Node) -> Option<ReadKind> {
+    let mut node = site;
+    let mut top = None;
+    while let Some(parent) = node.parent() {
+        match parent.kind() {
+            "parenthesized_expression" => node = parent,
+            "boolean_operator"
+                if parent
+                    .child_by_field_name("operator")
+                    .is_some_and(|op| op.kind() == "or") =>
+            {
+                top = Some(parent);
+                node = parent;
+            }
+            _ => break,
+        }
+    }
+    let top = top?;
+    let last = top.child_by_field_name("right")?;
+    if last.byte_range() == site.byte_range() || last.byte_range().contains(&site.start_byte()) {
+        // the read is the last operand: nothing after it
+        return None;
+    }
+    if no_fallback(ctx, scope, last) {
+        None
+    } else {
+        Some(ReadKind::Default)
+    }
+}
+
+/// `os.environ["X"] = v`, `os.environ["X"] += v`, `del os.environ["X"]`, `a, os.environ["X"] = ..`.
+fn is_write_target(site: Node) -> bool {
+    let mut node = site;
+    while let Some(parent) = node.parent() {
+        match parent.kind() {
+            "assignment" | "augmented_assignment" => {
+                return parent.child_by_field_name("left") == Some(node);
+            }
+            "delete_statement" => return true,
+            "pattern_list" | "tuple_pattern" | "list_pattern" | "expression_list"
+            | "parenthesized_expression" => node = parent,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// `os.environ["X"] if "X" in os.environ else d` and `if "X" in os.environ: ... os.environ["X"]`:
+/// the subscript runs only when the variable is set.
+fn under_presence_test(ctx: &Ctx, site: Node, name: &str) -> bool {
+    let mut node = site;
+    let mut steps = 0;
+    while let Some(parent) = node.parent() {
+        steps += 1;
+        if steps > 64 || matches!(parent.kind(), "function_definition" | "class_definition" | "module") {
+            return false;
+        }
+        let condition = match parent.kind() {
+            // `a if cond else b`: the consequence is the first named child
+            "conditional_expression" if parent.named_child(0) == Some(node) => parent.named_child(1),
+            "if_statement" if parent.child_by_field_name("consequence") == Some(node) => {
+                parent.child_by_field_name("condition")
+            }
+            _ => None,
+        };
+        if let Some(condition) = condition {
+            let text = ctx.text(condition);
+            if text.contains(" in ")
+                && !text.contains("not in")
+                && (text.contains(&format!("\"{name}\"")) || text.contains(&format!("'{name}'")))
+            {
+                return true;
+            }
+        }
+        node = parent;
+    }
+    false
+}
+
+/// `x = os.getenv("X")` followed by `if not x: raise ...` (or `if x is None:`): missing means an
+/// exception, so the read is required.
+fn guarded_by_raise(ctx: &Ctx, site: Node) -> bool {
+    let Some(assign) = site.parent() else {
+        return false;
+    };
+    if assign.kind() != "assignment" || assign.child_by_field_name("right") != Some(site) {
+        return false;
+    }
+    let Some(target) = assign.child_by_field_name("left") else {
+        return false;
+    };
+    if target.kind() != "identifier" {
+        return false;
+    }
+    let var = ctx.text(target);
+    let Some(stmt) = assign.parent().filter(|s| s.kind() == "expression_statement") else {
+        return false;
+    };
+    let Some(next) = stmt.next_named_sibling() else {
+        return false;
+    };
+    if next.kind() != "if_statement" {
+        return false;
+    }
+    let Some(condition) = next.child_by_field_name("condition") else {
+        return false;
+    };
+    let cond = dotted(ctx.text(condition));
+    let tests_missing = cond == format!("not{var}")
+        || cond == format!("{var}isNone")
+        || cond == format!("{var}==\"\"")
+        || cond == format!("{var}==''");
+    let raises = next
+        .child_by_field_name("consequence")
+        .and_then(|block| block.named_child(0))
+        .is_some_and(|first| first.kind() == "raise_statement");
+    tests_missing && raises
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::extract::ReadKind::{self, *};
+    use crate::extract::testing::{kinds, run};
+    use crate::lang::Language;
+
+    fn py(src: &str) -> Vec<(String, ReadKind)> {
+        kinds(Language::Python, src)
+    }
+
+    fn one(src: &str) -> (String, ReadKind) {
+        let reads = py(src);
+        assert_eq!(reads.len(), 1, "{src}\n=> {reads:?}");
+        reads.into_iter().next().expect("one read")
+    }
+
+    #[test]
+    fn idioms() {
+        let cases: &[(&str, &str, ReadKind)] = &[
+            ("import os\nos.environ['X']", "X", Required),
+            ("import os\nos.environ[\"X\"]", "X", Required),
+            ("import os\nos.environ.get('X')", "X", Optional),
+            ("import os\nos.environ.get('X', 'd')", "X", Default),
+            ("import os\nos.environ.get('X', None)", "X", Optional),
+            ("import os\nos.getenv('X')", "X", Optional),
+            ("import os\nos.getenv('X', 'd')", "X", Default),
+            ("import os\nos.getenv('X', default='d')", "X", Default),
+            ("import os\nos.getenv(key='X', default=3)", "X", Default),
+            ("import os\nos.environ.setdefault('X', 'd')", "X", Default),
+            ("import os\n'X' in os.environ", "X", Presence),
+            ("import os\nif 'X' not in os.environ: pass", "X", Presence),
+            ("import os\nos.environ.get('X') or 'd'", "X", Default),
+            ("import os\nv = os.getenv('X') or None", "X", Optional),
+            ("from os import getenv\ngetenv('X')", "X", Optional),
+            ("from os import getenv, environ\nenviron['X']", "X", Required),
+            ("from os import environ as env\nenv.get('X', 1)", "X", Default),
+            ("import os as _os\n_os.getenv('X')", "X", Optional),
+            ("from os import getenv as ge\nge('X')", "X", Optional),
+            ("import os\nos.getenv(\n    'X',\n)", "X", Optional),
+            ("import os\nKEY = 'X'\nos.getenv(KEY)", "X", Optional),
+            ("import os\nos.getenv('X', '0').lower() == '1'", "X", Default),
+            ("import os\nif os.environ.get('X') == 'yes': pass", "X", Optional),
+            ("import os\nf(os.environ['X'].split(','))", "X", Required),
+            ("import os\nos.getenv('PRE' 'FIX')", "PREFIX", Optional),
+            ("import os\nos.getenv('PRE' + '_X')", "PRE_X", Optional),
+            ("import os\ndef f():\n    return os.environ['X']", "X", Required),
+            ("import os\ntry:\n    from os import getenv as g\nexcept ImportError:\n    pass\ng('X')", "X", Optional),
+            ("import os\nx = os.environ['X'] if 'X' in os.environ else None", "X", Optional),
+            ("import os\nos.environ.get('X', os.environ.get('Y', 'd'))", "X", Default),
+            ("import os\nos.environ.get('X', os.environ.get('Y'))", "X", Optional),
+            ("import os\nv = os.getenv('X')\nif not v:\n    raise RuntimeError('X')", "X", Required),
+            ("import os\nv = os.getenv('X')\nif v is None:\n    raise SystemExit(1)", "X", Required),
+            ("import os.path\nos.getenv('X')", "X", Optional),
+            ("def f():\n    import os\n    return os.getenv('X')", "X", Optional),
+        ];
+        for (src, name, kind) in cases {
+            let got = py(src);
+            assert!(
+                got.contains(&(name.to_string(), *kind)),
+                "{src}\nwant ({name}, {kind:?}) in {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn or_chains_ending_in_a_fallback_give_every_read_a_default() {
+        let src = "import os, socket\nh = (\n    os.environ.get('A')\n    or os.environ.get('B')\n    or socket.gethostname()\n)\n";
+        assert_eq!(py(src), vec![("A".into(), Default), ("B".into(), Default)]);
+        let src = "import os\nif os.environ.get('A') or os.environ.get('B'): pass";
+        assert_eq!(py(src), vec![("A".into(), Optional), ("B".into(), Optional)]);
+    }
+
+    #[test]
+    fn presence_guard_and_subscript_both_reported() {
+        let src = "import os\nx = os.environ['X'] if 'X' in os.environ else None\n";
+        assert_eq!(py(src), vec![("X".into(), Optional), ("X".into(), Presence)]);
+    }
+
+    #[test]
+    fn reads_in_comprehensions_lambdas_and_fstrings() {
+        assert_eq!(one("import os\nx = [os.getenv('X') for _ in range(3)]").0, "X");
+        assert_eq!(one("import os\nf = lambda: os.environ['X']").0, "X");
+        assert_eq!(one("import os\nprint(f\"{os.getenv('X')}\")").0, "X");
+    }
+
+    #[test]
+    fn the_line_is_the_keys_line() {
+        let (reads, _) = run(Language::Python, "import os\nos.environ.get(\n\n    'X',\n)\n");
+        assert_eq!(reads, vec![("X".to_string(), Optional, "os.environ.get", 4)]);
+    }
+
+    #[test]
+    fn not_reads() {
+        let cases = [
+            "import os\nos.environ['X'] = '1'",
+            "import os\nos.environ['X'] += '1'",
+            "import os\ndel os.environ['X']",
+            "import os\na, os.environ['X'] = 1, 2",
+            "import environ\nenviron.get('X')",
+            "from django.conf import environ\nenviron['X']",
+            "config = {}\nconfig.get('X')",
+            "import os\nsettings.environ['X']",
+            "import os\n# os.getenv('X')",
+            "import os\nprint(\"os.getenv('X')\")",
+            "import os\nos.environ.copy()",
+            "import os\nos.environ.pop('X', None)",
+            "import os\nos.environ.update(X='1')",
+            "import os\n'X' in os.environ_like",
+            "import os\nos.getenv('not a name')",
+        ];
+        for src in cases {
+            let (reads, _) = run(Language::Python, src);
+            assert!(reads.is_empty(), "{src}\n=> {reads:?}");
+        }
+    }
+
+    #[test]
+    fn computed_keys_are_dynamic() {
+        let cases = [
+            ("import os\nos.getenv(name)", "name"),
+            ("import os\nos.environ[key]", "key"),
+            ("import os\nos.environ.get(f'{p}_URL')", "f'{p}_URL'"),
+            ("import os\nos.getenv(prefix + '_X')", "prefix + '_X'"),
+            ("import os\nk in os.environ", "k"),
+            ("import os\nos.environ.get(\n    name,\n    'd')", "name"),
+        ];
+        for (src, expr) in cases {
+            let (reads, dynamic) = run(Language::Python, src);
+            assert!(reads.is_empty(), "{src} => {reads:?}");
+            assert_eq!(dynamic.len(), 1, "{src} => {dynamic:?}");
+            assert_eq!(dynamic[0].1, expr, "{src}");
+        }
+    }
+
+    #[test]
+    fn constants_bound_twice_are_not_guessed() {
+        let (reads, dynamic) =
+            run(Language::Python, "import os\nK = 'A'\nK = 'B'\nos.getenv(K)\n");
+        assert!(reads.is_empty());
+        assert_eq!(dynamic.len(), 1);
+    }
+
+    #[test]
+    fn syntax_errors_elsewhere_keep_reads() {
+        let src = "import os\nA = os.getenv('A')\ndef broken(:\n    pass\nB = os.environ['B']\n";
+        let got = py(src);
+        assert!(got.contains(&("A".into(), Optional)), "{got:?}");
+        assert!(got.contains(&("B".into(), Required)), "{got:?}");
+    }
+
+    #[test]
+    fn python_3_14_syntax_around_reads() {
+        let src = "import os\ntype Alias = list[int]\nclass C[T]:\n    pass\ntry:\n    X = os.environ.get('X')\nexcept ValueError, TypeError:\n    pass\nY = os.getenv('Y', 'y')\n";
+        let got = py(src);
+        assert!(got.contains(&("X".into(), Optional)), "{got:?}");
+        assert!(got.contains(&("Y".into(), Default)), "{got:?}");
+    }
+}

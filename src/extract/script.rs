@@ -1,0 +1,617 @@
+//! TypeScript and JavaScript: `process.env`, `import.meta.env`, `Bun.env`, `Deno.env.get`, with
+//! member, subscript, destructuring and `in` forms.
+
+use std::collections::HashMap;
+
+use tree_sitter::{Node, Query, QueryCursor, StreamingIterator, Tree};
+
+use super::{Ctx, FileFacts, Key, ReadKind, plausible_name};
+
+/// An object that holds the environment.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EnvObject {
+    Process,
+    ImportMeta,
+    Bun,
+    Deno,
+}
+
+/// The access forms, which with the object give the `api` of a read.
+#[derive(Clone, Copy)]
+enum Form {
+    Member,
+    Subscript,
+    Destructure,
+    In,
+    Get,
+    Has,
+}
+
+fn api(object: EnvObject, form: Form) -> &'static str {
+    use EnvObject::*;
+    use Form::*;
+    match (object, form) {
+        (Process, Member) => "process.env.X",
+        (Process, Subscript) => "process.env[]",
+        (Process, Destructure) => "process.env{}",
+        (Process, In | Has) => "in process.env",
+        (ImportMeta, Member) => "import.meta.env.X",
+        (ImportMeta, Subscript) => "import.meta.env[]",
+        (ImportMeta, Destructure) => "import.meta.env{}",
+        (ImportMeta, In | Has) => "in import.meta.env",
+        (Bun, Member) => "Bun.env.X",
+        (Bun, Subscript) => "Bun.env[]",
+        (Bun, Destructure) => "Bun.env{}",
+        (Bun, In | Has) => "in Bun.env",
+        (Deno, Has) => "Deno.env.has",
+        (Deno, _) => "Deno.env.get",
+        (_, Get) => "Deno.env.get",
+    }
+}
+
+/// What an object expression is, from its text with whitespace and optional chaining removed.
+fn env_object(ctx: &Ctx, node: Node) -> Option<EnvObject> {
+    let text = ctx.text(node);
+    let mut norm = String::with_capacity(text.len());
+    for c in text.chars().filter(|c| !c.is_whitespace()) {
+        norm.push(c);
+    }
+    let norm = norm.replace("?.", ".");
+    let norm = norm
+        .strip_prefix("globalThis.")
+        .or_else(|| norm.strip_prefix("global."))
+        .or_else(|| norm.strip_prefix("window."))
+        .unwrap_or(&norm);
+    match norm {
+        "process.env" => Some(EnvObject::Process),
+        "import.meta.env" => Some(EnvObject::ImportMeta),
+        "Bun.env" => Some(EnvObject::Bun),
+        "Deno.env" => Some(EnvObject::Deno),
+        _ => None,
+    }
+}
+
+/// Module-level `const NAME = "literal"`, for keys given by a constant.
+fn constants(ctx: &Ctx, root: Node) -> HashMap<String, Option<String>> {
+    let mut out: HashMap<String, Option<String>> = HashMap::new();
+    let mut w = root.walk();
+    for stmt in root.named_children(&mut w) {
+        let decl = match stmt.kind() {
+            "export_statement" => match stmt.child_by_field_name("declaration") {
+                Some(d) => d,
+                None => continue,
+            },
+            _ => stmt,
+        };
+        if decl.kind() != "lexical_declaration" || !ctx.text(decl).starts_with("const") {
+            continue;
+        }
+        let mut dw = decl.walk();
+        for declarator in decl.named_children(&mut dw) {
+            if declarator.kind() != "variable_declarator" {
+                continue;
+            }
+            let (Some(name), Some(value)) = (
+                declarator.child_by_field_name("name"),
+                declarator.child_by_field_name("value"),
+            ) else {
+                continue;
+            };
+            if name.kind() != "identifier" {
+                continue;
+            }
+            let value = literal_string(ctx, value, &HashMap::new());
+            let name = ctx.text(name).to_string();
+            match out.get(&name) {
+                Some(prev) if *prev != value => {
+                    out.insert(name, None);
+                }
+                _ => {
+                    out.insert(name, value);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The value of a string expression with no run-time part.
+fn literal_string(
+    ctx: &Ctx,
+    node: Node,
+    constants: &HashMap<String, Option<String>>,
+) -> Option<String> {
+    match node.kind() {
+        "string" => {
+            let mut out = String::new();
+            let mut w = node.walk();
+            for part in node.named_children(&mut w) {
+                match part.kind() {
+                    "string_fragment" | "escape_sequence" => out.push_str(ctx.text(part)),
+                    _ => return None,
+                }
+            }
+            Some(out)
+        }
+        "template_string" => {
+            let mut out = String::new();
+            let mut w = node.walk();
+            for part in node.named_children(&mut w) {
+                match part.kind() {
+                    "string_fragment" => out.push_str(ctx.text(part)),
+                    _ => return None,
+                }
+            }
+            Some(out)
+        }
+        "binary_expression" => {
+            let op = node.child_by_field_name("operator")?;
+            if ctx.text(op) != "+" {
+                return None;
+            }
+            let left = literal_string(ctx, node.child_by_field_name("left")?, constants)?;
+            let right = literal_string(ctx, node.child_by_field_name("right")?, constants)?;
+            Some(left + &right)
+        }
+        "parenthesized_expression" => literal_string(ctx, node.named_child(0)?, constants),
+        "identifier" => constants.get(ctx.text(node))?.clone(),
+        _ => None,
+    }
+}
+
+struct File<'a, 's> {
+    ctx: &'a Ctx<'s>,
+    constants: HashMap<String, Option<String>>,
+    facts: FileFacts,
+}
+
+impl File<'_, '_> {
+    fn key(&self, node: Node) -> Key {
+        match literal_string(self.ctx, node, &self.constants) {
+            Some(name) if plausible_name(&name) => Key::Name(name),
+            _ => Key::Dynamic,
+        }
+    }
+
+    fn push(&mut self, key: Node, key_kind: Key, kind: Option<ReadKind>, api: &'static str) {
+        match key_kind {
+            Key::Name(name) => {
+                if let Some(kind) = kind {
+                    let read = self.ctx.read(name, key, kind, api);
+                    self.facts.reads.push(read);
+                }
+            }
+            Key::Dynamic => {
+                let dynamic = self.ctx.dynamic(key, api);
+                self.facts.dynamic.push(dynamic);
+            }
+        }
+    }
+}
+
+pub(super) fn extract(ctx: &Ctx, tree: &Tree, query: &Query, cursor: &mut QueryCursor) -> FileFacts {
+    let root = tree.root_node();
+    let mut file = File {
+        ctx,
+        constants: constants(ctx, root),
+        facts: FileFacts::default(),
+    };
+    let names = query.capture_names();
+    let mut matches = cursor.matches(query, root, ctx.src);
+    while let Some(m) = matches.next() {
+        let mut site = None;
+        let mut pattern = "";
+        let (mut object, mut key, mut args, mut method, mut pat) = (None, None, None, None, None);
+        for capture in m.captures {
+            match names[capture.index as usize] {
+                "object" => object = Some(capture.node),
+                "key" => key = Some(capture.node),
+                "args" => args = Some(capture.node),
+                "method" => method = Some(capture.node),
+                "pattern" => pat = Some(capture.node),
+                "callee" => {}
+                other => {
+                    if let Some(p) = other.strip_prefix("read.") {
+                        pattern = p;
+                        site = Some(capture.node);
+                    }
+                }
+            }
+        }
+        let (Some(site), Some(object)) = (site, object) else {
+            continue;
+        };
+        let Some(env) = env_object(ctx, object) else {
+            continue;
+        };
+        match (pattern, key, args, method, pat) {
+            ("member", Some(key), ..) if env != EnvObject::Deno => {
+                // `process.env.hasOwnProperty(..)`: a method of the env object, not a variable
+                if is_callee(site) {
+                    continue;
+                }
+                let kind = access_kind(ctx, site);
+                file.push(key, Key::Name(ctx.text(key).to_string()), kind, api(env, Form::Member));
+            }
+            ("subscript", Some(key), ..) if env != EnvObject::Deno => {
+                let kind = access_kind(ctx, site);
+                let key_kind = file.key(key);
+                file.push(key, key_kind, kind, api(env, Form::Subscript));
+            }
+            ("presence", Some(key), ..) if env != EnvObject::Deno => {
+                let key_kind = file.key(key);
+                file.push(key, key_kind, Some(ReadKind::Presence), api(env, Form::In));
+            }
+            ("call", _, Some(args), Some(method), _) if env == EnvObject::Deno => {
+                let form = match ctx.text(method) {
+                    "get" => Form::Get,
+                    "has" => Form::Has,
+                    _ => continue,
+                };
+                let Some(key) = args.named_child(0).filter(|k| k.kind() != "comment") else {
+                    continue;
+                };
+                let kind = match form {
+                    Form::Has => Some(ReadKind::Presence),
+                    _ => access_kind(ctx, site),
+                };
+                let key_kind = file.key(key);
+                file.push(key, key_kind, kind, api(env, form));
+            }
+            ("destructure", _, _, _, Some(pat)) if env != EnvObject::Deno => {
+                destructure(&mut file, pat, api(env, Form::Destructure));
+            }
+            _ => {}
+        }
+    }
+    file.facts
+}
+
+fn is_callee(node: Node) -> bool {
+    node.parent()
+        .is_some_and(|p| p.kind() == "call_expression" && p.child_by_field_name("function") == Some(node))
+}
+
+/// `const { A, B = "d", C: c, D: d = 1, ...rest } = process.env`
+fn destructure(file: &mut File, pattern: Node, api: &'static str) {
+    let ctx = file.ctx;
+    let mut w = pattern.walk();
+    for prop in pattern.named_children(&mut w) {
+        let (key, default) = match prop.kind() {
+            "shorthand_property_identifier_pattern" => (prop, None),
+            "object_assignment_pattern" => match prop.child_by_field_name("left") {
+                Some(left) => (left, prop.child_by_field_name("right")),
+                None => continue,
+            },
+            "pair_pattern" => {
+                let Some(key) = prop.child_by_field_name("key") else {
+                    continue;
+                };
+                let default = prop
+                    .child_by_field_name("value")
+                    .filter(|v| v.kind() == "assignment_pattern")
+                    .and_then(|v| v.child_by_field_name("right"));
+                (key, default)
+            }
+            _ => continue,
+        };
+        let key_kind = match key.kind() {
+            "shorthand_property_identifier_pattern" | "property_identifier" => {
+                Key::Name(ctx.text(key).to_string())
+            }
+            _ => file.key(key),
+        };
+        let kind = match default {
+            Some(d) if !is_nullish(ctx, d) => ReadKind::Default,
+            _ => ReadKind::Optional,
+        };
+        file.push(key, key_kind, Some(kind), api);
+    }
+}
+
+fn is_nullish(ctx: &Ctx, node: Node) -> bool {
+    let node = unwrap(node);
+    matches!(node.kind(), "undefined" | "null") || ctx.text(node) == "undefined"
+}
+
+/// Skips wrappers that do not change the value: parentheses and type assertions.
+fn unwrap(mut node: Node) -> Node {
+    while matches!(
+        node.kind(),
+        "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression"
+    ) {
+        match node.named_child(0) {
+            Some(inner) => node = inner,
+            None => break,
+        }
+    }
+    node
+}
+
+/// The kind of a member / subscript / `Deno.env.get` read, from what surrounds it; `None` when the
+/// site is written to rather than read.
+fn access_kind(ctx: &Ctx, site: Node) -> Option<ReadKind> {
+    let mut node = site;
+    // the outermost `??` / `||` chain the read flows into
+    let mut chain_top = None;
+    while let Some(parent) = node.parent() {
+        match parent.kind() {
+            "parenthesized_expression" | "as_expression" | "satisfies_expression" | "type_assertion" => {
+                node = parent
+            }
+            "non_null_expression" if chain_top.is_none() => return Some(ReadKind::Required),
+            "binary_expression" => {
+                let op = parent.child_by_field_name("operator").map(|o| o.kind());
+                if matches!(op, Some("??" | "||")) {
+                    chain_top = Some(parent);
+                    node = parent;
+                } else {
+                    break;
+                }
+            }
+            // method chains on the value: `process.env.X?.trim() || undefined`
+            "member_expression" if parent.child_by_field_name("object") == Some(node) => node = parent,
+            "call_expression" if parent.child_by_field_name("function") == Some(node) => node = parent,
+            "assignment_expression" if chain_top.is_none() => {
+                if parent.child_by_field_name("left") == Some(node) {
+                    return None;
+                }
+                break;
+            }
+            "augmented_assignment_expression" if chain_top.is_none() => {
+                if parent.child_by_field_name("left") == Some(node) {
+                    let op = parent.child_by_field_name("operator").map(|o| ctx.text(o));
+                    return match op {
+                        // `process.env.X ??= "d"` reads before it writes
+                        Some("??=" | "||=") => Some(ReadKind::Default),
+                        _ => None,
+                    };
+                }
+                break;
+            }
+            "unary_expression"
+                if parent
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| o.kind() == "delete") =>
+            {
+                return None;
+            }
+            "update_expression" => return None,
+            _ => break,
+        }
+    }
+    if let Some(top) = chain_top {
+        let last = top.child_by_field_name("right")?;
+        let is_last = last.byte_range().contains(&site.start_byte());
+        if !is_last && !is_nullish(ctx, last) && !bare_env_read(ctx, last) {
+            return Some(ReadKind::Default);
+        }
+    }
+    if ternary_default(ctx, node) {
+        return Some(ReadKind::Default);
+    }
+    if guarded_by_throw(ctx, node) {
+        return Some(ReadKind::Required);
+    }
+    Some(ReadKind::Optional)
+}
+
+/// An env read with no fallback of its own (`process.env.Y` as the last link of a chain).
+fn bare_env_read(ctx: &Ctx, node: Node) -> bool {
+    let node = unwrap(node);
+    match node.kind() {
+        "member_expression" | "subscript_expression" => node
+            .child_by_field_name("object")
+            .is_some_and(|o| env_object(ctx, o).is_some()),
+        _ => false,
+    }
+}
+
+/// `process.env.X ? process.env.X : "d"`: the consequence runs only when X is set, and the
+/// alternative supplies the default.
+fn ternary_default(ctx: &Ctx, node: Node) -> bool {
+    let Some(parent) = node.parent() else {
+        return false;
+    };
+    if parent.kind() != "ternary_expression" {
+        return false;
+    }
+    let (Some(cond), Some(cons), Some(alt)) = (
+        parent.child_by_field_name("condition"),
+        parent.child_by_field_name("consequence"),
+        parent.child_by_field_name("alternative"),
+    ) else {
+        return false;
+    };
+    let same = |a: Node, b: Node| ctx.text(unwrap(a)).replace("?.", ".") == ctx.text(unwrap(b)).replace("?.", ".");
+    (cons == node || cond == node) && same(cond, cons) && !is_nullish(ctx, alt)
+}
+
+/// `const x = process.env.X; if (!x) throw new Error(...)`: missing means an exception.
+fn guarded_by_throw(ctx: &Ctx, node: Node) -> bool {
+    let Some(declarator) = node.parent() else {
+        return false;
+    };
+    if declarator.kind() != "variable_declarator" || declarator.child_by_field_name("value") != Some(node) {
+        return false;
+    }
+    let Some(name) = declarator.child_by_field_name("name").filter(|n| n.kind() == "identifier") else {
+        return false;
+    };
+    let var = ctx.text(name);
+    let Some(next) = declarator.parent().and_then(|d| d.next_named_sibling()) else {
+        return false;
+    };
+    if next.kind() != "if_statement" {
+        return false;
+    }
+    let Some(cond) = next.child_by_field_name("condition") else {
+        return false;
+    };
+    let cond: String = ctx.text(cond).chars().filter(|c| !c.is_whitespace()).collect();
+    let tests_missing = cond == format!("(!{var})")
+        || cond == format!("({var}===undefined)")
+        || cond == format!("({var}==null)")
+        || cond == format!("({var}===\"\")");
+    let throws = next.child_by_field_name("consequence").is_some_and(|c| {
+        c.kind() == "throw_statement"
+            || (c.kind() == "statement_block" && c.named_child(0).is_some_and(|s| s.kind() == "throw_statement"))
+    });
+    tests_missing && throws
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::extract::ReadKind::{self, *};
+    use crate::extract::testing::{kinds, run};
+    use crate::lang::Language;
+
+    fn all(src: &str) -> Vec<Vec<(String, ReadKind)>> {
+        [Language::TypeScript, Language::Tsx, Language::JavaScript]
+            .into_iter()
+            .map(|l| kinds(l, src))
+            .collect()
+    }
+
+    #[test]
+    fn idioms_in_every_script_grammar() {
+        let cases: &[(&str, &str, ReadKind)] = &[
+            ("const a = process.env.X;", "X", Optional),
+            ("const a = process.env['X'];", "X", Optional),
+            ("const a = process.env[\"X\"];", "X", Optional),
+            ("const a = process.env[`X`];", "X", Optional),
+            ("const a = process.env.X ?? 'd';", "X", Default),
+            ("const a = process.env.X || 'd';", "X", Default),
+            ("const a = process.env.X ?? undefined;", "X", Optional),
+            ("const a = process?.env?.X;", "X", Optional),
+            ("const a = globalThis.process.env.X;", "X", Optional),
+            ("const a = import.meta.env.VITE_X;", "VITE_X", Optional),
+            ("const a = Bun.env.X;", "X", Optional),
+            ("const a = Deno.env.get('X');", "X", Optional),
+            ("const a = Deno.env.get('X') ?? 'd';", "X", Default),
+            ("if (Deno.env.has('X')) {}", "X", Presence),
+            ("if ('X' in process.env) {}", "X", Presence),
+            ("const { X } = process.env;", "X", Optional),
+            ("const { X = 'd' } = process.env;", "X", Default),
+            ("const { X: x } = process.env;", "X", Optional),
+            ("const { X: x = 3 } = process.env;", "X", Default),
+            ("const { 'X': x } = process.env;", "X", Optional),
+            ("const { X, ...rest } = import.meta.env;", "X", Optional),
+            ("const s = `url=${process.env.X}`;", "X", Optional),
+            ("const n = parseInt(process.env.X ?? '3', 10);", "X", Default),
+            ("const n = (process.env.X || '').split(',');", "X", Default),
+            ("const n = process.env.X?.trim() || 'd';", "X", Default),
+            ("process.env.X ??= 'd';", "X", Default),
+            ("const KEY = 'X';\nconst a = process.env[KEY];", "X", Optional),
+            ("const a = process.env.PRE_ + process.env.Y;", "Y", Optional),
+            ("const a = process.env.X ? process.env.X : 'd';", "X", Default),
+            ("const a = process\n  .env\n  .X;", "X", Optional),
+            ("const x = process.env.X;\nif (!x) throw new Error('X');", "X", Required),
+            ("const x = process.env.X;\nif (!x) { throw new Error('X'); }", "X", Required),
+            ("@Module({ a: process.env.X ?? 'd' })\nclass M {}", "X", Default),
+        ];
+        for (src, name, kind) in cases {
+            for (i, got) in all(src).into_iter().enumerate() {
+                assert!(
+                    got.contains(&(name.to_string(), *kind)),
+                    "grammar {i}: {src}\nwant ({name}, {kind:?}) in {got:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn typescript_only_idioms() {
+        let cases: &[(&str, &str, ReadKind)] = &[
+            ("const a = process.env.X!;", "X", Required),
+            ("const a = process.env['X']!;", "X", Required),
+            ("const a = process.env.X as string;", "X", Optional),
+            ("const a = (process.env.X as string) ?? 'd';", "X", Default),
+            ("const a: string = process.env.X satisfies string | undefined;", "X", Optional),
+        ];
+        for (src, name, kind) in cases {
+            for language in [Language::TypeScript, Language::Tsx] {
+                let got = kinds(language, src);
+                assert!(
+                    got.contains(&(name.to_string(), *kind)),
+                    "{language:?}: {src}\nwant ({name}, {kind:?}) in {got:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn jsx_reads() {
+        let src = "export const A = () => <div title={process.env.NEXT_PUBLIC_T}>{process.env.X ?? 'x'}</div>;";
+        for language in [Language::Tsx, Language::JavaScript] {
+            assert_eq!(
+                kinds(language, src),
+                vec![("NEXT_PUBLIC_T".into(), Optional), ("X".into(), Default)],
+                "{language:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn env_chains() {
+        let src = "const u = process.env.DIRECT_URL ?? process.env.DATABASE_URL;";
+        assert_eq!(
+            kinds(Language::TypeScript, src),
+            vec![("DIRECT_URL".into(), Optional), ("DATABASE_URL".into(), Optional)]
+        );
+        let src = "const u = process.env.A ?? process.env.B ?? 'd';";
+        assert_eq!(
+            kinds(Language::TypeScript, src),
+            vec![("A".into(), Default), ("B".into(), Default)]
+        );
+    }
+
+    #[test]
+    fn not_reads() {
+        let cases = [
+            "process.env.X = '1';",
+            "process.env['X'] = '1';",
+            "delete process.env.X;",
+            "process.env.X += 'a';",
+            "const a = config.env.X;",
+            "const a = this.env.X;",
+            "const a = ctx.env['X'];",
+            "const a = env.X;",
+            "// process.env.X",
+            "const s = 'process.env.X';",
+            "const o = { ...process.env };",
+            "process.env.hasOwnProperty('X');",
+            "const { X } = config.env;",
+            "if ('X' in other.env) {}",
+        ];
+        for src in cases {
+            for language in [Language::TypeScript, Language::JavaScript] {
+                let (reads, _) = run(language, src);
+                assert!(reads.is_empty(), "{language:?}: {src}\n=> {reads:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn computed_keys_are_dynamic() {
+        let cases = [
+            ("const a = process.env[key];", "key"),
+            ("const a = process.env[`${p}_URL`];", "`${p}_URL`"),
+            ("const a = import.meta.env[name] ?? 'd';", "name"),
+            ("const a = Deno.env.get(name);", "name"),
+            ("const a = process.env['A' + suffix];", "'A' + suffix"),
+        ];
+        for (src, expr) in cases {
+            let (reads, dynamic) = run(Language::TypeScript, src);
+            assert!(reads.is_empty(), "{src} => {reads:?}");
+            assert_eq!(dynamic, vec![(1, expr.to_string())], "{src}");
+        }
+    }
+
+    #[test]
+    fn the_line_is_the_property_line() {
+        let (reads, _) = run(Language::TypeScript, "const a = process.env\n  .X;\nconst {\n  Y,\n} = process.env;\n");
+        let lines: Vec<_> = reads.iter().map(|r| (r.0.as_str(), r.3)).collect();
+        assert_eq!(lines, vec![("X", 2), ("Y", 4)]);
+    }
+}

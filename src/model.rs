@@ -1,0 +1,179 @@
+//! The project-wide, sorted picture of what the code reads, built after the parallel scan.
+
+use std::collections::BTreeMap;
+
+use crate::extract::ReadKind;
+use crate::scan::{FileResult, Outcome};
+
+/// One read site of a variable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Site {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub kind: ReadKind,
+    pub api: &'static str,
+}
+
+/// A variable and every place that reads it.
+#[derive(Clone, Debug)]
+pub struct Variable {
+    pub name: String,
+    /// The strongest kind over the reads: required > optional > default > presence.
+    pub requirement: ReadKind,
+    /// Sorted by path, line, column.
+    pub reads: Vec<Site>,
+}
+
+/// A read with a computed key.
+#[derive(Clone, Debug)]
+pub struct DynamicSite {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub api: &'static str,
+    pub expression: String,
+}
+
+/// A file that was not (fully) read, with the reason.
+#[derive(Clone, Debug)]
+pub struct FileNotice {
+    pub path: String,
+    pub message: String,
+}
+
+/// Counts of files seen by a scan.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FileStats {
+    /// Source files of a supported language that the walk reached.
+    pub scanned: usize,
+    /// Files that passed the prefilter and were parsed.
+    pub parsed: usize,
+    /// Files that could not be read.
+    pub errors: usize,
+    /// Parsed files with syntax errors (reads outside the broken regions still count).
+    pub partial: usize,
+}
+
+/// Everything a scan found, sorted.
+#[derive(Clone, Debug, Default)]
+pub struct Inventory {
+    /// Sorted by name.
+    pub variables: Vec<Variable>,
+    /// Sorted by path, line, column.
+    pub dynamic: Vec<DynamicSite>,
+    pub files: FileStats,
+    /// I/O errors: the scan is incomplete.
+    pub errors: Vec<FileNotice>,
+    /// Files skipped or only partly parsed: the scan went on.
+    pub notices: Vec<FileNotice>,
+}
+
+impl Inventory {
+    /// Merges per-file results (already sorted by path).
+    pub fn from_files(files: Vec<FileResult>) -> Inventory {
+        let mut by_name: BTreeMap<String, Vec<Site>> = BTreeMap::new();
+        let mut inv = Inventory::default();
+        for file in files {
+            inv.files.scanned += 1;
+            match file.outcome {
+                Outcome::Skipped => {}
+                Outcome::NotParsed(message) => inv.notices.push(FileNotice {
+                    path: file.path,
+                    message,
+                }),
+                Outcome::Error(message) => {
+                    inv.files.errors += 1;
+                    inv.errors.push(FileNotice {
+                        path: file.path,
+                        message,
+                    });
+                }
+                Outcome::Parsed(facts) => {
+                    inv.files.parsed += 1;
+                    if facts.partial {
+                        inv.files.partial += 1;
+                        inv.notices.push(FileNotice {
+                            path: file.path.clone(),
+                            message: "syntax errors: only partly parsed".to_string(),
+                        });
+                    }
+                    for read in facts.reads {
+                        by_name.entry(read.name).or_default().push(Site {
+                            path: file.path.clone(),
+                            line: read.position.line,
+                            column: read.position.column,
+                            kind: read.kind,
+                            api: read.api,
+                        });
+                    }
+                    for d in facts.dynamic {
+                        inv.dynamic.push(DynamicSite {
+                            path: file.path.clone(),
+                            line: d.position.line,
+                            column: d.position.column,
+                            api: d.api,
+                            expression: d.expression,
+                        });
+                    }
+                }
+            }
+        }
+        // Walk errors carry no language and are counted as scanned above; that is fine: they are
+        // places the scan could not see.
+        inv.variables = by_name
+            .into_iter()
+            .map(|(name, mut reads)| {
+                reads.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+                Variable {
+                    requirement: requirement(&reads),
+                    name,
+                    reads,
+                }
+            })
+            .collect();
+        inv.dynamic
+            .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        inv
+    }
+}
+
+/// The strongest kind over a variable's reads.
+pub fn requirement(reads: &[Site]) -> ReadKind {
+    reads
+        .iter()
+        .map(|r| r.kind)
+        .max_by_key(|k| k.strength())
+        .unwrap_or(ReadKind::Presence)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(kind: ReadKind) -> Site {
+        Site {
+            path: "a.py".into(),
+            line: 1,
+            column: 1,
+            kind,
+            api: "os.getenv",
+        }
+    }
+
+    #[test]
+    fn strongest_kind_wins() {
+        use ReadKind::*;
+        let cases = [
+            (vec![Default, Required], Required),
+            (vec![Default, Optional], Optional),
+            (vec![Presence, Default], Default),
+            (vec![Presence], Presence),
+            (vec![Optional, Required, Default, Presence], Required),
+        ];
+        for (kinds, want) in cases {
+            let reads: Vec<Site> = kinds.iter().map(|k| site(*k)).collect();
+            assert_eq!(requirement(&reads), want, "{kinds:?}");
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Emitters: each output format writes to a `&mut dyn Write`; the library never prints.
+
+pub mod scan;

@@ -1,0 +1,164 @@
+//! Output of `envcheck scan`: a table for people, a versioned JSON document for tools.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::extract::ReadKind;
+use crate::model::Inventory;
+
+/// Version of the `scan --format json` schema. Fields may be added; none is renamed or removed
+/// without a new version.
+pub const JSON_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct JsonScan<'a> {
+    version: u32,
+    variables: Vec<JsonVariable<'a>>,
+    dynamic: Vec<JsonDynamic<'a>>,
+    files: JsonFiles,
+}
+
+#[derive(Serialize)]
+struct JsonVariable<'a> {
+    name: &'a str,
+    requirement: ReadKind,
+    reads: Vec<JsonRead<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRead<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    kind: ReadKind,
+    api: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonDynamic<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    api: &'a str,
+    expression: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonFiles {
+    scanned: usize,
+    parsed: usize,
+    errors: usize,
+    partial: usize,
+}
+
+/// `scan --format json`.
+pub fn json(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
+    let doc = JsonScan {
+        version: JSON_VERSION,
+        variables: inv
+            .variables
+            .iter()
+            .map(|v| JsonVariable {
+                name: &v.name,
+                requirement: v.requirement,
+                reads: v
+                    .reads
+                    .iter()
+                    .map(|r| JsonRead {
+                        path: &r.path,
+                        line: r.line,
+                        column: r.column,
+                        kind: r.kind,
+                        api: r.api,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        dynamic: inv
+            .dynamic
+            .iter()
+            .map(|d| JsonDynamic {
+                path: &d.path,
+                line: d.line,
+                column: d.column,
+                api: d.api,
+                expression: &d.expression,
+            })
+            .collect(),
+        files: JsonFiles {
+            scanned: inv.files.scanned,
+            parsed: inv.files.parsed,
+            errors: inv.files.errors,
+            partial: inv.files.partial,
+        },
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+/// `scan --format full`: one row per variable, then the dynamic reads, then a summary line.
+pub fn full(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
+    if inv.variables.is_empty() {
+        writeln!(out, "No environment variable reads found.")?;
+    } else {
+        let rows: Vec<[String; 4]> = inv
+            .variables
+            .iter()
+            .map(|v| {
+                let first = &v.reads[0];
+                [
+                    v.name.clone(),
+                    v.requirement.as_str().to_string(),
+                    v.reads.len().to_string(),
+                    format!("{}:{}:{}", first.path, first.line, first.column),
+                ]
+            })
+            .collect();
+        let header = ["VARIABLE", "REQUIREMENT", "READS", "FIRST READ"];
+        let mut widths = header.map(str::len);
+        for row in &rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        let line = |out: &mut dyn Write, cells: [&str; 4]| {
+            writeln!(
+                out,
+                "{:<w0$}  {:<w1$}  {:>w2$}  {}",
+                cells[0],
+                cells[1],
+                cells[2],
+                cells[3],
+                w0 = widths[0],
+                w1 = widths[1],
+                w2 = widths[2],
+            )
+        };
+        line(out, header)?;
+        for row in &rows {
+            line(out, [&row[0], &row[1], &row[2], &row[3]])?;
+        }
+    }
+    if !inv.dynamic.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Dynamic reads (key computed at run time, not checked):")?;
+        for d in &inv.dynamic {
+            writeln!(out, "  {}:{}:{}  {} [{}]", d.path, d.line, d.column, d.api, d.expression)?;
+        }
+    }
+    writeln!(out)?;
+    let count = |kind: ReadKind| inv.variables.iter().filter(|v| v.requirement == kind).count();
+    writeln!(
+        out,
+        "{} variables ({} required, {} optional, {} with defaults, {} presence only), {} dynamic reads; {} of {} files parsed",
+        inv.variables.len(),
+        count(ReadKind::Required),
+        count(ReadKind::Optional),
+        count(ReadKind::Default),
+        count(ReadKind::Presence),
+        inv.dynamic.len(),
+        inv.files.parsed,
+        inv.files.scanned,
+    )
+}

@@ -1,0 +1,201 @@
+//! Which source files a scan reads.
+//!
+//! The walk uses `ignore` (ripgrep's walker): parallel, honouring `.gitignore`, `.ignore` and
+//! `.git/info/exclude` also when the tree is not a git checkout. Hidden directories are walked
+//! (`.config/prisma.ts` is code), except VCS metadata. Dependency, virtualenv and build-output
+//! directories are skipped, and so are test files unless `--include-tests` is given.
+
+use std::path::Path;
+
+use ignore::{DirEntry, WalkBuilder, WalkParallel};
+
+/// Directories that hold dependencies, tool caches or build output, never project code.
+const SKIP_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    "bower_components",
+    "jspm_packages",
+    "__pycache__",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "site-packages",
+    "dist",
+    "build",
+    "out",
+    ".next",
+    ".nuxt",
+    ".output",
+    ".svelte-kit",
+    ".turbo",
+    ".vercel",
+    ".parcel-cache",
+    "coverage",
+    "htmlcov",
+    ".eggs",
+    "target",
+];
+
+/// Directory names that hold tests.
+const TEST_DIRS: &[&str] = &[
+    "tests",
+    "test",
+    "__tests__",
+    "__mocks__",
+    "e2e",
+    "cypress",
+    "playwright",
+    "integration",
+];
+
+/// Options of the source walk.
+#[derive(Clone, Debug, Default)]
+pub struct WalkOptions {
+    pub include_tests: bool,
+    /// Worker threads; 0 picks from the machine.
+    pub threads: usize,
+}
+
+/// A parallel walk over `roots` that yields candidate source files.
+pub fn source_walker(roots: &[&Path], options: &WalkOptions) -> WalkParallel {
+    let mut builder = WalkBuilder::new(roots[0]);
+    for root in &roots[1..] {
+        builder.add(root);
+    }
+    let include_tests = options.include_tests;
+    builder
+        .hidden(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .ignore(true)
+        .parents(true)
+        .follow_links(false)
+        .threads(options.threads)
+        .filter_entry(move |entry| keep(entry, include_tests));
+    builder.build_parallel()
+}
+
+/// The walk's filter. The roots themselves (depth 0) are always kept: a user who names a path
+/// wants it scanned, even if it is called `tests/`.
+fn keep(entry: &DirEntry, include_tests: bool) -> bool {
+    if entry.depth() == 0 {
+        return true;
+    }
+    let Some(name) = entry.file_name().to_str() else {
+        return true;
+    };
+    let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+    if is_dir {
+        if SKIP_DIRS.contains(&name) || is_virtualenv(entry.path()) {
+            return false;
+        }
+        return include_tests || !TEST_DIRS.contains(&name);
+    }
+    if is_minified_name(name) {
+        return false;
+    }
+    include_tests || !is_test_file_name(name)
+}
+
+/// A virtualenv under any name carries `pyvenv.cfg` at its top.
+fn is_virtualenv(dir: &Path) -> bool {
+    dir.join("pyvenv.cfg").is_file()
+}
+
+fn is_minified_name(name: &str) -> bool {
+    [".min.js", ".min.mjs", ".min.cjs", ".bundle.js", "-bundle.js"]
+        .iter()
+        .any(|suffix| name.ends_with(suffix))
+}
+
+/// Test files by name: Python (`test_*.py`, `*_test.py`, `conftest.py`) and TS/JS (`*.test.*`,
+/// `*.spec.*`, `*.e2e.*`, and test-runner setup and config files).
+pub fn is_test_file_name(name: &str) -> bool {
+    if name.ends_with(".py") {
+        return name.starts_with("test_") || name.ends_with("_test.py") || name == "conftest.py";
+    }
+    let parts: Vec<&str> = name.split('.').collect();
+    if parts.len() < 2 {
+        return false;
+    }
+    let stem = parts[0];
+    let middle = &parts[1..parts.len() - 1];
+    if middle.iter().any(|part| {
+        let base = part.split('-').next().unwrap_or(part);
+        matches!(base, "test" | "spec" | "e2e")
+    }) {
+        return true;
+    }
+    let setup_or_config = middle.iter().any(|part| matches!(*part, "setup" | "config"));
+    matches!(stem, "setupTests" | "vitestSetup")
+        || (matches!(stem, "jest" | "playwright" | "cypress") || stem.starts_with("vitest"))
+            && setup_or_config
+}
+
+/// A file whose content looks like a minified bundle: long and made of very long lines.
+pub fn looks_minified(src: &[u8]) -> bool {
+    const MIN_SIZE: usize = 32 * 1024;
+    if src.len() < MIN_SIZE {
+        return false;
+    }
+    let lines = memchr::memchr_iter(b'\n', src).count() + 1;
+    src.len() / lines > 500
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_file_names() {
+        for name in [
+            "test_app.py",
+            "app_test.py",
+            "conftest.py",
+            "a.test.ts",
+            "a.spec.tsx",
+            "a.e2e.ts",
+            "a.e2e-ee.ts",
+            "setupTests.ts",
+            "vitest.setup.ts",
+            "vitest.config.mts",
+            "vitest.workspace.config.ts",
+            "jest.setup.js",
+            "jest.config.js",
+            "playwright.config.ts",
+            "cypress.config.ts",
+        ] {
+            assert!(is_test_file_name(name), "{name}");
+        }
+        for name in [
+            "app.py",
+            "testing.py",
+            "contest.py",
+            "attest.ts",
+            "test.ts",
+            "spec.ts",
+            "vite.config.ts",
+            "next.config.mjs",
+            "latest.py",
+            "env.ts",
+        ] {
+            assert!(!is_test_file_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn minified_content() {
+        let long_line = "a".repeat(40 * 1024);
+        assert!(looks_minified(long_line.as_bytes()));
+        let normal = "const a = 1;\n".repeat(4000);
+        assert!(!looks_minified(normal.as_bytes()));
+    }
+}
