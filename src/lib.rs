@@ -10,6 +10,8 @@ pub mod lang;
 pub mod model;
 pub mod report;
 pub mod scan;
+pub mod secret;
+pub mod sources;
 pub mod span;
 pub mod walk;
 

@@ -59,6 +59,22 @@ pub struct Read {
     pub kind: ReadKind,
     /// The API the read goes through, e.g. `os.getenv`, `process.env.X`.
     pub api: &'static str,
+    /// Facts beyond the kind, set by the extractors that know them.
+    pub extra: ReadExtra,
+}
+
+/// Optional facts about a read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReadExtra {
+    /// The default as source text, when it is a literal (`"d"`, `3`, `True`). Code, not a
+    /// value from an env file; still only used to fill the example file for non-secret names.
+    pub default: Option<String>,
+    /// Where a framework declares the read, e.g. `Settings.database_url` for a pydantic field.
+    pub detail: Option<String>,
+    /// The framework matches the name case-insensitively (pydantic-settings' default).
+    pub case_insensitive: bool,
+    /// The value is exposed to the browser bundle (`NEXT_PUBLIC_*`, `VITE_*`, t3 `client`).
+    pub client_exposed: bool,
 }
 
 /// A read whose key is computed at run time: the site and the key expression, never a guess.
@@ -153,6 +169,7 @@ impl<'s> Ctx<'s> {
             position: self.position(key),
             kind,
             api,
+            extra: ReadExtra::default(),
         }
     }
 
