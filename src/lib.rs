@@ -55,7 +55,11 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitStatus {
     }
 }
 
-fn run_scan(args: ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<ExitStatus> {
+fn run_scan(
+    args: ScanArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<ExitStatus> {
     let roots = existing_roots(&args.paths)?;
     let options = scan::ScanOptions {
         walk: walk::WalkOptions {

@@ -89,8 +89,14 @@ impl Inventory {
                         message,
                     });
                 }
-                Outcome::Parsed(facts) => {
+                Outcome::Parsed(facts, note) => {
                     inv.files.parsed += 1;
+                    if let Some(message) = note {
+                        inv.notices.push(FileNotice {
+                            path: file.path.clone(),
+                            message,
+                        });
+                    }
                     if facts.partial {
                         inv.files.partial += 1;
                         inv.notices.push(FileNotice {

@@ -30,7 +30,8 @@ pub struct FileResult {
 pub enum Outcome {
     /// No trigger word: cannot hold a read, not parsed.
     Skipped,
-    Parsed(FileFacts),
+    /// Parsed, with an optional note for the user (e.g. invalid UTF-8).
+    Parsed(FileFacts, Option<String>),
     /// Not parsed, for the reason given (too large, minified, binary).
     NotParsed(String),
     /// Could not be read.
@@ -38,8 +39,12 @@ pub enum Outcome {
 }
 
 /// Substrings without which a file cannot hold a read. Checked before any parse.
-static PYTHON_TRIGGERS: LazyLock<Vec<Finder<'static>>> =
-    LazyLock::new(|| ["environ", "getenv"].iter().map(|t| Finder::new(*t)).collect());
+static PYTHON_TRIGGERS: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| {
+    ["environ", "getenv"]
+        .iter()
+        .map(|t| Finder::new(*t))
+        .collect()
+});
 static SCRIPT_TRIGGERS: LazyLock<Vec<Finder<'static>>> =
     LazyLock::new(|| [".env", "env."].iter().map(|t| Finder::new(*t)).collect());
 
@@ -85,7 +90,9 @@ pub fn scan(roots: &[PathBuf], options: &ScanOptions) -> Inventory {
             WalkState::Continue
         })
     });
-    let mut files = results.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut files = results
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Inventory::from_files(files)
 }
@@ -164,7 +171,11 @@ impl Worker<'_> {
         if language.family() == Family::Script && walk::looks_minified(&src) {
             return Outcome::NotParsed("looks minified, not parsed".to_string());
         }
-        Outcome::Parsed(extract::extract(language, &src, &mut self.parsers))
+        let facts = extract::extract(language, &src, &mut self.parsers);
+        let note = std::str::from_utf8(&src).is_err().then(|| {
+            "not valid UTF-8: parsed as bytes, names in the invalid parts may be missed".to_string()
+        });
+        Outcome::Parsed(facts, note)
     }
 
     fn walk_error(&mut self, err: ignore::Error) {
@@ -180,7 +191,10 @@ impl Worker<'_> {
 
 impl Drop for Worker<'_> {
     fn drop(&mut self) {
-        let mut sink = self.sink.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut sink = self
+            .sink
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         sink.append(&mut self.results);
     }
 }
@@ -200,7 +214,9 @@ fn split_walk_error(err: &ignore::Error) -> (Option<PathBuf>, String) {
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
             split_walk_error(err)
         }
-        ignore::Error::Loop { child, .. } => (Some(child.clone()), "symbolic link loop".to_string()),
+        ignore::Error::Loop { child, .. } => {
+            (Some(child.clone()), "symbolic link loop".to_string())
+        }
         ignore::Error::Io(io) => (None, io_message(io)),
         other => (None, other.to_string()),
     }
@@ -212,9 +228,15 @@ mod tests {
 
     #[test]
     fn display_paths() {
-        assert_eq!(display_path(Some(Path::new("/a")), Path::new("/a/b/c.py")), "b/c.py");
+        assert_eq!(
+            display_path(Some(Path::new("/a")), Path::new("/a/b/c.py")),
+            "b/c.py"
+        );
         assert_eq!(display_path(None, Path::new("./b/c.py")), "b/c.py");
-        assert_eq!(display_path(Some(Path::new("/x")), Path::new("/a/c.py")), "/a/c.py");
+        assert_eq!(
+            display_path(Some(Path::new("/x")), Path::new("/a/c.py")),
+            "/a/c.py"
+        );
     }
 
     #[test]

@@ -111,9 +111,15 @@ fn is_virtualenv(dir: &Path) -> bool {
 }
 
 fn is_minified_name(name: &str) -> bool {
-    [".min.js", ".min.mjs", ".min.cjs", ".bundle.js", "-bundle.js"]
-        .iter()
-        .any(|suffix| name.ends_with(suffix))
+    [
+        ".min.js",
+        ".min.mjs",
+        ".min.cjs",
+        ".bundle.js",
+        "-bundle.js",
+    ]
+    .iter()
+    .any(|suffix| name.ends_with(suffix))
 }
 
 /// Test files by name: Python (`test_*.py`, `*_test.py`, `conftest.py`) and TS/JS (`*.test.*`,
@@ -134,7 +140,9 @@ pub fn is_test_file_name(name: &str) -> bool {
     }) {
         return true;
     }
-    let setup_or_config = middle.iter().any(|part| matches!(*part, "setup" | "config"));
+    let setup_or_config = middle
+        .iter()
+        .any(|part| matches!(*part, "setup" | "config"));
     matches!(stem, "setupTests" | "vitestSetup")
         || (matches!(stem, "jest" | "playwright" | "cypress") || stem.starts_with("vitest"))
             && setup_or_config

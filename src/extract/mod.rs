@@ -119,9 +119,9 @@ pub fn extract_tree(language: Language, tree: &Tree, src: &[u8]) -> FileFacts {
         Family::Script => script::extract(&ctx, tree, language.query(), &mut cursor),
     };
     facts.partial = tree.root_node().has_error();
-    facts.reads.sort_by(|a, b| {
-        (a.position, &a.name, a.api).cmp(&(b.position, &b.name, b.api))
-    });
+    facts
+        .reads
+        .sort_by(|a, b| (a.position, &a.name, a.api).cmp(&(b.position, &b.name, b.api)));
     facts.reads.dedup();
     facts
         .dynamic
@@ -203,9 +203,13 @@ pub(crate) mod testing {
     //! Helpers for the table-driven extractor tests.
     use super::*;
 
-    /// `(name, kind, api, line)` of every read, in source order, and `(line, expression)` of every
-    /// dynamic read.
-    pub fn run(language: Language, src: &str) -> (Vec<(String, ReadKind, &'static str, usize)>, Vec<(usize, String)>) {
+    /// `(name, kind, api, line)` of a read.
+    pub type ReadRow = (String, ReadKind, &'static str, usize);
+    /// `(line, expression)` of a dynamic read.
+    pub type DynamicRow = (usize, String);
+
+    /// Every read of a snippet, in source order, and every dynamic read.
+    pub fn run(language: Language, src: &str) -> (Vec<ReadRow>, Vec<DynamicRow>) {
         let mut parsers = Parsers::default();
         let facts = extract(language, src.as_bytes(), &mut parsers);
         let reads = facts

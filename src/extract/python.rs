@@ -205,7 +205,12 @@ fn literal_string(
     }
 }
 
-pub(super) fn extract(ctx: &Ctx, tree: &Tree, query: &Query, cursor: &mut QueryCursor) -> FileFacts {
+pub(super) fn extract(
+    ctx: &Ctx,
+    tree: &Tree,
+    query: &Query,
+    cursor: &mut QueryCursor,
+) -> FileFacts {
     let root = tree.root_node();
     let scope = Scope::new(ctx, root);
     let mut facts = FileFacts::default();
@@ -368,9 +373,11 @@ fn presence(ctx: &Ctx, scope: &Scope, site: Node, object: Node, key: Node, facts
     }
     let _ = site;
     match scope.key(ctx, key) {
-        Key::Name(name) => facts
-            .reads
-            .push(ctx.read(name, key, ReadKind::Presence, "in os.environ")),
+        Key::Name(name) => {
+            facts
+                .reads
+                .push(ctx.read(name, key, ReadKind::Presence, "in os.environ"))
+        }
         Key::Dynamic => facts.dynamic.push(ctx.dynamic(key, "in os.environ")),
     }
 }
@@ -445,7 +452,10 @@ fn is_write_target(site: Node) -> bool {
                 return parent.child_by_field_name("left") == Some(node);
             }
             "delete_statement" => return true,
-            "pattern_list" | "tuple_pattern" | "list_pattern" | "expression_list"
+            "pattern_list"
+            | "tuple_pattern"
+            | "list_pattern"
+            | "expression_list"
             | "parenthesized_expression" => node = parent,
             _ => return false,
         }
@@ -460,12 +470,19 @@ fn under_presence_test(ctx: &Ctx, site: Node, name: &str) -> bool {
     let mut steps = 0;
     while let Some(parent) = node.parent() {
         steps += 1;
-        if steps > 64 || matches!(parent.kind(), "function_definition" | "class_definition" | "module") {
+        if steps > 64
+            || matches!(
+                parent.kind(),
+                "function_definition" | "class_definition" | "module"
+            )
+        {
             return false;
         }
         let condition = match parent.kind() {
             // `a if cond else b`: the consequence is the first named child
-            "conditional_expression" if parent.named_child(0) == Some(node) => parent.named_child(1),
+            "conditional_expression" if parent.named_child(0) == Some(node) => {
+                parent.named_child(1)
+            }
             "if_statement" if parent.child_by_field_name("consequence") == Some(node) => {
                 parent.child_by_field_name("condition")
             }
@@ -501,7 +518,10 @@ fn guarded_by_raise(ctx: &Ctx, site: Node) -> bool {
         return false;
     }
     let var = ctx.text(target);
-    let Some(stmt) = assign.parent().filter(|s| s.kind() == "expression_statement") else {
+    let Some(stmt) = assign
+        .parent()
+        .filter(|s| s.kind() == "expression_statement")
+    else {
         return false;
     };
     let Some(next) = stmt.next_named_sibling() else {
@@ -559,26 +579,74 @@ mod tests {
             ("import os\nos.environ.get('X') or 'd'", "X", Default),
             ("import os\nv = os.getenv('X') or None", "X", Optional),
             ("from os import getenv\ngetenv('X')", "X", Optional),
-            ("from os import getenv, environ\nenviron['X']", "X", Required),
-            ("from os import environ as env\nenv.get('X', 1)", "X", Default),
+            (
+                "from os import getenv, environ\nenviron['X']",
+                "X",
+                Required,
+            ),
+            (
+                "from os import environ as env\nenv.get('X', 1)",
+                "X",
+                Default,
+            ),
             ("import os as _os\n_os.getenv('X')", "X", Optional),
             ("from os import getenv as ge\nge('X')", "X", Optional),
             ("import os\nos.getenv(\n    'X',\n)", "X", Optional),
             ("import os\nKEY = 'X'\nos.getenv(KEY)", "X", Optional),
-            ("import os\nos.getenv('X', '0').lower() == '1'", "X", Default),
-            ("import os\nif os.environ.get('X') == 'yes': pass", "X", Optional),
+            (
+                "import os\nos.getenv('X', '0').lower() == '1'",
+                "X",
+                Default,
+            ),
+            (
+                "import os\nif os.environ.get('X') == 'yes': pass",
+                "X",
+                Optional,
+            ),
             ("import os\nf(os.environ['X'].split(','))", "X", Required),
             ("import os\nos.getenv('PRE' 'FIX')", "PREFIX", Optional),
             ("import os\nos.getenv('PRE' + '_X')", "PRE_X", Optional),
-            ("import os\ndef f():\n    return os.environ['X']", "X", Required),
-            ("import os\ntry:\n    from os import getenv as g\nexcept ImportError:\n    pass\ng('X')", "X", Optional),
-            ("import os\nx = os.environ['X'] if 'X' in os.environ else None", "X", Optional),
-            ("import os\nos.environ.get('X', os.environ.get('Y', 'd'))", "X", Default),
-            ("import os\nos.environ.get('X', os.environ.get('Y'))", "X", Optional),
-            ("import os\nv = os.getenv('X')\nif not v:\n    raise RuntimeError('X')", "X", Required),
-            ("import os\nv = os.getenv('X')\nif v is None:\n    raise SystemExit(1)", "X", Required),
+            (
+                "import os\ndef f():\n    return os.environ['X']",
+                "X",
+                Required,
+            ),
+            (
+                "import os\ntry:\n    from os import getenv as g\nexcept ImportError:\n    pass\ng('X')",
+                "X",
+                Optional,
+            ),
+            (
+                "import os\nx = os.environ['X'] if 'X' in os.environ else None",
+                "X",
+                Optional,
+            ),
+            (
+                "import os\nos.environ.get('X', os.environ.get('Y', 'd'))",
+                "X",
+                Default,
+            ),
+            (
+                "import os\nos.environ.get('X', os.environ.get('Y'))",
+                "X",
+                Optional,
+            ),
+            (
+                "import os\nv = os.getenv('X')\nif not v:\n    raise RuntimeError('X')",
+                "X",
+                Required,
+            ),
+            (
+                "import os\nv = os.getenv('X')\nif v is None:\n    raise SystemExit(1)",
+                "X",
+                Required,
+            ),
             ("import os.path\nos.getenv('X')", "X", Optional),
-            ("def f():\n    import os\n    return os.getenv('X')", "X", Optional),
+            (
+                "def f():\n    import os\n    return os.getenv('X')",
+                "X",
+                Optional,
+            ),
         ];
         for (src, name, kind) in cases {
             let got = py(src);
@@ -594,26 +662,41 @@ mod tests {
         let src = "import os, socket\nh = (\n    os.environ.get('A')\n    or os.environ.get('B')\n    or socket.gethostname()\n)\n";
         assert_eq!(py(src), vec![("A".into(), Default), ("B".into(), Default)]);
         let src = "import os\nif os.environ.get('A') or os.environ.get('B'): pass";
-        assert_eq!(py(src), vec![("A".into(), Optional), ("B".into(), Optional)]);
+        assert_eq!(
+            py(src),
+            vec![("A".into(), Optional), ("B".into(), Optional)]
+        );
     }
 
     #[test]
     fn presence_guard_and_subscript_both_reported() {
         let src = "import os\nx = os.environ['X'] if 'X' in os.environ else None\n";
-        assert_eq!(py(src), vec![("X".into(), Optional), ("X".into(), Presence)]);
+        assert_eq!(
+            py(src),
+            vec![("X".into(), Optional), ("X".into(), Presence)]
+        );
     }
 
     #[test]
     fn reads_in_comprehensions_lambdas_and_fstrings() {
-        assert_eq!(one("import os\nx = [os.getenv('X') for _ in range(3)]").0, "X");
+        assert_eq!(
+            one("import os\nx = [os.getenv('X') for _ in range(3)]").0,
+            "X"
+        );
         assert_eq!(one("import os\nf = lambda: os.environ['X']").0, "X");
         assert_eq!(one("import os\nprint(f\"{os.getenv('X')}\")").0, "X");
     }
 
     #[test]
     fn the_line_is_the_keys_line() {
-        let (reads, _) = run(Language::Python, "import os\nos.environ.get(\n\n    'X',\n)\n");
-        assert_eq!(reads, vec![("X".to_string(), Optional, "os.environ.get", 4)]);
+        let (reads, _) = run(
+            Language::Python,
+            "import os\nos.environ.get(\n\n    'X',\n)\n",
+        );
+        assert_eq!(
+            reads,
+            vec![("X".to_string(), Optional, "os.environ.get", 4)]
+        );
     }
 
     #[test]
@@ -661,8 +744,10 @@ mod tests {
 
     #[test]
     fn constants_bound_twice_are_not_guessed() {
-        let (reads, dynamic) =
-            run(Language::Python, "import os\nK = 'A'\nK = 'B'\nos.getenv(K)\n");
+        let (reads, dynamic) = run(
+            Language::Python,
+            "import os\nK = 'A'\nK = 'B'\nos.getenv(K)\n",
+        );
         assert!(reads.is_empty());
         assert_eq!(dynamic.len(), 1);
     }

@@ -189,7 +189,12 @@ impl File<'_, '_> {
     }
 }
 
-pub(super) fn extract(ctx: &Ctx, tree: &Tree, query: &Query, cursor: &mut QueryCursor) -> FileFacts {
+pub(super) fn extract(
+    ctx: &Ctx,
+    tree: &Tree,
+    query: &Query,
+    cursor: &mut QueryCursor,
+) -> FileFacts {
     let root = tree.root_node();
     let mut file = File {
         ctx,
@@ -231,7 +236,12 @@ pub(super) fn extract(ctx: &Ctx, tree: &Tree, query: &Query, cursor: &mut QueryC
                     continue;
                 }
                 let kind = access_kind(ctx, site);
-                file.push(key, Key::Name(ctx.text(key).to_string()), kind, api(env, Form::Member));
+                file.push(
+                    key,
+                    Key::Name(ctx.text(key).to_string()),
+                    kind,
+                    api(env, Form::Member),
+                );
             }
             ("subscript", Some(key), ..) if env != EnvObject::Deno => {
                 let kind = access_kind(ctx, site);
@@ -268,8 +278,9 @@ pub(super) fn extract(ctx: &Ctx, tree: &Tree, query: &Query, cursor: &mut QueryC
 }
 
 fn is_callee(node: Node) -> bool {
-    node.parent()
-        .is_some_and(|p| p.kind() == "call_expression" && p.child_by_field_name("function") == Some(node))
+    node.parent().is_some_and(|p| {
+        p.kind() == "call_expression" && p.child_by_field_name("function") == Some(node)
+    })
 }
 
 /// `const { A, B = "d", C: c, D: d = 1, ...rest } = process.env`
@@ -318,7 +329,10 @@ fn is_nullish(ctx: &Ctx, node: Node) -> bool {
 fn unwrap(mut node: Node) -> Node {
     while matches!(
         node.kind(),
-        "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression"
+        "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression"
     ) {
         match node.named_child(0) {
             Some(inner) => node = inner,
@@ -336,9 +350,10 @@ fn access_kind(ctx: &Ctx, site: Node) -> Option<ReadKind> {
     let mut chain_top = None;
     while let Some(parent) = node.parent() {
         match parent.kind() {
-            "parenthesized_expression" | "as_expression" | "satisfies_expression" | "type_assertion" => {
-                node = parent
-            }
+            "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "type_assertion" => node = parent,
             "non_null_expression" if chain_top.is_none() => return Some(ReadKind::Required),
             "binary_expression" => {
                 let op = parent.child_by_field_name("operator").map(|o| o.kind());
@@ -350,8 +365,12 @@ fn access_kind(ctx: &Ctx, site: Node) -> Option<ReadKind> {
                 }
             }
             // method chains on the value: `process.env.X?.trim() || undefined`
-            "member_expression" if parent.child_by_field_name("object") == Some(node) => node = parent,
-            "call_expression" if parent.child_by_field_name("function") == Some(node) => node = parent,
+            "member_expression" if parent.child_by_field_name("object") == Some(node) => {
+                node = parent
+            }
+            "call_expression" if parent.child_by_field_name("function") == Some(node) => {
+                node = parent
+            }
             "assignment_expression" if chain_top.is_none() => {
                 if parent.child_by_field_name("left") == Some(node) {
                     return None;
@@ -423,7 +442,9 @@ fn ternary_default(ctx: &Ctx, node: Node) -> bool {
     ) else {
         return false;
     };
-    let same = |a: Node, b: Node| ctx.text(unwrap(a)).replace("?.", ".") == ctx.text(unwrap(b)).replace("?.", ".");
+    let same = |a: Node, b: Node| {
+        ctx.text(unwrap(a)).replace("?.", ".") == ctx.text(unwrap(b)).replace("?.", ".")
+    };
     (cons == node || cond == node) && same(cond, cons) && !is_nullish(ctx, alt)
 }
 
@@ -432,10 +453,15 @@ fn guarded_by_throw(ctx: &Ctx, node: Node) -> bool {
     let Some(declarator) = node.parent() else {
         return false;
     };
-    if declarator.kind() != "variable_declarator" || declarator.child_by_field_name("value") != Some(node) {
+    if declarator.kind() != "variable_declarator"
+        || declarator.child_by_field_name("value") != Some(node)
+    {
         return false;
     }
-    let Some(name) = declarator.child_by_field_name("name").filter(|n| n.kind() == "identifier") else {
+    let Some(name) = declarator
+        .child_by_field_name("name")
+        .filter(|n| n.kind() == "identifier")
+    else {
         return false;
     };
     let var = ctx.text(name);
@@ -448,14 +474,20 @@ fn guarded_by_throw(ctx: &Ctx, node: Node) -> bool {
     let Some(cond) = next.child_by_field_name("condition") else {
         return false;
     };
-    let cond: String = ctx.text(cond).chars().filter(|c| !c.is_whitespace()).collect();
+    let cond: String = ctx
+        .text(cond)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let tests_missing = cond == format!("(!{var})")
         || cond == format!("({var}===undefined)")
         || cond == format!("({var}==null)")
         || cond == format!("({var}===\"\")");
     let throws = next.child_by_field_name("consequence").is_some_and(|c| {
         c.kind() == "throw_statement"
-            || (c.kind() == "statement_block" && c.named_child(0).is_some_and(|s| s.kind() == "throw_statement"))
+            || (c.kind() == "statement_block"
+                && c.named_child(0)
+                    .is_some_and(|s| s.kind() == "throw_statement"))
     });
     tests_missing && throws
 }
@@ -498,17 +530,41 @@ mod tests {
             ("const { 'X': x } = process.env;", "X", Optional),
             ("const { X, ...rest } = import.meta.env;", "X", Optional),
             ("const s = `url=${process.env.X}`;", "X", Optional),
-            ("const n = parseInt(process.env.X ?? '3', 10);", "X", Default),
+            (
+                "const n = parseInt(process.env.X ?? '3', 10);",
+                "X",
+                Default,
+            ),
             ("const n = (process.env.X || '').split(',');", "X", Default),
             ("const n = process.env.X?.trim() || 'd';", "X", Default),
             ("process.env.X ??= 'd';", "X", Default),
-            ("const KEY = 'X';\nconst a = process.env[KEY];", "X", Optional),
+            (
+                "const KEY = 'X';\nconst a = process.env[KEY];",
+                "X",
+                Optional,
+            ),
             ("const a = process.env.PRE_ + process.env.Y;", "Y", Optional),
-            ("const a = process.env.X ? process.env.X : 'd';", "X", Default),
+            (
+                "const a = process.env.X ? process.env.X : 'd';",
+                "X",
+                Default,
+            ),
             ("const a = process\n  .env\n  .X;", "X", Optional),
-            ("const x = process.env.X;\nif (!x) throw new Error('X');", "X", Required),
-            ("const x = process.env.X;\nif (!x) { throw new Error('X'); }", "X", Required),
-            ("@Module({ a: process.env.X ?? 'd' })\nclass M {}", "X", Default),
+            (
+                "const x = process.env.X;\nif (!x) throw new Error('X');",
+                "X",
+                Required,
+            ),
+            (
+                "const x = process.env.X;\nif (!x) { throw new Error('X'); }",
+                "X",
+                Required,
+            ),
+            (
+                "@Module({ a: process.env.X ?? 'd' })\nclass M {}",
+                "X",
+                Default,
+            ),
         ];
         for (src, name, kind) in cases {
             for (i, got) in all(src).into_iter().enumerate() {
@@ -527,7 +583,11 @@ mod tests {
             ("const a = process.env['X']!;", "X", Required),
             ("const a = process.env.X as string;", "X", Optional),
             ("const a = (process.env.X as string) ?? 'd';", "X", Default),
-            ("const a: string = process.env.X satisfies string | undefined;", "X", Optional),
+            (
+                "const a: string = process.env.X satisfies string | undefined;",
+                "X",
+                Optional,
+            ),
         ];
         for (src, name, kind) in cases {
             for language in [Language::TypeScript, Language::Tsx] {
@@ -557,7 +617,10 @@ mod tests {
         let src = "const u = process.env.DIRECT_URL ?? process.env.DATABASE_URL;";
         assert_eq!(
             kinds(Language::TypeScript, src),
-            vec![("DIRECT_URL".into(), Optional), ("DATABASE_URL".into(), Optional)]
+            vec![
+                ("DIRECT_URL".into(), Optional),
+                ("DATABASE_URL".into(), Optional)
+            ]
         );
         let src = "const u = process.env.A ?? process.env.B ?? 'd';";
         assert_eq!(
@@ -610,7 +673,10 @@ mod tests {
 
     #[test]
     fn the_line_is_the_property_line() {
-        let (reads, _) = run(Language::TypeScript, "const a = process.env\n  .X;\nconst {\n  Y,\n} = process.env;\n");
+        let (reads, _) = run(
+            Language::TypeScript,
+            "const a = process.env\n  .X;\nconst {\n  Y,\n} = process.env;\n",
+        );
         let lines: Vec<_> = reads.iter().map(|r| (r.0.as_str(), r.3)).collect();
         assert_eq!(lines, vec![("X", 2), ("Y", 4)]);
     }

@@ -142,23 +142,39 @@ pub fn full(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
     }
     if !inv.dynamic.is_empty() {
         writeln!(out)?;
-        writeln!(out, "Dynamic reads (key computed at run time, not checked):")?;
+        writeln!(
+            out,
+            "Dynamic reads (key computed at run time, not checked):"
+        )?;
         for d in &inv.dynamic {
-            writeln!(out, "  {}:{}:{}  {} [{}]", d.path, d.line, d.column, d.api, d.expression)?;
+            writeln!(
+                out,
+                "  {}:{}:{}  {} [{}]",
+                d.path, d.line, d.column, d.api, d.expression
+            )?;
         }
     }
     writeln!(out)?;
-    let count = |kind: ReadKind| inv.variables.iter().filter(|v| v.requirement == kind).count();
+    let count = |kind: ReadKind| {
+        inv.variables
+            .iter()
+            .filter(|v| v.requirement == kind)
+            .count()
+    };
     writeln!(
         out,
-        "{} variables ({} required, {} optional, {} with defaults, {} presence only), {} dynamic reads; {} of {} files parsed",
-        inv.variables.len(),
+        "{} ({} required, {} optional, {} with defaults, {} presence only), {}; {} of {} files parsed",
+        plural(inv.variables.len(), "variable", "variables"),
         count(ReadKind::Required),
         count(ReadKind::Optional),
         count(ReadKind::Default),
         count(ReadKind::Presence),
-        inv.dynamic.len(),
+        plural(inv.dynamic.len(), "dynamic read", "dynamic reads"),
         inv.files.parsed,
         inv.files.scanned,
     )
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -1,0 +1,16 @@
+import os
+
+STRIPE_KEY_VAR = "STRIPE_SECRET_KEY"
+
+
+def stripe_client():
+    import stripe
+
+    stripe.api_key = os.environ[STRIPE_KEY_VAR]
+    stripe.max_network_retries = int(os.environ.get("STRIPE_MAX_RETRIES") or 2)
+    return stripe
+
+
+def webhook_secret(account: str) -> str:
+    # one secret per connected account: the key is computed at run time
+    return os.environ[f"STRIPE_WEBHOOK_SECRET_{account.upper()}"]

@@ -1,0 +1,3 @@
+export function Banner() {
+  return <p className="banner">{process.env.NEXT_PUBLIC_BANNER_TEXT ?? "Welcome"}</p>;
+}
