@@ -23,6 +23,8 @@ pub const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 pub struct FileResult {
     /// Path relative to the scanned root, with `/`.
     pub path: String,
+    /// Path on disk.
+    pub source: PathBuf,
     pub outcome: Outcome,
 }
 
@@ -40,7 +42,7 @@ pub enum Outcome {
 
 /// Substrings without which a file cannot hold a read. Checked before any parse.
 static PYTHON_TRIGGERS: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| {
-    ["environ", "getenv"]
+    ["environ", "getenv", "BaseSettings", "decouple"]
         .iter()
         .map(|t| Finder::new(*t))
         .collect()
@@ -94,7 +96,66 @@ pub fn scan(roots: &[PathBuf], options: &ScanOptions) -> Inventory {
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    if !options.no_prefilter {
+        parse_files_naming_project_helpers(&mut files);
+    }
+    resolve_python_project(&mut files);
     Inventory::from_files(files)
+}
+
+/// The prefilter skips files without a trigger word, but a file may read the environment only
+/// through a helper function, a settings base class or an env instance defined in another
+/// module. Skipped Python files that name one of those are parsed now.
+fn parse_files_naming_project_helpers(files: &mut [FileResult]) {
+    let mut names: Vec<String> = Vec::new();
+    for file in files.iter() {
+        if let Outcome::Parsed(facts, _) = &file.outcome {
+            let py = &facts.python;
+            names.extend(py.helpers.iter().map(|h| h.name.clone()));
+            names.extend(py.instances.iter().map(|(n, _)| n.clone()));
+            names.extend(
+                py.classes
+                    .iter()
+                    .filter(|c| !c.fields.is_empty())
+                    .map(|c| c.name.clone()),
+            );
+        }
+    }
+    names.sort();
+    names.dedup();
+    if names.is_empty() {
+        return;
+    }
+    let finders: Vec<Finder> = names.iter().map(|n| Finder::new(n.as_bytes())).collect();
+    let mut parsers = Parsers::default();
+    for file in files.iter_mut() {
+        if !matches!(file.outcome, Outcome::Skipped) {
+            continue;
+        }
+        if Language::from_path(&file.source) != Some(Language::Python) {
+            continue;
+        }
+        let Ok(src) = std::fs::read(&file.source) else {
+            continue;
+        };
+        if finders.iter().any(|f| f.find(&src).is_some()) && memchr::memchr(0, &src).is_none() {
+            let facts = extract::extract(Language::Python, &src, &mut parsers);
+            file.outcome = Outcome::Parsed(facts, None);
+        }
+    }
+}
+
+/// Runs the Python project pass over every parsed Python file.
+fn resolve_python_project(files: &mut [FileResult]) {
+    let mut refs: Vec<(&str, &mut FileFacts)> = files
+        .iter_mut()
+        .filter(|f| f.path.ends_with(".py"))
+        .filter_map(|f| match &mut f.outcome {
+            Outcome::Parsed(facts, _) => Some((f.path.as_str(), facts)),
+            _ => None,
+        })
+        .collect();
+    extract::python::project::resolve(&mut refs);
 }
 
 /// The directory output paths are relative to: the root itself when one directory is scanned.
@@ -143,6 +204,7 @@ impl Worker<'_> {
         let outcome = self.outcome(language, path);
         self.results.push(FileResult {
             path: display_path(self.base, path),
+            source: path.to_path_buf(),
             outcome,
         });
     }
@@ -180,10 +242,12 @@ impl Worker<'_> {
 
     fn walk_error(&mut self, err: ignore::Error) {
         let (path, message) = split_walk_error(&err);
+        let source = path.clone().unwrap_or_default();
         self.results.push(FileResult {
             path: path
                 .map(|p| display_path(self.base, &p))
                 .unwrap_or_else(|| "<walk>".to_string()),
+            source,
             outcome: Outcome::Error(message),
         });
     }

@@ -5,7 +5,7 @@
 //! constants), and classifies each read site with a [`ReadKind`]. Frameworks (pydantic-settings,
 //! envalid, ...) add their own capture patterns and handlers beside the stdlib ones.
 
-mod python;
+pub mod python;
 mod script;
 
 use serde::Serialize;
@@ -93,6 +93,9 @@ pub struct FileFacts {
     pub dynamic: Vec<DynamicRead>,
     /// The tree holds syntax errors: reads outside the broken regions are still reported.
     pub partial: bool,
+    /// Python facts that need the whole project to turn into reads: settings classes, env
+    /// helper functions and the calls that may reach them.
+    pub python: python::PyFacts,
 }
 
 /// Parses `src` and extracts its reads.

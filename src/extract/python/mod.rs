@@ -7,12 +7,23 @@ use tree_sitter::{Node, Query, QueryCursor, StreamingIterator, Tree};
 
 use super::{Ctx, FileFacts, Key, ReadKind, plausible_name};
 
+mod frameworks;
+pub mod project;
+
+pub use frameworks::{
+    ClassConfig, HelperDef, HelperFallback, Instance, PyCall, PyClass, PyFacts, PyField,
+};
+
 /// What a local name stands for, after the file's imports.
-struct Scope {
-    /// Local name -> dotted path (`env` -> `os.environ`, `_os` -> `os`).
+pub(crate) struct Scope {
+    /// Local name -> dotted path (`env` -> `os.environ`, `_os` -> `os`). Module-level instances
+    /// of env readers map to a marker path: `env = environ.Env()` gives `env` -> `environ.Env()`,
+    /// `config = AutoConfig()` gives `config` -> `decouple.config`.
     imports: HashMap<String, String>,
     /// Module-level `NAME = "literal"`; `None` when the name is bound more than once.
     constants: HashMap<String, Option<String>>,
+    /// Module-level instances of env readers, in source order.
+    instances: Vec<(String, Instance)>,
 }
 
 impl Scope {
@@ -20,6 +31,7 @@ impl Scope {
         let mut scope = Scope {
             imports: HashMap::new(),
             constants: HashMap::new(),
+            instances: Vec::new(),
         };
         scope.collect(ctx, root, 0);
         scope
@@ -95,6 +107,13 @@ impl Scope {
                     if left.kind() != "identifier" {
                         continue;
                     }
+                    if let Some(instance) = frameworks::instance(ctx, self, right) {
+                        let name = ctx.text(left).to_string();
+                        self.imports
+                            .insert(name.clone(), instance.marker().to_string());
+                        self.instances.push((name, instance));
+                        continue;
+                    }
                     let value = literal_string(ctx, right, &HashMap::new());
                     let name = ctx.text(left).to_string();
                     match self.constants.get(&name) {
@@ -118,7 +137,7 @@ impl Scope {
     }
 
     /// The dotted path an expression stands for, if it is a chain of names and attributes.
-    fn resolve(&self, ctx: &Ctx, node: Node) -> Option<String> {
+    pub(crate) fn resolve(&self, ctx: &Ctx, node: Node) -> Option<String> {
         match node.kind() {
             "identifier" => {
                 let name = ctx.text(node);
@@ -139,7 +158,24 @@ impl Scope {
         }
     }
 
-    fn key(&self, ctx: &Ctx, node: Node) -> Key {
+    /// Like [`Scope::resolve`], but a name that is not imported is taken as defined in this
+    /// module: `$self.name` (the project pass resolves it).
+    pub(crate) fn resolve_or_local(&self, ctx: &Ctx, node: Node) -> Option<String> {
+        if let Some(path) = self.resolve(ctx, node) {
+            return Some(path);
+        }
+        match node.kind() {
+            "identifier" => Some(format!("$self.{}", ctx.text(node))),
+            "attribute" => {
+                let object = self.resolve_or_local(ctx, node.child_by_field_name("object")?)?;
+                let attr = ctx.text(node.child_by_field_name("attribute")?);
+                Some(format!("{object}.{attr}"))
+            }
+            _ => None,
+        }
+    }
+
+    pub(crate) fn key(&self, ctx: &Ctx, node: Node) -> Key {
         match literal_string(ctx, node, &self.constants) {
             Some(name) if plausible_name(&name) => Key::Name(name),
             _ => Key::Dynamic,
@@ -148,13 +184,13 @@ impl Scope {
 }
 
 /// `a . b` -> `a.b`
-fn dotted(text: &str) -> String {
+pub(crate) fn dotted(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// The value of a string expression that has no run-time part: a plain or concatenated literal,
 /// a `+` of literals, or a module-level constant.
-fn literal_string(
+pub(crate) fn literal_string(
     ctx: &Ctx,
     node: Node,
     constants: &HashMap<String, Option<String>>,
@@ -257,17 +293,18 @@ pub(super) fn extract(
             _ => {}
         }
     }
+    frameworks::collect(ctx, &scope, root, &mut facts);
     facts
 }
 
 /// Positional and keyword arguments of a call.
-struct Args<'t> {
-    positional: Vec<Node<'t>>,
-    keywords: Vec<(&'t str, Node<'t>)>,
+pub(crate) struct Args<'t> {
+    pub positional: Vec<Node<'t>>,
+    pub keywords: Vec<(&'t str, Node<'t>)>,
 }
 
 impl<'t> Args<'t> {
-    fn new(ctx: &Ctx<'t>, list: Node<'t>) -> Args<'t> {
+    pub fn new(ctx: &Ctx<'t>, list: Node<'t>) -> Args<'t> {
         let mut positional = Vec::new();
         let mut keywords = Vec::new();
         let mut w = list.walk();
@@ -292,7 +329,7 @@ impl<'t> Args<'t> {
     }
 
     /// The argument at `index`, or the keyword argument `name`.
-    fn get(&self, index: usize, name: &str) -> Option<Node<'t>> {
+    pub fn get(&self, index: usize, name: &str) -> Option<Node<'t>> {
         self.positional.get(index).copied().or_else(|| {
             self.keywords
                 .iter()
@@ -303,27 +340,26 @@ impl<'t> Args<'t> {
 }
 
 fn call(ctx: &Ctx, scope: &Scope, site: Node, callee: Node, args: Node, facts: &mut FileFacts) {
-    let Some(path) = scope.resolve(ctx, callee) else {
+    let Some(path) = scope.resolve_or_local(ctx, callee) else {
         return;
     };
-    let (api, has_default_param) = match path.as_str() {
-        "os.getenv" => ("os.getenv", true),
-        "os.environ.get" => ("os.environ.get", true),
-        "os.environ.setdefault" => ("os.environ.setdefault", true),
-        _ => return,
+    let api = match path.as_str() {
+        "os.getenv" => "os.getenv",
+        "os.environ.get" => "os.environ.get",
+        "os.environ.setdefault" => "os.environ.setdefault",
+        _ => {
+            frameworks::call(ctx, scope, site, &path, args, facts);
+            return;
+        }
     };
     let args = Args::new(ctx, args);
     let Some(key) = args.get(0, "key") else {
         return;
     };
+    let default = args.get(1, "default");
     let kind = if api == "os.environ.setdefault" {
         ReadKind::Default
     } else {
-        let default = if has_default_param {
-            args.get(1, "default")
-        } else {
-            None
-        };
         match default {
             Some(d) if !no_fallback(ctx, scope, d) => ReadKind::Default,
             _ => fallback_kind(ctx, scope, site).unwrap_or(ReadKind::Optional),
@@ -335,8 +371,25 @@ fn call(ctx: &Ctx, scope: &Scope, site: Node, callee: Node, args: Node, facts: &
         kind
     };
     match scope.key(ctx, key) {
-        Key::Name(name) => facts.reads.push(ctx.read(name, key, kind, api)),
-        Key::Dynamic => facts.dynamic.push(ctx.dynamic(key, api)),
+        Key::Name(name) => {
+            let mut read = ctx.read(name, key, kind, api);
+            read.extra.default = default.and_then(|d| literal_default(ctx, d));
+            facts.reads.push(read);
+        }
+        Key::Dynamic => {
+            facts.dynamic.push(ctx.dynamic(key, api));
+            frameworks::helper_def(ctx, scope, site, key, kind, default, facts);
+        }
+    }
+}
+
+/// The source text of a default that is a plain literal (string, number, boolean).
+pub(crate) fn literal_default(ctx: &Ctx, node: Node) -> Option<String> {
+    let node = unparenthesize(node);
+    match node.kind() {
+        "string" => literal_string(ctx, node, &HashMap::new()),
+        "integer" | "float" | "true" | "false" => Some(ctx.text(node).to_string()),
+        _ => None,
     }
 }
 
@@ -353,7 +406,10 @@ fn subscript(ctx: &Ctx, scope: &Scope, site: Node, object: Node, key: Node, fact
             };
             facts.reads.push(ctx.read(name, key, kind, "os.environ[]"));
         }
-        Key::Dynamic => facts.dynamic.push(ctx.dynamic(key, "os.environ[]")),
+        Key::Dynamic => {
+            facts.dynamic.push(ctx.dynamic(key, "os.environ[]"));
+            frameworks::helper_def(ctx, scope, site, key, ReadKind::Required, None, facts);
+        }
     }
 }
 
@@ -383,7 +439,7 @@ fn presence(ctx: &Ctx, scope: &Scope, site: Node, object: Node, key: Node, facts
 }
 
 /// `None`, or an env read that itself has no fallback: a default that gives nothing.
-fn no_fallback(ctx: &Ctx, scope: &Scope, node: Node) -> bool {
+pub(crate) fn no_fallback(ctx: &Ctx, scope: &Scope, node: Node) -> bool {
     let node = unparenthesize(node);
     match node.kind() {
         "none" => true,
@@ -401,7 +457,7 @@ fn no_fallback(ctx: &Ctx, scope: &Scope, node: Node) -> bool {
     }
 }
 
-fn unparenthesize(mut node: Node) -> Node {
+pub(crate) fn unparenthesize(mut node: Node) -> Node {
     while node.kind() == "parenthesized_expression" {
         match node.named_child(0) {
             Some(inner) => node = inner,
