@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::extract::ReadKind;
+use crate::extract::{ReadExtra, ReadKind};
 use crate::scan::{FileResult, Outcome};
 
 /// One read site of a variable.
@@ -13,6 +13,7 @@ pub struct Site {
     pub column: usize,
     pub kind: ReadKind,
     pub api: &'static str,
+    pub extra: ReadExtra,
 }
 
 /// A variable and every place that reads it.
@@ -111,6 +112,7 @@ impl Inventory {
                             column: read.position.column,
                             kind: read.kind,
                             api: read.api,
+                            extra: read.extra,
                         });
                     }
                     for d in facts.dynamic {
@@ -164,6 +166,7 @@ mod tests {
             column: 1,
             kind,
             api: "os.getenv",
+            extra: ReadExtra::default(),
         }
     }
 

@@ -33,6 +33,15 @@ struct JsonRead<'a> {
     column: usize,
     kind: ReadKind,
     api: &'a str,
+    /// Where a framework declares the read (`Settings.database_url`, `cleanEnv`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<&'a str>,
+    /// The framework matches the name case-insensitively (pydantic-settings' default).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    case_insensitive: bool,
+    /// The value ends up in the browser bundle (`NEXT_PUBLIC_*`, t3 `client`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    client_exposed: bool,
 }
 
 #[derive(Serialize)]
@@ -71,6 +80,9 @@ pub fn json(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
                         column: r.column,
                         kind: r.kind,
                         api: r.api,
+                        detail: r.extra.detail.as_deref(),
+                        case_insensitive: r.extra.case_insensitive,
+                        client_exposed: r.extra.client_exposed,
                     })
                     .collect(),
             })

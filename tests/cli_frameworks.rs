@@ -1,0 +1,122 @@
+//! Framework-aware reads through the real binary: settings classes and env helpers defined in one
+//! module and used from another, in a project laid out the way real projects are.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    fs::write(path, text).expect("write");
+}
+
+/// `(name, path, line, kind, api, detail)` of every read.
+fn reads(root: &Path) -> Vec<(String, String, u64, String, String, String)> {
+    let out = Command::cargo_bin("envcheck")
+        .expect("binary")
+        .args(["scan", "--format", "json"])
+        .arg(root)
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let mut rows = Vec::new();
+    for v in doc["variables"].as_array().expect("variables") {
+        for r in v["reads"].as_array().expect("reads") {
+            rows.push((
+                v["name"].as_str().unwrap_or_default().to_string(),
+                r["path"].as_str().unwrap_or_default().to_string(),
+                r["line"].as_u64().unwrap_or_default(),
+                r["kind"].as_str().unwrap_or_default().to_string(),
+                r["api"].as_str().unwrap_or_default().to_string(),
+                r["detail"].as_str().unwrap_or_default().to_string(),
+            ));
+        }
+    }
+    rows
+}
+
+#[test]
+fn settings_base_class_and_helpers_in_other_modules() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "shop/core/base_settings.py",
+        "from pydantic_settings import BaseSettings, SettingsConfigDict\n\n\nclass ShopBase(BaseSettings):\n    model_config = SettingsConfigDict(env_prefix=\"shop_\")\n\n    log_level: str = \"info\"\n",
+    );
+    // This file has no trigger word: it is found through the base class name.
+    write(
+        root,
+        "shop/settings.py",
+        "from shop.core.base_settings import ShopBase\n\n\nclass Settings(ShopBase):\n    database_url: str\n    sentry_dsn: str | None = None\n",
+    );
+    write(
+        root,
+        "shop/envutil.py",
+        "import os\n\n\ndef env_bool(name, default=False):\n    return os.getenv(name, str(default)).lower() in (\"1\", \"true\")\n",
+    );
+    // Nor does this one: it calls the helper.
+    write(
+        root,
+        "shop/features.py",
+        "from .envutil import env_bool\n\nBETA = env_bool(\"SHOP_BETA\")\n",
+    );
+    let got = reads(root);
+    let want = [
+        (
+            "SHOP_BETA",
+            "shop/features.py",
+            3,
+            "default",
+            "env helper",
+            "env_bool",
+        ),
+        (
+            "SHOP_DATABASE_URL",
+            "shop/settings.py",
+            5,
+            "required",
+            "pydantic",
+            "Settings.database_url",
+        ),
+        (
+            "SHOP_LOG_LEVEL",
+            "shop/core/base_settings.py",
+            7,
+            "default",
+            "pydantic",
+            "ShopBase.log_level",
+        ),
+        (
+            "SHOP_SENTRY_DSN",
+            "shop/settings.py",
+            6,
+            "optional",
+            "pydantic",
+            "Settings.sentry_dsn",
+        ),
+    ];
+    let want: Vec<_> = want
+        .iter()
+        .map(|(n, p, l, k, a, d)| {
+            (
+                n.to_string(),
+                p.to_string(),
+                *l,
+                k.to_string(),
+                a.to_string(),
+                d.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(got, want);
+}
