@@ -4,6 +4,14 @@
 //! Every source reads into the same shape, [`SourceData`]: the names it provides, each with a
 //! [`ValueState`] and where it was declared. Values stay inside [`Secret`]; nothing here prints.
 
+pub mod compose;
+pub mod dotenv;
+pub mod dotenvx;
+pub mod json;
+pub mod kubernetes;
+pub mod vault;
+pub(crate) mod yaml;
+
 use crate::secret::Secret;
 
 /// What a source says about one variable.

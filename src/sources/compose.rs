@@ -1,0 +1,591 @@
+//! docker compose files: the `environment` and `env_file` of one service.
+//!
+//! `environment` is a map (`KEY: value`, `KEY:` passes the deploying shell's value through) or a
+//! list (`- KEY=value`, `- KEY` passes through). A value that uses compose interpolation
+//! (`${VAR}`, `${VAR:?err}`, `${VAR:-default}`, `$VAR`) comes from the deploying shell and is read
+//! as [`ValueState::PassThrough`]; `$$` is a literal `$`. `env_file` entries are returned for the
+//! caller to load, since reading them is I/O.
+//!
+//! Pure: the caller reads the file. Values go into [`Secret`] only; errors and notices name the
+//! file, lines, services and keys.
+
+use std::collections::BTreeMap;
+
+use super::yaml::{self, Node, Resolved};
+use super::{Provided, SourceData, SourceError, ValueState};
+use crate::secret::Secret;
+
+/// The environment one compose service declares.
+///
+/// Compose applies `env_files` in order (a later file wins on a shared name) and then
+/// `environment`, which beats every env file. `data.provided` holds only the `environment`
+/// entries; the caller loads `env_files` (relative to the compose file's directory) and lets
+/// `data.provided` override what they provide.
+#[derive(Clone, Debug)]
+pub struct ComposeService {
+    /// The service read.
+    pub service: String,
+    pub data: SourceData,
+    pub env_files: Vec<EnvFileRef>,
+}
+
+/// One `env_file` entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvFileRef {
+    /// As written, relative to the compose file's directory.
+    pub path: String,
+    /// `false` when the entry says `required: false`: a missing file is then not an error.
+    pub required: bool,
+}
+
+/// Reads the environment of `service`, or of the only service when `service` is `None`.
+pub fn read(path: &str, text: &str, service: Option<&str>) -> Result<ComposeService, SourceError> {
+    let err = |line: Option<usize>, message: String| SourceError {
+        path: path.to_string(),
+        line,
+        message,
+    };
+    let docs = yaml::parse(path, text)?;
+    let mut docs = docs.iter().filter(|d| !d.is_null());
+    let Some(root) = docs.next() else {
+        return Err(err(None, "the compose file is empty".to_string()));
+    };
+    let mut data = SourceData::default();
+    if let Some(extra) = docs.next() {
+        data.notices.push(format!(
+            "{path}:{}: only the first YAML document of a compose file is read",
+            extra.line
+        ));
+    }
+    let Some((services_key, services)) = root.get_entry("services") else {
+        return Err(err(
+            Some(root.line),
+            "no `services` in the compose file".to_string(),
+        ));
+    };
+    let Some(entries) = services.as_map() else {
+        return Err(err(
+            Some(services_key.line),
+            "`services` is not a mapping of service names".to_string(),
+        ));
+    };
+    let all: Vec<(&str, &Node)> = entries
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str()?, v.as_ref())))
+        .collect();
+    let listing = || {
+        let mut names: Vec<&str> = all.iter().map(|(n, _)| *n).collect();
+        names.sort_unstable();
+        names.dedup();
+        if names.is_empty() {
+            "none".to_string()
+        } else {
+            names.join(", ")
+        }
+    };
+    let (name, node) = match service {
+        Some(wanted) => match all.iter().rev().find(|(n, _)| *n == wanted) {
+            Some(found) => *found,
+            None => {
+                return Err(err(
+                    Some(services_key.line),
+                    format!("no service `{wanted}`; services: {}", listing()),
+                ));
+            }
+        },
+        None => match all.as_slice() {
+            [only] => *only,
+            [] => {
+                return Err(err(
+                    Some(services_key.line),
+                    "`services` is empty".to_string(),
+                ));
+            }
+            _ => {
+                return Err(err(
+                    Some(services_key.line),
+                    format!("several services; choose one of: {} (--service)", listing()),
+                ));
+            }
+        },
+    };
+
+    if let Some(extends) = node.get("extends").filter(|n| !n.is_null()) {
+        data.notices.push(format!(
+            "{path}:{}: service `{name}` uses `extends`; the environment it inherits is not read",
+            extends.line
+        ));
+    }
+
+    let mut provided: BTreeMap<String, Provided> = BTreeMap::new();
+    match node.get("environment") {
+        None => {}
+        Some(env) if env.is_null() => {}
+        Some(env) => {
+            if let Some(entries) = env.as_map() {
+                for (key, value) in entries {
+                    let Some(key_text) = key.as_str().filter(|k| !k.is_empty()) else {
+                        return Err(err(
+                            Some(key.line),
+                            "an `environment` key is empty or not a string".to_string(),
+                        ));
+                    };
+                    let state = map_value(key_text, value).map_err(|m| err(Some(value.line), m))?;
+                    insert(&mut provided, path, key_text, key.line, state);
+                }
+            } else if let Some(items) = env.as_seq() {
+                for item in items {
+                    if item.is_null() {
+                        continue;
+                    }
+                    let Some(entry) = item.as_str() else {
+                        return Err(err(
+                            Some(item.line),
+                            "an `environment` list item is not a string".to_string(),
+                        ));
+                    };
+                    let (key, state) = match entry.split_once('=') {
+                        Some((key, value)) => (key, literal_or_pass_through(key, value)),
+                        None => (entry, Ok(ValueState::PassThrough)),
+                    };
+                    let state = state.map_err(|m| err(Some(item.line), m))?;
+                    if key.is_empty() {
+                        return Err(err(
+                            Some(item.line),
+                            "an `environment` list item has no name before `=`".to_string(),
+                        ));
+                    }
+                    insert(&mut provided, path, key, item.line, state);
+                }
+            } else {
+                return Err(err(
+                    Some(env.line),
+                    "`environment` must be a mapping or a list".to_string(),
+                ));
+            }
+        }
+    }
+    data.provided = provided.into_values().collect();
+
+    let env_files = match node.get("env_file") {
+        None => Vec::new(),
+        Some(files) => env_files(files).map_err(|(line, m)| err(Some(line), m))?,
+    };
+
+    Ok(ComposeService {
+        service: name.to_string(),
+        data,
+        env_files,
+    })
+}
+
+fn insert(
+    provided: &mut BTreeMap<String, Provided>,
+    path: &str,
+    name: &str,
+    line: usize,
+    state: ValueState,
+) {
+    provided.insert(
+        name.to_string(),
+        Provided {
+            name: name.to_string(),
+            state,
+            path: path.to_string(),
+            line,
+        },
+    );
+}
+
+/// The state of a map-form entry: null passes through, a scalar is a value.
+fn map_value(key: &str, value: &Node) -> Result<ValueState, String> {
+    let Some(scalar) = value.scalar() else {
+        return Err(format!(
+            "environment `{key}` must be a string, a number or a boolean"
+        ));
+    };
+    if scalar.resolve() == Resolved::Null {
+        return Ok(ValueState::PassThrough);
+    }
+    literal_or_pass_through(key, &scalar.text)
+}
+
+fn literal_or_pass_through(key: &str, value: &str) -> Result<ValueState, String> {
+    match interpolate(value) {
+        Ok(Some(literal)) => Ok(ValueState::Value(Secret::new(literal))),
+        Ok(None) => Ok(ValueState::PassThrough),
+        Err(()) => Err(format!(
+            "environment `{key}` has an unclosed `${{` (write `$$` for a literal `$`)"
+        )),
+    }
+}
+
+/// The literal text of a value without interpolation (`$$` unescaped), `None` when the value
+/// interpolates a variable, an error for an unclosed `${`.
+fn interpolate(value: &str) -> Result<Option<String>, ()> {
+    let mut out = String::with_capacity(value.len());
+    let mut interpolated = false;
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '$' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek() {
+            Some('$') => {
+                chars.next();
+                out.push('$');
+            }
+            Some('{') => {
+                chars.next();
+                let mut depth = 1usize;
+                for c in chars.by_ref() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => depth -= 1,
+                        _ => {}
+                    }
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                if depth != 0 {
+                    return Err(());
+                }
+                interpolated = true;
+            }
+            Some(c) if c.is_ascii_alphabetic() || *c == '_' => {
+                interpolated = true;
+                while chars
+                    .peek()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_')
+                {
+                    chars.next();
+                }
+            }
+            _ => out.push('$'),
+        }
+    }
+    Ok((!interpolated).then_some(out))
+}
+
+fn env_files(node: &Node) -> Result<Vec<EnvFileRef>, (usize, String)> {
+    if node.is_null() {
+        return Ok(Vec::new());
+    }
+    if let Some(path) = node.as_str() {
+        return Ok(vec![EnvFileRef {
+            path: path.to_string(),
+            required: true,
+        }]);
+    }
+    let Some(items) = node.as_seq() else {
+        return Err((
+            node.line,
+            "`env_file` must be a path, a list of paths or a list of `{path, required}`"
+                .to_string(),
+        ));
+    };
+    let mut out = Vec::new();
+    for item in items {
+        if let Some(path) = item.as_str().filter(|_| !item.is_null()) {
+            out.push(EnvFileRef {
+                path: path.to_string(),
+                required: true,
+            });
+            continue;
+        }
+        let Some(path) = item.get("path").and_then(Node::as_str) else {
+            return Err((item.line, "an `env_file` entry has no `path`".to_string()));
+        };
+        let required = match item.get("required").and_then(Node::scalar) {
+            None => true,
+            Some(s) if s.resolve() == Resolved::Null => true,
+            Some(s) if s.resolve() == Resolved::Bool => yaml::is_true(&s.text),
+            Some(_) => {
+                return Err((
+                    item.line,
+                    "`required` in an `env_file` entry must be true or false".to_string(),
+                ));
+            }
+        };
+        out.push(EnvFileRef {
+            path: path.to_string(),
+            required,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn get<'a>(data: &'a SourceData, name: &str) -> &'a Provided {
+        data.provided
+            .iter()
+            .find(|p| p.name == name)
+            .unwrap_or_else(|| panic!("{name} not provided"))
+    }
+
+    fn value(data: &SourceData, name: &str) -> Option<String> {
+        match &get(data, name).state {
+            ValueState::Value(v) => Some(v.expose().to_string()),
+            ValueState::PassThrough => None,
+            other => panic!("{name} is {other:?}"),
+        }
+    }
+
+    fn names(data: &SourceData) -> Vec<&str> {
+        data.provided.iter().map(|p| p.name.as_str()).collect()
+    }
+
+    #[test]
+    fn map_form() {
+        let text = "\
+services:
+  web:
+    image: app
+    environment:
+      DATABASE_URL: postgres://db/app
+      PORT: 8080
+      DEBUG: true
+      EMPTY: \"\"
+      FROM_SHELL:
+      ALSO_SHELL: null
+      REQUIRED: ${API_KEY:?set API_KEY}
+      PLAIN_REF: ${TOKEN}
+      DEFAULTED: ${LEVEL:-info}
+      BARE: $HOME/x
+      ESCAPED: pa$$word
+      LONE_DOLLAR: cost $5
+";
+        let s = read("compose.yaml", text, None).expect("reads");
+        assert_eq!(s.service, "web");
+        let d = &s.data;
+        assert_eq!(
+            value(d, "DATABASE_URL").as_deref(),
+            Some("postgres://db/app")
+        );
+        assert_eq!(value(d, "PORT").as_deref(), Some("8080"));
+        assert_eq!(value(d, "DEBUG").as_deref(), Some("true"));
+        assert_eq!(value(d, "EMPTY").as_deref(), Some(""));
+        for shell in [
+            "FROM_SHELL",
+            "ALSO_SHELL",
+            "REQUIRED",
+            "PLAIN_REF",
+            "DEFAULTED",
+            "BARE",
+        ] {
+            assert_eq!(value(d, shell), None, "{shell}");
+        }
+        assert_eq!(value(d, "ESCAPED").as_deref(), Some("pa$word"));
+        assert_eq!(value(d, "LONE_DOLLAR").as_deref(), Some("cost $5"));
+        assert_eq!(get(d, "DATABASE_URL").line, 5);
+        assert_eq!(get(d, "DATABASE_URL").path, "compose.yaml");
+        assert!(s.env_files.is_empty());
+    }
+
+    #[test]
+    fn list_form() {
+        let text = "\
+services:
+  worker:
+    environment:
+      - QUEUE=jobs
+      - FROM_SHELL
+      - EMPTY=
+      - WITH_EQUALS=a=b
+      - QUOTED=\"kept\"
+      - INTERPOLATED=${SECRET:?missing}
+      - QUEUE=later
+";
+        let s = read("compose.yml", text, None).expect("reads");
+        let d = &s.data;
+        assert_eq!(value(d, "QUEUE").as_deref(), Some("later"));
+        assert_eq!(get(d, "QUEUE").line, 10);
+        assert_eq!(value(d, "FROM_SHELL"), None);
+        assert_eq!(value(d, "EMPTY").as_deref(), Some(""));
+        assert_eq!(value(d, "WITH_EQUALS").as_deref(), Some("a=b"));
+        assert_eq!(value(d, "QUOTED").as_deref(), Some("\"kept\""));
+        assert_eq!(value(d, "INTERPOLATED"), None);
+    }
+
+    #[test]
+    fn env_file_forms() {
+        let one = |env_file: &str| {
+            let text = format!("services:\n  s:\n    env_file: {env_file}\n");
+            read("c.yaml", &text, None).expect("reads").env_files
+        };
+        let req = |path: &str, required: bool| EnvFileRef {
+            path: path.to_string(),
+            required,
+        };
+        assert_eq!(one(".env"), [req(".env", true)]);
+        assert_eq!(
+            one("[a.env, b.env]"),
+            [req("a.env", true), req("b.env", true)]
+        );
+        assert_eq!(
+            one(
+                "[{path: a.env}, {path: ./b.env, required: false}, {path: c.env, required: true, format: raw}, d.env]"
+            ),
+            [
+                req("a.env", true),
+                req("./b.env", false),
+                req("c.env", true),
+                req("d.env", true)
+            ]
+        );
+        let err = read(
+            "c.yaml",
+            "services:\n  s:\n    env_file:\n      - {required: false}\n",
+            None,
+        )
+        .expect_err("no path");
+        assert_eq!(err.line, Some(4));
+        assert!(read("c.yaml", "services:\n  s:\n    env_file: {a: b}\n", None).is_err());
+        assert!(
+            read(
+                "c.yaml",
+                "services:\n  s:\n    env_file: [{path: a, required: maybe}]\n",
+                None
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn service_selection() {
+        let text = "services:\n  web:\n    environment: [A=1]\n  worker:\n    environment: [B=2]\n";
+        let err = read("c.yaml", text, None).expect_err("ambiguous");
+        assert!(err.message.contains("web, worker"), "{err}");
+        assert_eq!(err.line, Some(1));
+        let s = read("c.yaml", text, Some("worker")).expect("reads");
+        assert_eq!(names(&s.data), ["B"]);
+        let err = read("c.yaml", text, Some("db")).expect_err("unknown");
+        assert!(
+            err.message.contains("`db`") && err.message.contains("web, worker"),
+            "{err}"
+        );
+        let err = read("c.yaml", "services: {}\n", None).expect_err("none");
+        assert!(err.message.contains("empty"), "{err}");
+        let err = read("c.yaml", "version: '3'\n", None).expect_err("no services");
+        assert!(err.message.contains("services"), "{err}");
+        assert!(read("c.yaml", "", None).is_err());
+        assert!(read("c.yaml", "services: [a]\n", None).is_err());
+    }
+
+    #[test]
+    fn service_without_settings() {
+        let s = read("c.yaml", "services:\n  web:\n", None).expect("reads");
+        assert!(s.data.provided.is_empty());
+        let s = read("c.yaml", "services:\n  web:\n    environment:\n", None).expect("reads");
+        assert!(s.data.provided.is_empty());
+    }
+
+    #[test]
+    fn anchors_and_merge_keys() {
+        let text = "\
+x-common: &common
+  LOG_LEVEL: info
+  REGION: eu
+services:
+  api:
+    environment:
+      <<: *common
+      REGION: us
+";
+        let s = read("c.yaml", text, None).expect("reads");
+        assert_eq!(value(&s.data, "LOG_LEVEL").as_deref(), Some("info"));
+        assert_eq!(value(&s.data, "REGION").as_deref(), Some("us"));
+        assert_eq!(get(&s.data, "LOG_LEVEL").line, 2);
+    }
+
+    #[test]
+    fn bad_shapes_are_errors_without_values() {
+        for (text, line) in [
+            (
+                "services:\n  s:\n    environment:\n      A: {nested: CANARY-C-1}\n",
+                4,
+            ),
+            ("services:\n  s:\n    environment: CANARY-C-2\n", 3),
+            (
+                "services:\n  s:\n    environment:\n      - [CANARY-C-3]\n",
+                4,
+            ),
+            (
+                "services:\n  s:\n    environment:\n      - =CANARY-C-4\n",
+                4,
+            ),
+            (
+                "services:\n  s:\n    environment:\n      A: ${CANARY-C-5\n",
+                4,
+            ),
+            ("services:\n  s:\n    environment: [A=${CANARY-C-6]\n", 3),
+            (
+                "services:\n  s:\n    environment:\n      \"\": CANARY-C-7\n",
+                4,
+            ),
+        ] {
+            let err = read("c.yaml", text, None).expect_err(text);
+            assert_eq!(err.line, Some(line), "{text}: {err}");
+            assert!(!format!("{err} {err:?}").contains("CANARY"), "{err}");
+        }
+    }
+
+    #[test]
+    fn malformed_yaml() {
+        let err = read(
+            "c.yaml",
+            "services:\n  web:\n    environment:\n      A: \"unterminated\n",
+            None,
+        )
+        .expect_err("malformed");
+        assert_eq!(err.path, "c.yaml");
+        assert!(err.line.is_some());
+    }
+
+    #[test]
+    fn extends_and_extra_documents_are_noticed() {
+        let s = read(
+            "c.yaml",
+            "services:\n  web:\n    extends: {file: base.yaml, service: web}\n---\nother: 1\n",
+            None,
+        )
+        .expect("reads");
+        assert_eq!(s.data.notices.len(), 2, "{:?}", s.data.notices);
+        assert!(s.data.notices[0].contains("only the first YAML document"));
+        assert!(s.data.notices[1].contains("`extends`"));
+    }
+
+    #[test]
+    fn interpolation_rules() {
+        assert_eq!(interpolate("plain"), Ok(Some("plain".to_string())));
+        assert_eq!(interpolate("a$$b$$"), Ok(Some("a$b$".to_string())));
+        assert_eq!(interpolate("$"), Ok(Some("$".to_string())));
+        assert_eq!(interpolate("$1"), Ok(Some("$1".to_string())));
+        assert_eq!(interpolate("${A:-${B}}"), Ok(None));
+        assert_eq!(interpolate("x${A}y"), Ok(None));
+        assert_eq!(interpolate("$_A"), Ok(None));
+        assert_eq!(interpolate("$${A}"), Ok(Some("${A}".to_string())));
+        assert_eq!(interpolate("${A"), Err(()));
+    }
+
+    #[test]
+    fn canaries_never_reach_debug_output() {
+        let s = read(
+            "c.yaml",
+            "services:\n  s:\n    environment:\n      A: CANARY-C-UNIT-1\n      B: 987654\n    env_file: .env\n",
+            None,
+        )
+        .expect("reads");
+        assert_eq!(value(&s.data, "A").as_deref(), Some("CANARY-C-UNIT-1"));
+        let debug = format!("{s:?} {s:#?}");
+        assert!(
+            !debug.contains("CANARY") && !debug.contains("987654"),
+            "{debug}"
+        );
+    }
+}

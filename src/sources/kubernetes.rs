@@ -1,0 +1,837 @@
+//! Kubernetes manifests: the environment of the containers of Pods and of the pod templates of
+//! Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs and CronJobs,
+//! across multi-document files and `kind: List` objects.
+//!
+//! Per container, `envFrom` entries apply in order (a later source wins on a shared key), then
+//! `env` entries in order (a later entry wins, and `env` beats `envFrom`). `envFrom` references
+//! resolve against the ConfigMaps and Secrets in the same set of files; a reference to an object
+//! that is not there makes the result opaque unless it is `optional: true`. Without a container
+//! selector the containers (init containers included) are merged in file order, a later one
+//! winning on a shared name.
+//!
+//! Pure: the caller reads the files. Files with Helm template syntax are skipped with a notice.
+//! Values go into [`Secret`] only; errors and notices name files, lines, objects and keys.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+use super::yaml::{self, Node, Resolved};
+use super::{Provided, SourceData, SourceError, ValueState};
+use crate::secret::Secret;
+
+/// `kind: List` objects nested deeper than this are ignored.
+const LIST_DEPTH: usize = 4;
+
+/// Reads the environment that a set of manifests gives its containers, or only the containers
+/// named `container`.
+///
+/// `files` holds `(display path, text)` pairs. A selector that matches no container is an error
+/// that lists the container names found.
+pub fn read(
+    files: &[(String, String)],
+    container: Option<&str>,
+) -> Result<SourceData, SourceError> {
+    let mut data = SourceData::default();
+    let mut objects: Vec<Object> = Vec::new();
+    for (path, text) in files {
+        if text.contains("{{") {
+            data.notices.push(format!(
+                "{path}: contains Helm template syntax (`{{{{`); skipped (render it with \
+                 `helm template` and check the output instead)"
+            ));
+            continue;
+        }
+        for doc in yaml::parse(path, text)? {
+            collect_objects(path, &doc, 0, &mut objects);
+        }
+    }
+
+    let mut stores: Vec<Store> = Vec::new();
+    for object in &objects {
+        if let Some(store) = Store::from_object(object)? {
+            stores.push(store);
+        }
+    }
+
+    let mut reader = Reader {
+        stores: &stores,
+        data: &mut data,
+        found: BTreeSet::new(),
+        merged: BTreeMap::new(),
+        matched: false,
+        containers: 0,
+    };
+    for object in &objects {
+        let Some(spec) = pod_spec(&object.kind, &object.node) else {
+            continue;
+        };
+        let namespace = object
+            .node
+            .path(&["metadata", "namespace"])
+            .and_then(Node::as_str);
+        for list in ["initContainers", "containers"] {
+            let Some(items) = spec.get(list).and_then(Node::as_seq) else {
+                continue;
+            };
+            for item in items {
+                reader.container(&object.path, namespace, item, container);
+            }
+        }
+    }
+
+    let Reader {
+        found,
+        merged,
+        matched,
+        containers,
+        ..
+    } = reader;
+    if let Some(wanted) = container
+        && !matched
+    {
+        let names = if found.is_empty() {
+            "none".to_string()
+        } else {
+            found.into_iter().collect::<Vec<_>>().join(", ")
+        };
+        return Err(SourceError {
+            path: files
+                .iter()
+                .map(|(p, _)| p.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            line: None,
+            message: format!(
+                "no container named `{wanted}` in the manifests; containers found: {names}"
+            ),
+        });
+    }
+    if containers == 0 && !files.is_empty() {
+        data.notices
+            .push("no Pod or pod template with containers in the manifests".to_string());
+    }
+    data.provided = merged.into_values().collect();
+    Ok(data)
+}
+
+/// One top-level object (or `List` item) and the file it is in.
+struct Object {
+    path: String,
+    kind: String,
+    node: Rc<Node>,
+}
+
+fn collect_objects(path: &str, node: &Rc<Node>, depth: usize, out: &mut Vec<Object>) {
+    let Some(kind) = node.get("kind").and_then(Node::as_str) else {
+        return;
+    };
+    if kind == "List" || kind.ends_with("List") {
+        if depth >= LIST_DEPTH {
+            return;
+        }
+        if let Some(items) = node.get("items").and_then(Node::as_seq) {
+            for item in items {
+                collect_objects(path, item, depth + 1, out);
+            }
+        }
+        return;
+    }
+    out.push(Object {
+        path: path.to_string(),
+        kind: kind.to_string(),
+        node: Rc::clone(node),
+    });
+}
+
+/// Where the pod spec of an object of `kind` is.
+fn pod_spec<'a>(kind: &str, node: &'a Node) -> Option<&'a Node> {
+    match kind {
+        "Pod" => node.get("spec"),
+        "Deployment"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "ReplicaSet"
+        | "ReplicationController"
+        | "Job" => node.path(&["spec", "template", "spec"]),
+        "CronJob" => node.path(&["spec", "jobTemplate", "spec", "template", "spec"]),
+        "PodTemplate" => node.path(&["template", "spec"]),
+        _ => None,
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum StoreKind {
+    ConfigMap,
+    Secret,
+}
+
+impl StoreKind {
+    fn ref_name(self) -> &'static str {
+        match self {
+            StoreKind::ConfigMap => "configMapRef",
+            StoreKind::Secret => "secretRef",
+        }
+    }
+}
+
+/// A ConfigMap or Secret, its keys already decoded.
+struct Store {
+    kind: StoreKind,
+    name: String,
+    namespace: Option<String>,
+    /// One entry per key, in the order the API server would apply them.
+    entries: Vec<Provided>,
+}
+
+impl Store {
+    fn from_object(object: &Object) -> Result<Option<Store>, SourceError> {
+        let kind = match object.kind.as_str() {
+            "ConfigMap" => StoreKind::ConfigMap,
+            "Secret" => StoreKind::Secret,
+            _ => return Ok(None),
+        };
+        let node = &object.node;
+        let Some(name) = node.path(&["metadata", "name"]).and_then(Node::as_str) else {
+            return Ok(None);
+        };
+        let namespace = node
+            .path(&["metadata", "namespace"])
+            .and_then(Node::as_str)
+            .map(str::to_string);
+        let mut entries: BTreeMap<String, Provided> = BTreeMap::new();
+        let path = &object.path;
+        match kind {
+            StoreKind::ConfigMap => {
+                for (key, value) in map_entries(node.get("data")) {
+                    let text = scalar_text(value).unwrap_or_default();
+                    insert(&mut entries, path, key, Secret::new(text));
+                }
+            }
+            StoreKind::Secret => {
+                for (key, value) in map_entries(node.get("data")) {
+                    let encoded: String = scalar_text(value)
+                        .unwrap_or_default()
+                        .chars()
+                        .filter(|c| *c != '\n' && *c != '\r')
+                        .collect();
+                    let Ok(bytes) = STANDARD.decode(encoded.as_bytes()) else {
+                        return Err(SourceError {
+                            path: path.clone(),
+                            line: Some(key.1),
+                            message: format!(
+                                "Secret `{name}` data key `{}` is not valid base64",
+                                key.0
+                            ),
+                        });
+                    };
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    insert(&mut entries, path, key, Secret::new(text));
+                }
+                for (key, value) in map_entries(node.get("stringData")) {
+                    let text = scalar_text(value).unwrap_or_default();
+                    insert(&mut entries, path, key, Secret::new(text));
+                }
+            }
+        }
+        Ok(Some(Store {
+            kind,
+            name: name.to_string(),
+            namespace,
+            entries: entries.into_values().collect(),
+        }))
+    }
+}
+
+fn insert(entries: &mut BTreeMap<String, Provided>, path: &str, key: (&str, usize), value: Secret) {
+    entries.insert(
+        key.0.to_string(),
+        Provided {
+            name: key.0.to_string(),
+            state: ValueState::Value(value),
+            path: path.to_string(),
+            line: key.1,
+        },
+    );
+}
+
+/// The scalar-keyed entries of a mapping: `((key, line), value)`.
+fn map_entries(node: Option<&Node>) -> Vec<((&str, usize), &Node)> {
+    node.and_then(Node::as_map)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|(k, v)| Some(((k.as_str()?, k.line), v.as_ref())))
+        .collect()
+}
+
+/// The text of a scalar value, `""` for null; `None` for a collection.
+fn scalar_text(node: &Node) -> Option<String> {
+    let scalar = node.scalar()?;
+    if scalar.is_null() {
+        Some(String::new())
+    } else {
+        Some(scalar.text.clone())
+    }
+}
+
+struct Reader<'a> {
+    stores: &'a [Store],
+    data: &'a mut SourceData,
+    /// Names of every container seen, for the selector error.
+    found: BTreeSet<String>,
+    merged: BTreeMap<String, Provided>,
+    matched: bool,
+    containers: usize,
+}
+
+impl Reader<'_> {
+    fn container(
+        &mut self,
+        path: &str,
+        namespace: Option<&str>,
+        item: &Node,
+        wanted: Option<&str>,
+    ) {
+        let name = item.get("name").and_then(Node::as_str);
+        if let Some(name) = name {
+            self.found.insert(name.to_string());
+        }
+        if let Some(wanted) = wanted
+            && name != Some(wanted)
+        {
+            return;
+        }
+        self.matched = true;
+        self.containers += 1;
+        let mut env: BTreeMap<String, Provided> = BTreeMap::new();
+        for source in item
+            .get("envFrom")
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+        {
+            self.env_from(path, namespace, source, &mut env);
+        }
+        for entry in item.get("env").and_then(Node::as_seq).unwrap_or_default() {
+            self.env_entry(path, entry, &mut env);
+        }
+        self.merged.extend(env);
+    }
+
+    fn env_from(
+        &mut self,
+        path: &str,
+        namespace: Option<&str>,
+        source: &Node,
+        env: &mut BTreeMap<String, Provided>,
+    ) {
+        let prefix = source.get("prefix").and_then(Node::as_str).unwrap_or("");
+        for kind in [StoreKind::ConfigMap, StoreKind::Secret] {
+            let Some(reference) = source.get(kind.ref_name()) else {
+                continue;
+            };
+            let Some(name) = reference.get("name").and_then(Node::as_str) else {
+                self.data.notices.push(format!(
+                    "{path}:{}: envFrom {} has no name",
+                    reference.line,
+                    kind.ref_name()
+                ));
+                continue;
+            };
+            let store = self.stores.iter().rev().find(|s| {
+                s.kind == kind
+                    && s.name == name
+                    && match (namespace, s.namespace.as_deref()) {
+                        (Some(a), Some(b)) => a == b,
+                        _ => true,
+                    }
+            });
+            match store {
+                Some(store) => {
+                    for entry in &store.entries {
+                        let name = format!("{prefix}{}", entry.name);
+                        env.insert(
+                            name.clone(),
+                            Provided {
+                                name,
+                                ..entry.clone()
+                            },
+                        );
+                    }
+                }
+                None if is_optional(reference) => self.data.notices.push(format!(
+                    "{path}:{}: optional envFrom {} `{name}` is not in the manifests; its keys \
+                     are not known",
+                    reference.line,
+                    kind.ref_name()
+                )),
+                None => {
+                    let reason = format!(
+                        "envFrom {} `{name}` is not in the manifests",
+                        kind.ref_name()
+                    );
+                    if !self.data.opaque.contains(&reason) {
+                        self.data.opaque.push(reason);
+                    }
+                }
+            }
+        }
+    }
+
+    fn env_entry(&mut self, path: &str, entry: &Node, env: &mut BTreeMap<String, Provided>) {
+        let Some(name_node) = entry.get("name") else {
+            self.data
+                .notices
+                .push(format!("{path}:{}: env entry has no name", entry.line));
+            return;
+        };
+        let Some(name) = name_node.as_str().filter(|_| !name_node.is_null()) else {
+            self.data
+                .notices
+                .push(format!("{path}:{}: env entry has no name", name_node.line));
+            return;
+        };
+        let line = name_node.line;
+        let state = if entry.get("valueFrom").is_some_and(|v| !v.is_null()) {
+            ValueState::External
+        } else {
+            match entry.get("value") {
+                None => ValueState::Value(Secret::default()),
+                Some(value) => match value.scalar() {
+                    Some(scalar) => match scalar.resolve() {
+                        Resolved::Null => ValueState::Value(Secret::default()),
+                        Resolved::Str => ValueState::Value(Secret::new(scalar.text.clone())),
+                        Resolved::Bool | Resolved::Int | Resolved::Float => {
+                            self.data.notices.push(format!(
+                                "{path}:{}: env {name} has a non-string value; the API server \
+                                 rejects it",
+                                value.line
+                            ));
+                            ValueState::Value(Secret::new(scalar.text.clone()))
+                        }
+                    },
+                    None => {
+                        self.data.notices.push(format!(
+                            "{path}:{}: env {name} has a value that is not a string; the API \
+                             server rejects it",
+                            value.line
+                        ));
+                        ValueState::External
+                    }
+                },
+            }
+        };
+        env.insert(
+            name.to_string(),
+            Provided {
+                name: name.to_string(),
+                state,
+                path: path.to_string(),
+                line,
+            },
+        );
+    }
+}
+
+fn is_optional(reference: &Node) -> bool {
+    reference
+        .get("optional")
+        .and_then(Node::scalar)
+        .is_some_and(|s| s.resolve() == Resolved::Bool && yaml::is_true(&s.text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect()
+    }
+
+    fn one(text: &str) -> SourceData {
+        read(&files(&[("k8s/app.yaml", text)]), None).expect("reads")
+    }
+
+    fn get<'a>(data: &'a SourceData, name: &str) -> &'a Provided {
+        data.provided
+            .iter()
+            .find(|p| p.name == name)
+            .unwrap_or_else(|| panic!("{name} not provided: {:?}", names(data)))
+    }
+
+    fn value(data: &SourceData, name: &str) -> String {
+        match &get(data, name).state {
+            ValueState::Value(v) => v.expose().to_string(),
+            other => panic!("{name} is {other:?}"),
+        }
+    }
+
+    fn names(data: &SourceData) -> Vec<&str> {
+        data.provided.iter().map(|p| p.name.as_str()).collect()
+    }
+
+    const DEPLOYMENT: &str = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    spec:
+      initContainers:
+        - name: migrate
+          env:
+            - name: MIGRATE_ONLY
+              value: \"1\"
+      containers:
+        - name: api
+          env:
+            - name: DATABASE_URL
+              value: postgres://db/app
+            - name: API_TOKEN
+              valueFrom:
+                secretKeyRef:
+                  name: api-secrets
+                  key: token
+            - name: POD_IP
+              valueFrom:
+                fieldRef:
+                  fieldPath: status.podIP
+            - name: EMPTY
+              value: \"\"
+            - name: NO_VALUE
+        - name: sidecar
+          env:
+            - name: SIDECAR_MODE
+              value: proxy
+";
+
+    #[test]
+    fn deployment_env_values_and_value_from() {
+        let data = one(DEPLOYMENT);
+        assert_eq!(
+            names(&data),
+            [
+                "API_TOKEN",
+                "DATABASE_URL",
+                "EMPTY",
+                "MIGRATE_ONLY",
+                "NO_VALUE",
+                "POD_IP",
+                "SIDECAR_MODE"
+            ]
+        );
+        assert_eq!(value(&data, "DATABASE_URL"), "postgres://db/app");
+        assert!(matches!(
+            get(&data, "API_TOKEN").state,
+            ValueState::External
+        ));
+        assert!(matches!(get(&data, "POD_IP").state, ValueState::External));
+        assert_eq!(value(&data, "EMPTY"), "");
+        assert_eq!(value(&data, "NO_VALUE"), "");
+        assert_eq!(get(&data, "DATABASE_URL").line, 16);
+        assert_eq!(get(&data, "DATABASE_URL").path, "k8s/app.yaml");
+        assert!(data.opaque.is_empty());
+        assert!(data.notices.is_empty(), "{:?}", data.notices);
+    }
+
+    #[test]
+    fn container_selector() {
+        let f = files(&[("app.yaml", DEPLOYMENT)]);
+        let data = read(&f, Some("sidecar")).expect("reads");
+        assert_eq!(names(&data), ["SIDECAR_MODE"]);
+        let data = read(&f, Some("migrate")).expect("reads");
+        assert_eq!(names(&data), ["MIGRATE_ONLY"]);
+        let err = read(&f, Some("web")).expect_err("no such container");
+        assert_eq!(err.path, "app.yaml");
+        assert!(err.message.contains("`web`"), "{err}");
+        assert!(err.message.contains("api, migrate, sidecar"), "{err}");
+        let err = read(&files(&[("cm.yaml", "kind: ConfigMap\n")]), Some("web"))
+            .expect_err("no containers");
+        assert!(err.message.contains("containers found: none"), "{err}");
+    }
+
+    #[test]
+    fn every_workload_kind() {
+        let container = "containers:\n  - name: c\n    env:\n      - name: VAR\n        value: v\n";
+        let indent = |n: usize| {
+            container
+                .lines()
+                .map(|l| format!("{}{l}\n", " ".repeat(n)))
+                .collect::<String>()
+        };
+        let template = format!("spec:\n  template:\n    spec:\n{}", indent(6));
+        let mut docs = Vec::new();
+        for kind in [
+            "Deployment",
+            "StatefulSet",
+            "DaemonSet",
+            "ReplicaSet",
+            "ReplicationController",
+            "Job",
+        ] {
+            docs.push(format!("kind: {kind}\n{template}"));
+        }
+        docs.push(format!("kind: Pod\nspec:\n{}", indent(2)));
+        docs.push(format!(
+            "kind: CronJob\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n{}",
+            indent(10)
+        ));
+        docs.push(format!(
+            "kind: PodTemplate\ntemplate:\n  spec:\n{}",
+            indent(4)
+        ));
+        for doc in docs {
+            let data = one(&doc);
+            assert_eq!(names(&data), ["VAR"], "{doc}");
+            assert_eq!(value(&data, "VAR"), "v");
+        }
+        let data = one("kind: Service\nspec:\n  containers:\n    - name: x\n");
+        assert!(data.provided.is_empty());
+        assert_eq!(data.notices.len(), 1);
+    }
+
+    #[test]
+    fn list_items() {
+        let data = one(
+            "apiVersion: v1\nkind: List\nitems:\n  - kind: ConfigMap\n    metadata: {name: cfg}\n    data: {FROM_CM: a}\n  - kind: Pod\n    spec:\n      containers:\n        - name: p\n          envFrom:\n            - configMapRef: {name: cfg}\n          env:\n            - {name: IN_LIST, value: b}\n",
+        );
+        assert_eq!(names(&data), ["FROM_CM", "IN_LIST"]);
+        assert_eq!(value(&data, "FROM_CM"), "a");
+        assert_eq!(get(&data, "FROM_CM").line, 6);
+    }
+
+    const ENV_FROM: &str = "\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app-config
+data:
+  LOG_LEVEL: info
+  SHARED: from-configmap
+  PORT: 8080
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: app-secret
+type: Opaque
+data:
+  DB_PASSWORD: aHVudGVyMg==
+  SHARED: ZnJvbS1zZWNyZXQ=
+stringData:
+  API_KEY: plain-key
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          envFrom:
+            - configMapRef:
+                name: app-config
+            - secretRef:
+                name: app-secret
+            - prefix: CFG_
+              configMapRef:
+                name: app-config
+          env:
+            - name: LOG_LEVEL
+              value: debug
+";
+
+    #[test]
+    fn env_from_resolves_in_the_file_set() {
+        let data = one(ENV_FROM);
+        assert_eq!(
+            names(&data),
+            [
+                "API_KEY",
+                "CFG_LOG_LEVEL",
+                "CFG_PORT",
+                "CFG_SHARED",
+                "DB_PASSWORD",
+                "LOG_LEVEL",
+                "PORT",
+                "SHARED"
+            ]
+        );
+        assert_eq!(value(&data, "DB_PASSWORD"), "hunter2");
+        assert_eq!(value(&data, "API_KEY"), "plain-key");
+        assert_eq!(value(&data, "SHARED"), "from-secret", "later envFrom wins");
+        assert_eq!(value(&data, "LOG_LEVEL"), "debug", "env beats envFrom");
+        assert_eq!(get(&data, "LOG_LEVEL").line, 39);
+        assert_eq!(value(&data, "CFG_LOG_LEVEL"), "info");
+        assert_eq!(get(&data, "CFG_LOG_LEVEL").line, 6);
+        assert_eq!(get(&data, "DB_PASSWORD").line, 16);
+        assert_eq!(value(&data, "PORT"), "8080");
+        assert!(data.opaque.is_empty());
+    }
+
+    #[test]
+    fn string_data_beats_data() {
+        let data = one(
+            "kind: Secret\nmetadata: {name: s}\ndata: {K: YQ==}\nstringData: {K: b}\n---\nkind: Pod\nspec:\n  containers:\n    - name: p\n      envFrom: [{secretRef: {name: s}}]\n",
+        );
+        assert_eq!(value(&data, "K"), "b");
+    }
+
+    #[test]
+    fn env_from_across_files_and_namespaces() {
+        let f = files(&[
+            (
+                "base/secret.yaml",
+                "kind: Secret\nmetadata: {name: s, namespace: other}\nstringData: {WRONG_NS: x}\n---\nkind: Secret\nmetadata: {name: s, namespace: prod}\nstringData: {RIGHT_NS: x}\n",
+            ),
+            (
+                "base/pod.yaml",
+                "kind: Pod\nmetadata: {name: p, namespace: prod}\nspec:\n  containers:\n    - name: p\n      envFrom: [{secretRef: {name: s}}]\n",
+            ),
+        ]);
+        let data = read(&f, None).expect("reads");
+        assert_eq!(names(&data), ["RIGHT_NS"]);
+        assert_eq!(get(&data, "RIGHT_NS").path, "base/secret.yaml");
+        assert_eq!(get(&data, "RIGHT_NS").line, 7);
+    }
+
+    #[test]
+    fn missing_reference_is_opaque_unless_optional() {
+        let data = one(
+            "kind: Pod\nspec:\n  containers:\n    - name: p\n      envFrom:\n        - secretRef: {name: vault-synced}\n        - configMapRef: {name: maybe, optional: true}\n        - secretRef:\n            name: also-maybe\n            optional: true\n      env:\n        - {name: A, value: x}\n",
+        );
+        assert_eq!(
+            data.opaque,
+            ["envFrom secretRef `vault-synced` is not in the manifests"]
+        );
+        assert_eq!(data.notices.len(), 2, "{:?}", data.notices);
+        assert!(
+            data.notices[0].starts_with("k8s/app.yaml:7: optional envFrom configMapRef `maybe`")
+        );
+        assert!(data.notices[1].contains("secretRef `also-maybe`"));
+        assert_eq!(names(&data), ["A"]);
+    }
+
+    #[test]
+    fn non_string_values_are_accepted_with_a_notice() {
+        let data = one(
+            "kind: Pod\nspec:\n  containers:\n    - name: p\n      env:\n        - name: PORT\n          value: 5432\n        - name: DEBUG\n          value: yes\n        - name: QUOTED\n          value: \"5432\"\n        - name: NESTED\n          value: {a: b}\n",
+        );
+        assert_eq!(value(&data, "PORT"), "5432");
+        assert_eq!(value(&data, "DEBUG"), "yes");
+        assert_eq!(value(&data, "QUOTED"), "5432");
+        assert!(matches!(get(&data, "NESTED").state, ValueState::External));
+        assert_eq!(
+            data.notices[..2],
+            [
+                "k8s/app.yaml:7: env PORT has a non-string value; the API server rejects it",
+                "k8s/app.yaml:9: env DEBUG has a non-string value; the API server rejects it",
+            ]
+        );
+        assert_eq!(data.notices.len(), 3);
+    }
+
+    #[test]
+    fn later_env_entry_and_later_container_win() {
+        let data = one(
+            "kind: Pod\nspec:\n  containers:\n    - name: a\n      env:\n        - {name: X, value: first}\n        - {name: X, value: second}\n    - name: b\n      env:\n        - {name: Y, value: b}\n---\nkind: Pod\nspec:\n  containers:\n    - name: c\n      env:\n        - {name: Y, value: c}\n",
+        );
+        assert_eq!(value(&data, "X"), "second");
+        assert_eq!(get(&data, "X").line, 7);
+        assert_eq!(value(&data, "Y"), "c");
+    }
+
+    #[test]
+    fn helm_templates_are_skipped() {
+        let f = files(&[
+            (
+                "chart/templates/deploy.yaml",
+                "kind: Pod\nspec:\n  containers:\n    - name: {{ .Values.name }}\n      env:\n        - {name: HELM, value: x}\n",
+            ),
+            (
+                "plain.yaml",
+                "kind: Pod\nspec:\n  containers:\n    - name: p\n      env: [{name: PLAIN, value: y}]\n",
+            ),
+        ]);
+        let data = read(&f, None).expect("reads");
+        assert_eq!(names(&data), ["PLAIN"]);
+        assert!(data.notices[0].starts_with("chart/templates/deploy.yaml: contains Helm"));
+    }
+
+    #[test]
+    fn bad_base64_names_file_and_key_but_not_the_value() {
+        let err = read(
+            &files(&[(
+                "secret.yaml",
+                "kind: Secret\nmetadata: {name: creds}\ndata:\n  GOOD: YQ==\n  BROKEN: CANARY-NOT-B64!!\n",
+            )]),
+            None,
+        )
+        .expect_err("bad base64");
+        assert_eq!(err.path, "secret.yaml");
+        assert_eq!(err.line, Some(5));
+        assert!(
+            err.message.contains("`creds`") && err.message.contains("`BROKEN`"),
+            "{err}"
+        );
+        assert!(!format!("{err} {err:?}").contains("CANARY"));
+    }
+
+    #[test]
+    fn base64_may_span_lines() {
+        let data = one(
+            "kind: Secret\nmetadata: {name: s}\ndata:\n  CERT: |\n    aGVsbG8g\n    d29ybGQ=\n---\nkind: Pod\nspec:\n  containers:\n    - name: p\n      envFrom: [{secretRef: {name: s}}]\n",
+        );
+        assert_eq!(value(&data, "CERT"), "hello world");
+    }
+
+    #[test]
+    fn malformed_yaml_is_an_error_with_a_line() {
+        let err = read(
+            &files(&[(
+                "bad.yaml",
+                "kind: Pod\nspec:\n  containers:\n    - name: [unclosed\n",
+            )]),
+            None,
+        )
+        .expect_err("malformed");
+        assert_eq!(err.path, "bad.yaml");
+        assert!(err.line.is_some());
+    }
+
+    #[test]
+    fn odd_shapes_do_not_panic() {
+        for text in [
+            "",
+            "---\n",
+            "just a string\n",
+            "- a\n- b\n",
+            "kind: Pod\n",
+            "kind: Pod\nspec: 3\n",
+            "kind: Pod\nspec:\n  containers: {a: b}\n",
+            "kind: Pod\nspec:\n  containers:\n    - 3\n    - name: x\n      env: [1, {value: x}, {name: null}]\n      envFrom: [x, {secretRef: {}}]\n",
+            "kind: List\nitems: 3\n",
+            "kind: [a]\n",
+        ] {
+            let _ = read(&files(&[("odd.yaml", text)]), None).expect("reads");
+        }
+    }
+
+    #[test]
+    fn canaries_never_reach_debug_output() {
+        let data = one(
+            "kind: Secret\nmetadata: {name: s}\ndata: {K1: Q0FOQVJZLUs4Uy1VTklULTE=}\nstringData: {K2: CANARY-K8S-UNIT-2}\n---\nkind: ConfigMap\nmetadata: {name: c}\ndata: {K3: CANARY-K8S-UNIT-3}\n---\nkind: Pod\nspec:\n  containers:\n    - name: p\n      envFrom: [{secretRef: {name: s}}, {configMapRef: {name: c}}]\n      env:\n        - {name: K4, value: CANARY-K8S-UNIT-4}\n        - {name: K5, value: 4242}\n",
+        );
+        assert_eq!(value(&data, "K1"), "CANARY-K8S-UNIT-1");
+        let debug = format!("{data:?} {data:#?}");
+        assert!(!debug.contains("CANARY"), "{debug}");
+        assert!(!debug.contains("Q0FOQVJZ"), "{debug}");
+        assert!(!debug.contains("4242"), "{debug}");
+    }
+}
