@@ -4,28 +4,47 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::FailOn;
+
 /// Find the environment variables your code reads, before the deploy that lacks them.
 #[derive(Debug, Parser)]
 #[command(name = "envcheck", version, about, max_term_width = 100)]
 pub struct Cli {
+    /// When to colour output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal, honouring NO_COLOR, CLICOLOR and CLICOLOR_FORCE.
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List every environment variable the code reads, with each read site and its kind.
     Scan(ScanArgs),
+    /// Lint the code against the example file, plus env-file and secret hygiene.
+    Check(CheckArgs),
+    /// Print the example file the code implies, or update it in place.
+    Example(ExampleArgs),
+    /// List the rules.
+    Rules(RulesArgs),
+    /// Explain a rule: what it reports, why, and what to do instead.
+    Explain(ExplainArgs),
 }
 
+/// Options of every command that walks source files.
 #[derive(Debug, Args)]
-pub struct ScanArgs {
+pub struct WalkArgs {
     /// Files or directories to scan [default: .]
     pub paths: Vec<PathBuf>,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ScanFormat::Full)]
-    pub format: ScanFormat,
 
     /// Also scan test files (tests/, test_*.py, *.test.ts, *.spec.ts, ...).
     #[arg(long)]
@@ -34,6 +53,16 @@ pub struct ScanArgs {
     /// Worker threads (0: one per core).
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub threads: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub walk: WalkArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Full)]
+    pub format: ScanFormat,
 
     /// Parse every source file, without the trigger-word prefilter (slower; for diagnosis).
     #[arg(long, hide = true)]
@@ -46,4 +75,98 @@ pub enum ScanFormat {
     Full,
     /// A versioned JSON document.
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub walk: WalkArgs,
+
+    /// Configuration file [default: the nearest envcheck.toml, .envcheck.toml or pyproject.toml
+    /// with [tool.envcheck]].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The example file [default: from config, else the nearest .env.example, .env.sample,
+    /// .env.template, example.env or .env.dist].
+    #[arg(long, value_name = "FILE")]
+    pub example: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FindingsFormat::Full)]
+    pub format: FindingsFormat,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Only the findings: no notes on standard error, no summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// Only these rules (codes or prefixes, comma-separated: ENV0,ENV301).
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub select: Vec<String>,
+
+    /// Not these rules (codes or prefixes, comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub ignore: Vec<String>,
+
+    /// Lowest severity that makes the exit code 1 [default: from config, else error].
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
+
+    /// Exit 0 even when there are findings (errors reading input still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Ignore `# envcheck: ignore[...]`, `# noqa: ...` and `// envcheck-ignore-...` comments.
+    #[arg(long)]
+    pub no_inline_ignores: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FindingsFormat {
+    /// Diagnostics with code frames, for people.
+    Full,
+    /// One line per finding.
+    Concise,
+    /// A versioned JSON document.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExampleArgs {
+    #[command(flatten)]
+    pub walk: WalkArgs,
+
+    /// Configuration file.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The example file to update [default: from config, else the nearest one, else
+    /// .env.example in the scanned directory].
+    #[arg(long, value_name = "FILE")]
+    pub example: Option<PathBuf>,
+
+    /// Update the example file in place instead of printing it.
+    #[arg(long, conflicts_with = "check")]
+    pub write: bool,
+
+    /// Exit 1 when the example file lacks keys the code reads; print nothing else.
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Full)]
+    pub format: ScanFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule code (ENV001) or name (undocumented-variable).
+    pub rule: String,
 }

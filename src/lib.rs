@@ -4,21 +4,26 @@
 //! The binary is a thin shell around [`run`]; the library never prints on its own, it writes to
 //! the writers it is given.
 
+pub mod check;
 pub mod cli;
+pub mod commands;
+pub mod config;
 pub mod extract;
+pub mod finding;
 pub mod lang;
 pub mod model;
 pub mod report;
+pub mod rules;
 pub mod scan;
 pub mod secret;
+pub mod secret_shapes;
 pub mod sources;
 pub mod span;
+pub mod suppress;
 pub mod walk;
 
+use cli::{Cli, Command};
 use std::io::Write;
-use std::path::PathBuf;
-
-use cli::{Cli, Command, ScanArgs, ScanFormat};
 
 /// How a run ended; `main` maps it to the process exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,7 +49,11 @@ impl ExitStatus {
 /// Runs a parsed command line. Results go to `out`, diagnostics to `err`.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitStatus {
     let result = match cli.command {
-        Command::Scan(args) => run_scan(args, out, err),
+        Command::Scan(args) => commands::scan::run(args, out, err),
+        Command::Check(args) => commands::check::run(args, out, err),
+        Command::Example(args) => commands::example::run(args, out, err),
+        Command::Rules(args) => commands::rules::list(args, out),
+        Command::Explain(args) => commands::rules::explain(args, out),
     };
     match result {
         Ok(status) => status,
@@ -53,50 +62,4 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitStatus {
             ExitStatus::Error
         }
     }
-}
-
-fn run_scan(
-    args: ScanArgs,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> anyhow::Result<ExitStatus> {
-    let roots = existing_roots(&args.paths)?;
-    let options = scan::ScanOptions {
-        walk: walk::WalkOptions {
-            include_tests: args.include_tests,
-            threads: args.threads,
-        },
-        no_prefilter: args.no_prefilter,
-    };
-    let inventory = scan::scan(&roots, &options);
-    match args.format {
-        ScanFormat::Full => report::scan::full(&inventory, out)?,
-        ScanFormat::Json => report::scan::json(&inventory, out)?,
-    }
-    for notice in &inventory.notices {
-        writeln!(err, "envcheck: note: {}: {}", notice.path, notice.message)?;
-    }
-    for error in &inventory.errors {
-        writeln!(err, "envcheck: error: {}: {}", error.path, error.message)?;
-    }
-    Ok(if inventory.errors.is_empty() {
-        ExitStatus::Success
-    } else {
-        ExitStatus::Error
-    })
-}
-
-/// The paths to scan (`.` when none), each checked to exist.
-fn existing_roots(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
-    let roots = if paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        paths.to_vec()
-    };
-    for root in &roots {
-        if let Err(e) = std::fs::metadata(root) {
-            anyhow::bail!("{}: {}", root.display(), e);
-        }
-    }
-    Ok(roots)
 }

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::extract::{ReadExtra, ReadKind};
 use crate::scan::{FileResult, Outcome};
+use crate::suppress::Suppression;
 
 /// One read site of a variable.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,6 +69,8 @@ pub struct Inventory {
     pub errors: Vec<FileNotice>,
     /// Files skipped or only partly parsed: the scan went on.
     pub notices: Vec<FileNotice>,
+    /// Suppression comments in the parsed source files.
+    pub suppressions: Vec<Suppression>,
 }
 
 impl Inventory {
@@ -104,6 +107,10 @@ impl Inventory {
                             path: file.path.clone(),
                             message: "syntax errors: only partly parsed".to_string(),
                         });
+                    }
+                    for comment in facts.suppressions {
+                        inv.suppressions
+                            .push(Suppression::new(&file.path, comment, false));
                     }
                     for read in facts.reads {
                         by_name.entry(read.name).or_default().push(Site {

@@ -47,8 +47,12 @@ static PYTHON_TRIGGERS: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| {
         .map(|t| Finder::new(*t))
         .collect()
 });
-static SCRIPT_TRIGGERS: LazyLock<Vec<Finder<'static>>> =
-    LazyLock::new(|| [".env", "env."].iter().map(|t| Finder::new(*t)).collect());
+static SCRIPT_TRIGGERS: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| {
+    [".env", "env.", "cleanEnv", "createEnv", "loadEnv"]
+        .iter()
+        .map(|t| Finder::new(*t))
+        .collect()
+});
 
 fn may_hold_reads(family: Family, src: &[u8]) -> bool {
     let triggers = match family {
@@ -67,11 +71,12 @@ pub struct ScanOptions {
 }
 
 /// Scans `roots` (files or directories that exist) and returns the sorted inventory.
-pub fn scan(roots: &[PathBuf], options: &ScanOptions) -> Inventory {
+pub fn scan(roots: &[PathBuf], options: &ScanOptions) -> anyhow::Result<Inventory> {
     let base = display_base(roots);
     let root_refs: Vec<&Path> = roots.iter().map(PathBuf::as_path).collect();
     let results: Mutex<Vec<FileResult>> = Mutex::new(Vec::new());
-    let walker = walk::source_walker(&root_refs, &options.walk);
+    let walker = walk::source_walker(&root_refs, &options.walk)
+        .map_err(|e| anyhow::anyhow!("include/exclude: {e}"))?;
     walker.run(|| {
         let mut worker = Worker {
             parsers: Parsers::default(),
@@ -100,7 +105,7 @@ pub fn scan(roots: &[PathBuf], options: &ScanOptions) -> Inventory {
         parse_files_naming_project_helpers(&mut files);
     }
     resolve_python_project(&mut files);
-    Inventory::from_files(files)
+    Ok(Inventory::from_files(files))
 }
 
 /// The prefilter skips files without a trigger word, but a file may read the environment only
@@ -146,7 +151,7 @@ fn parse_files_naming_project_helpers(files: &mut [FileResult]) {
 }
 
 /// Runs the Python project pass over every parsed Python file.
-fn resolve_python_project(files: &mut [FileResult]) {
+pub(crate) fn resolve_python_project(files: &mut [FileResult]) {
     let mut refs: Vec<(&str, &mut FileFacts)> = files
         .iter_mut()
         .filter(|f| f.path.ends_with(".py"))

@@ -5,8 +5,9 @@
 //! (`.config/prisma.ts` is code), except VCS metadata. Dependency, virtualenv and build-output
 //! directories are skipped, and so are test files unless `--include-tests` is given.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use ignore::overrides::OverrideBuilder;
 use ignore::{DirEntry, WalkBuilder, WalkParallel};
 
 /// Directories that hold dependencies, tool caches or build output, never project code.
@@ -60,10 +61,18 @@ pub struct WalkOptions {
     pub include_tests: bool,
     /// Worker threads; 0 picks from the machine.
     pub threads: usize,
+    /// Globs of files to scan (all when empty) and not to scan, relative to `glob_base`.
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub glob_base: Option<PathBuf>,
 }
 
-/// A parallel walk over `roots` that yields candidate source files.
-pub fn source_walker(roots: &[&Path], options: &WalkOptions) -> WalkParallel {
+/// A parallel walk over `roots` that yields candidate source files. Fails on an invalid
+/// include/exclude glob.
+pub fn source_walker(
+    roots: &[&Path],
+    options: &WalkOptions,
+) -> Result<WalkParallel, ignore::Error> {
     let mut builder = WalkBuilder::new(roots[0]);
     for root in &roots[1..] {
         builder.add(root);
@@ -80,7 +89,59 @@ pub fn source_walker(roots: &[&Path], options: &WalkOptions) -> WalkParallel {
         .follow_links(false)
         .threads(options.threads)
         .filter_entry(move |entry| keep(entry, include_tests));
-    builder.build_parallel()
+    if !options.include.is_empty() || !options.exclude.is_empty() {
+        let base = options.glob_base.as_deref().unwrap_or(roots[0]);
+        let mut overrides = OverrideBuilder::new(base);
+        for glob in &options.include {
+            overrides.add(glob)?;
+        }
+        for glob in &options.exclude {
+            overrides.add(&format!("!{glob}"))?;
+        }
+        builder.overrides(overrides.build()?);
+    }
+    Ok(builder.build_parallel())
+}
+
+/// Env files of the project under `root`: `.env`, `.env.*`, `*.env`. A separate policy from the
+/// source walk: these are hidden and usually gitignored, so ignore files do not apply;
+/// dependency and virtualenv directories are still skipped.
+pub fn env_files(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let walker = WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(false)
+        .git_exclude(false)
+        .git_global(false)
+        .ignore(false)
+        .parents(false)
+        .follow_links(false)
+        .max_depth(Some(8))
+        .filter_entry(|entry| {
+            entry.depth() == 0
+                || !entry.file_type().is_some_and(|t| t.is_dir())
+                || !(entry
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|n| SKIP_DIRS.contains(&n) || n == ".env")
+                    || is_virtualenv(entry.path()))
+        })
+        .build();
+    for entry in walker.flatten() {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        if entry.file_name().to_str().is_some_and(is_env_file_name) {
+            out.push(entry.into_path());
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `.env`, `.env.production`, `.env.example`, `prod.env`, `example.env`.
+pub fn is_env_file_name(name: &str) -> bool {
+    name == ".env" || name.starts_with(".env.") || (name.ends_with(".env") && name.len() > 4)
 }
 
 /// The walk's filter. The roots themselves (depth 0) are always kept: a user who names a path

@@ -1,7 +1,7 @@
 ; Env-read shapes in TypeScript and JavaScript (with or without JSX). See grammars/README.md for
 ; the capture-name contract. This file compiles for the TypeScript, TSX and JavaScript grammars,
 ; so it names only node types the three share; TypeScript-only wrappers such as `x!` are handled
-; by the extractor (src/extract/typescript.rs), which also checks that the object really is an
+; by the extractor (src/extract/script.rs), which also checks that the object really is an
 ; env object (`process.env`, `import.meta.env`, `Bun.env`, ...).
 
 ; process.env.X, import.meta.env.VITE_X, Bun.env.X, process?.env?.X
@@ -36,3 +36,24 @@
   name: (object_pattern) @pattern
   value: (_) @object
   (#match? @object "env$")) @read.destructure
+
+; Framework entry points: envalid `cleanEnv(process.env, {...})` (also `envalid.cleanEnv`,
+; `customCleanEnv`), t3-env `createEnv({ server, client, runtimeEnv })`, Vite
+; `loadEnv(mode, root, "")`. The extractor (src/extract/script_frameworks.rs) checks the imports
+; and the shape of the arguments.
+(call_expression
+  function: [(identifier) (member_expression)] @callee
+  arguments: (arguments) @args
+  (#match? @callee "(^|[.])(cleanEnv|customCleanEnv|createEnv|loadEnv)$")) @read.framework
+
+; A schema validating the whole env object: `z.object({...}).parse(process.env)`,
+; `schema.safeParse(import.meta.env)`
+(call_expression
+  function: (member_expression
+    object: (_) @schema
+    property: (property_identifier) @method
+    (#match? @method "^(parse|safeParse|parseAsync|safeParseAsync)$"))
+  arguments: (arguments
+    .
+    (_) @object
+    (#match? @object "env$"))) @read.schema

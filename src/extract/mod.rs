@@ -7,6 +7,7 @@
 
 pub mod python;
 mod script;
+mod script_frameworks;
 
 use serde::Serialize;
 use tree_sitter::{Node, QueryCursor, Tree};
@@ -96,6 +97,8 @@ pub struct FileFacts {
     /// Python facts that need the whole project to turn into reads: settings classes, env
     /// helper functions and the calls that may reach them.
     pub python: python::PyFacts,
+    /// Suppression comments (`# envcheck: ignore[ENV001]`).
+    pub suppressions: Vec<crate::suppress::Comment>,
 }
 
 /// Parses `src` and extracts its reads.
@@ -122,6 +125,11 @@ pub fn extract_tree(language: Language, tree: &Tree, src: &[u8]) -> FileFacts {
         Family::Script => script::extract(&ctx, tree, language.query(), &mut cursor),
     };
     facts.partial = tree.root_node().has_error();
+    let style = match language.family() {
+        Family::Python => crate::suppress::CommentStyle::Hash,
+        Family::Script => crate::suppress::CommentStyle::Slash,
+    };
+    facts.suppressions = crate::suppress::find(src, style);
     facts
         .reads
         .sort_by(|a, b| (a.position, &a.name, a.api).cmp(&(b.position, &b.name, b.api)));

@@ -1,15 +1,17 @@
 //! TypeScript and JavaScript: `process.env`, `import.meta.env`, `Bun.env`, `Deno.env.get`, with
-//! member, subscript, destructuring and `in` forms.
+//! member, subscript, destructuring and `in` forms. Schema frameworks (envalid, t3-env, zod,
+//! Vite `loadEnv`) are handled in `script_frameworks`, from the sites this module collects.
 
 use std::collections::HashMap;
 
 use tree_sitter::{Node, Query, QueryCursor, StreamingIterator, Tree};
 
+use super::script_frameworks::{self, Framework};
 use super::{Ctx, FileFacts, Key, ReadKind, plausible_name};
 
 /// An object that holds the environment.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum EnvObject {
+pub(super) enum EnvObject {
     Process,
     ImportMeta,
     Bun,
@@ -50,7 +52,7 @@ fn api(object: EnvObject, form: Form) -> &'static str {
 }
 
 /// What an object expression is, from its text with whitespace and optional chaining removed.
-fn env_object(ctx: &Ctx, node: Node) -> Option<EnvObject> {
+pub(super) fn env_object(ctx: &Ctx, node: Node) -> Option<EnvObject> {
     let text = ctx.text(node);
     let mut norm = String::with_capacity(text.len());
     for c in text.chars().filter(|c| !c.is_whitespace()) {
@@ -116,7 +118,7 @@ fn constants(ctx: &Ctx, root: Node) -> HashMap<String, Option<String>> {
 }
 
 /// The value of a string expression with no run-time part.
-fn literal_string(
+pub(super) fn literal_string(
     ctx: &Ctx,
     node: Node,
     constants: &HashMap<String, Option<String>>,
@@ -159,24 +161,28 @@ fn literal_string(
     }
 }
 
-struct File<'a, 's> {
-    ctx: &'a Ctx<'s>,
+/// One file's extraction state, shared with the framework handlers.
+pub(super) struct File<'a, 's> {
+    pub ctx: &'a Ctx<'s>,
     constants: HashMap<String, Option<String>>,
-    facts: FileFacts,
+    pub facts: FileFacts,
 }
 
 impl File<'_, '_> {
-    fn key(&self, node: Node) -> Key {
+    pub fn key(&self, node: Node) -> Key {
         match literal_string(self.ctx, node, &self.constants) {
             Some(name) if plausible_name(&name) => Key::Name(name),
             _ => Key::Dynamic,
         }
     }
 
-    fn push(&mut self, key: Node, key_kind: Key, kind: Option<ReadKind>, api: &'static str) {
+    pub fn push(&mut self, key: Node, key_kind: Key, kind: Option<ReadKind>, api: &'static str) {
         match key_kind {
             Key::Name(name) => {
-                if let Some(kind) = kind {
+                // Vite sets these on `import.meta.env` itself; they are not variables.
+                let vite_builtin = api.starts_with("import.meta.env")
+                    && matches!(name.as_str(), "MODE" | "DEV" | "PROD" | "SSR" | "BASE_URL");
+                if let Some(kind) = kind.filter(|_| !vite_builtin) {
                     let read = self.ctx.read(name, key, kind, api);
                     self.facts.reads.push(read);
                 }
@@ -201,12 +207,14 @@ pub(super) fn extract(
         constants: constants(ctx, root),
         facts: FileFacts::default(),
     };
+    let mut frameworks = Vec::new();
     let names = query.capture_names();
     let mut matches = cursor.matches(query, root, ctx.src);
     while let Some(m) = matches.next() {
         let mut site = None;
         let mut pattern = "";
         let (mut object, mut key, mut args, mut method, mut pat) = (None, None, None, None, None);
+        let (mut callee, mut schema) = (None, None);
         for capture in m.captures {
             match names[capture.index as usize] {
                 "object" => object = Some(capture.node),
@@ -214,7 +222,8 @@ pub(super) fn extract(
                 "args" => args = Some(capture.node),
                 "method" => method = Some(capture.node),
                 "pattern" => pat = Some(capture.node),
-                "callee" => {}
+                "callee" => callee = Some(capture.node),
+                "schema" => schema = Some(capture.node),
                 other => {
                     if let Some(p) = other.strip_prefix("read.") {
                         pattern = p;
@@ -222,6 +231,19 @@ pub(super) fn extract(
                     }
                 }
             }
+        }
+        match (pattern, site, callee, args, schema, object) {
+            ("framework", Some(site), Some(callee), Some(args), ..) => {
+                frameworks.push(Framework::Call { site, callee, args });
+                continue;
+            }
+            ("schema", _, _, _, Some(schema), Some(object)) => {
+                if env_object(ctx, object).is_some() {
+                    frameworks.push(Framework::SchemaParse(schema));
+                }
+                continue;
+            }
+            _ => {}
         }
         let (Some(site), Some(object)) = (site, object) else {
             continue;
@@ -274,6 +296,12 @@ pub(super) fn extract(
             _ => {}
         }
     }
+    script_frameworks::apply(&mut file, root, &frameworks);
+    for read in &mut file.facts.reads {
+        if script_frameworks::public_name(&read.name) {
+            read.extra.client_exposed = true;
+        }
+    }
     file.facts
 }
 
@@ -284,7 +312,7 @@ fn is_callee(node: Node) -> bool {
 }
 
 /// `const { A, B = "d", C: c, D: d = 1, ...rest } = process.env`
-fn destructure(file: &mut File, pattern: Node, api: &'static str) {
+pub(super) fn destructure(file: &mut File, pattern: Node, api: &'static str) {
     let ctx = file.ctx;
     let mut w = pattern.walk();
     for prop in pattern.named_children(&mut w) {
@@ -320,13 +348,13 @@ fn destructure(file: &mut File, pattern: Node, api: &'static str) {
     }
 }
 
-fn is_nullish(ctx: &Ctx, node: Node) -> bool {
+pub(super) fn is_nullish(ctx: &Ctx, node: Node) -> bool {
     let node = unwrap(node);
     matches!(node.kind(), "undefined" | "null") || ctx.text(node) == "undefined"
 }
 
 /// Skips wrappers that do not change the value: parentheses and type assertions.
-fn unwrap(mut node: Node) -> Node {
+pub(super) fn unwrap(mut node: Node) -> Node {
     while matches!(
         node.kind(),
         "parenthesized_expression"
@@ -344,7 +372,7 @@ fn unwrap(mut node: Node) -> Node {
 
 /// The kind of a member / subscript / `Deno.env.get` read, from what surrounds it; `None` when the
 /// site is written to rather than read.
-fn access_kind(ctx: &Ctx, site: Node) -> Option<ReadKind> {
+pub(super) fn access_kind(ctx: &Ctx, site: Node) -> Option<ReadKind> {
     let mut node = site;
     // the outermost `??` / `||` chain the read flows into
     let mut chain_top = None;
@@ -405,6 +433,9 @@ fn access_kind(ctx: &Ctx, site: Node) -> Option<ReadKind> {
         if !is_last && !is_nullish(ctx, last) && !bare_env_read(ctx, last) {
             return Some(ReadKind::Default);
         }
+    }
+    if let Some(kind) = script_frameworks::parsed_by_schema(ctx, node) {
+        return Some(kind);
     }
     if ternary_default(ctx, node) {
         return Some(ReadKind::Default);
@@ -646,6 +677,8 @@ mod tests {
             "process.env.hasOwnProperty('X');",
             "const { X } = config.env;",
             "if ('X' in other.env) {}",
+            "const m = import.meta.env.MODE, d = import.meta.env.DEV, b = import.meta.env.BASE_URL;",
+            "const { PROD, SSR } = import.meta.env;",
         ];
         for src in cases {
             for language in [Language::TypeScript, Language::JavaScript] {

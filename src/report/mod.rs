@@ -1,3 +1,4 @@
 //! Emitters: each output format writes to a `&mut dyn Write`; the library never prints.
 
+pub mod check;
 pub mod scan;

@@ -1,0 +1,383 @@
+//! `envcheck check`: the code against the example file, plus env-file and secret hygiene.
+//!
+//! The scan gives the [`Inventory`]; the example file and the other env files of the project are
+//! parsed; every enabled rule runs once over that merged picture ([`Project`]); suppressions and
+//! per-path ignores are applied; findings are sorted.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::config::Config;
+use crate::finding::{self, Finding, Severity};
+use crate::model::{Inventory, Variable};
+use crate::rules::{self, RuleInfo};
+use crate::secret_shapes;
+use crate::sources::dotenv::{self, DotenvFile};
+use crate::suppress::Suppression;
+
+/// Example-file names, in the order they are looked for.
+pub const EXAMPLE_NAMES: &[&str] = &[
+    ".env.example",
+    ".env.sample",
+    ".env.template",
+    "example.env",
+    ".env.dist",
+];
+
+/// A parsed env file of the project.
+#[derive(Debug)]
+pub struct EnvFile {
+    /// Relative to the project root, with `/`.
+    pub path: String,
+    pub file: DotenvFile,
+    /// Tracked by git (committed).
+    pub tracked: bool,
+    pub is_example: bool,
+}
+
+/// Everything the check rules look at.
+pub struct Project<'a> {
+    pub inventory: &'a Inventory,
+    /// Every env file found, the example file among them.
+    pub env_files: &'a [EnvFile],
+    pub ignore_vars: &'a GlobSet,
+    /// Platform variables that the configuration wants checked all the same.
+    pub require_platform_vars: &'a BTreeSet<String>,
+}
+
+impl<'a> Project<'a> {
+    pub fn example(&self) -> Option<&'a EnvFile> {
+        self.env_files.iter().find(|f| f.is_example)
+    }
+
+    /// Variables a rule about documentation or targets should consider: not allowlisted in
+    /// config and not set by the platform.
+    pub fn checked_variables(&self) -> impl Iterator<Item = &'a Variable> + '_ {
+        self.inventory
+            .variables
+            .iter()
+            .filter(|v| self.is_checked(&v.name))
+    }
+
+    pub fn is_checked(&self, name: &str) -> bool {
+        !self.ignore_vars.is_match(name)
+            && (!secret_shapes::is_platform_variable(name)
+                || self.require_platform_vars.contains(name))
+    }
+}
+
+/// Runs every rule over the project and returns the raw findings.
+pub fn run_rules(project: &Project) -> Vec<Finding> {
+    let mut out = Vec::new();
+    rules::undocumented_variable::check(project, &mut out);
+    rules::stale_example_key::check(project, &mut out);
+    rules::duplicate_key::check(project, &mut out);
+    rules::invalid_dotenv_line::check(project, &mut out);
+    rules::case_mismatch::check(project, &mut out);
+    rules::dynamic_key::check(project, &mut out);
+    rules::partial_parse::check(project, &mut out);
+    rules::secret_in_example::check(project, &mut out);
+    rules::committed_plaintext_secret::check(project, &mut out);
+    rules::secret_default_in_code::check(project, &mut out);
+    rules::public_prefixed_secret::check(project, &mut out);
+    out
+}
+
+/// Which rules run and at what severity, from config and the command line.
+pub struct RuleSelection {
+    select: Vec<String>,
+    ignore: Vec<String>,
+    overrides: Vec<(&'static RuleInfo, Option<Severity>)>,
+    per_path: Vec<(GlobSet, Vec<String>)>,
+}
+
+impl RuleSelection {
+    pub fn new(config: &Config, select: &[String], ignore: &[String]) -> anyhow::Result<Self> {
+        let mut overrides = Vec::new();
+        for (code, level) in &config.rules {
+            let rule = rules::lookup(code)
+                .ok_or_else(|| anyhow::anyhow!("config: unknown rule `{code}` in [rules]"))?;
+            overrides.push((rule, level.severity()));
+        }
+        let mut per_path = Vec::new();
+        for (pattern, codes) in &config.per_path_ignores {
+            let set = glob_set(std::slice::from_ref(pattern))
+                .map_err(|e| anyhow::anyhow!("config: per-path-ignores: {e}"))?;
+            per_path.push((set, codes.clone()));
+        }
+        for selector in select
+            .iter()
+            .chain(ignore)
+            .chain(&config.select)
+            .chain(&config.ignore)
+        {
+            if !rules::RULES.iter().any(|r| rules::selects(selector, r)) {
+                anyhow::bail!("unknown rule selector `{selector}` (see `envcheck rules`)");
+            }
+        }
+        let mut all_select = config.select.clone();
+        all_select.extend(select.iter().cloned());
+        let mut all_ignore = config.ignore.clone();
+        all_ignore.extend(ignore.iter().cloned());
+        Ok(RuleSelection {
+            select: all_select,
+            ignore: all_ignore,
+            overrides,
+            per_path,
+        })
+    }
+
+    /// The severity a rule reports at, or `None` when it is off.
+    pub fn severity(&self, rule: &'static RuleInfo) -> Option<Severity> {
+        if !self.select.is_empty() && !self.select.iter().any(|s| rules::selects(s, rule)) {
+            return None;
+        }
+        if self.ignore.iter().any(|s| rules::selects(s, rule)) {
+            return None;
+        }
+        match self.overrides.iter().find(|(r, _)| std::ptr::eq(*r, rule)) {
+            Some((_, level)) => *level,
+            None => Some(rule.severity),
+        }
+    }
+
+    /// Applies selection, severities and per-path ignores.
+    pub fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
+        findings
+            .into_iter()
+            .filter_map(|mut f| {
+                f.severity = self.severity(f.rule)?;
+                let ignored = self.per_path.iter().any(|(set, codes)| {
+                    set.is_match(&f.path) && codes.iter().any(|c| rules::selects(c, f.rule))
+                });
+                (!ignored).then_some(f)
+            })
+            .collect()
+    }
+}
+
+/// A glob set from config patterns.
+pub fn glob_set(patterns: &[String]) -> Result<GlobSet, globset::Error> {
+    let mut builder = GlobSetBuilder::new();
+    for p in patterns {
+        builder.add(Glob::new(p)?);
+    }
+    builder.build()
+}
+
+/// Drops suppressed findings, marks the suppressions used, and reports the unused ones.
+pub fn apply_suppressions(
+    findings: Vec<Finding>,
+    suppressions: &mut [Suppression],
+) -> Vec<Finding> {
+    let mut kept = Vec::with_capacity(findings.len());
+    for f in findings {
+        let hit = suppressions.iter_mut().find(|s| {
+            s.path == f.path
+                && s.target_line == f.span.line
+                && s.codes.iter().any(|c| c.eq_ignore_ascii_case(f.rule.code))
+        });
+        match hit {
+            Some(s) => {
+                s.used.insert(f.rule.code.to_string());
+            }
+            None => kept.push(f),
+        }
+    }
+    kept
+}
+
+/// The example file nearest to `root`: in `root`, then in each parent directory.
+pub fn find_example(root: &Path) -> Option<PathBuf> {
+    let start = if root.is_dir() { root } else { root.parent()? };
+    let start = start.canonicalize().ok()?;
+    for dir in start.ancestors() {
+        for name in EXAMPLE_NAMES {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    None
+}
+
+/// Reads and parses an env file. I/O errors name the file; parse errors become findings.
+pub fn read_env_file(
+    path: &Path,
+    display: String,
+    tracked: bool,
+    is_example: bool,
+) -> anyhow::Result<EnvFile> {
+    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{display}: {e}"))?;
+    Ok(EnvFile {
+        path: display,
+        file: parse_env_text(&bytes),
+        tracked,
+        is_example,
+    })
+}
+
+/// Parses an env file. A line holding a lone word that looks like a credential (a pasted
+/// token) would otherwise become an entry whose *key* is the secret, and keys appear in
+/// messages: such lines become errors instead.
+pub fn parse_env_text(bytes: &[u8]) -> DotenvFile {
+    let mut file = dotenv::parse_bytes(bytes);
+    let (keep, pasted): (Vec<_>, Vec<_>) = std::mem::take(&mut file.entries)
+        .into_iter()
+        .partition(|e| e.value.is_some() || secret_shapes::secret_shape(&e.key).is_none());
+    file.entries = keep;
+    for entry in pasted {
+        file.errors.push(dotenv::LineError {
+            line: entry.line,
+            column: entry.column,
+            message: "a lone word that looks like a credential, not `KEY=value`".to_string(),
+        });
+    }
+    file.errors.sort_by_key(|e| (e.line, e.column));
+    file
+}
+
+/// Sorts and counts: `(errors, warnings, infos)`.
+pub fn summarize(findings: &mut Vec<Finding>) -> (usize, usize, usize) {
+    finding::sort(findings);
+    let count = |s| findings.iter().filter(|f| f.severity == s).count();
+    (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    )
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Builds a [`Project`] from in-memory files for the rule tests.
+    use super::*;
+    use crate::extract::extract;
+    use crate::lang::{Language, Parsers};
+    use crate::scan::{FileResult, Outcome};
+
+    pub struct Fixture {
+        pub inventory: Inventory,
+        pub env_files: Vec<EnvFile>,
+        pub ignore_vars: GlobSet,
+        pub require_platform_vars: BTreeSet<String>,
+    }
+
+    impl Fixture {
+        /// Code files by extension; env files by name (`.env*`, `*.env`). The example file is
+        /// the one named like one; `tracked` lists the committed env files.
+        pub fn new(files: &[(&str, &str)], tracked: &[&str]) -> Fixture {
+            let mut parsers = Parsers::default();
+            let mut results = Vec::new();
+            let mut env_files = Vec::new();
+            for (path, text) in files {
+                let name = path.rsplit('/').next().unwrap_or(path);
+                if let Some(language) = Language::from_path(Path::new(path)) {
+                    results.push(FileResult {
+                        path: path.to_string(),
+                        source: PathBuf::from(path),
+                        outcome: Outcome::Parsed(
+                            extract(language, text.as_bytes(), &mut parsers),
+                            None,
+                        ),
+                    });
+                } else {
+                    env_files.push(EnvFile {
+                        path: path.to_string(),
+                        file: parse_env_text(text.as_bytes()),
+                        tracked: tracked.contains(path),
+                        is_example: EXAMPLE_NAMES.contains(&name),
+                    });
+                }
+            }
+            results.sort_by(|a, b| a.path.cmp(&b.path));
+            crate::scan::resolve_python_project(&mut results);
+            Fixture {
+                inventory: Inventory::from_files(results),
+                env_files,
+                ignore_vars: GlobSet::empty(),
+                require_platform_vars: BTreeSet::new(),
+            }
+        }
+
+        pub fn project(&self) -> Project<'_> {
+            Project {
+                inventory: &self.inventory,
+                env_files: &self.env_files,
+                ignore_vars: &self.ignore_vars,
+                require_platform_vars: &self.require_platform_vars,
+            }
+        }
+
+        /// `(code, path, line, variable)` of what one rule's check reports.
+        pub fn run(
+            &self,
+            check: fn(&Project, &mut Vec<Finding>),
+        ) -> Vec<(String, String, usize, String)> {
+            let mut out = Vec::new();
+            check(&self.project(), &mut out);
+            finding::sort(&mut out);
+            out.into_iter()
+                .map(|f| {
+                    (
+                        f.rule.code.to_string(),
+                        f.path,
+                        f.span.line,
+                        f.variable.unwrap_or_default(),
+                    )
+                })
+                .collect()
+        }
+    }
+
+    /// `(code, path, line, variable)` for the expected side of an assertion.
+    pub fn rows(rows: &[(&str, &str, usize, &str)]) -> Vec<(String, String, usize, String)> {
+        rows.iter()
+            .map(|(c, p, l, v)| (c.to_string(), p.to_string(), *l, v.to_string()))
+            .collect()
+    }
+}
+
+/// How a code variable is documented in the example file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Documented {
+    /// Under the same name (or, for a case-insensitive framework, any case).
+    Yes,
+    /// Only under a key that differs in case: `(key, line)`.
+    CaseMismatch(String, usize),
+    No,
+}
+
+/// Keys of the example file: its entries and its commented-out entries (`# KEY=...` documents
+/// a variable too).
+pub fn example_keys(example: &EnvFile) -> Vec<(&str, usize)> {
+    example
+        .file
+        .entries
+        .iter()
+        .chain(example.file.commented.iter())
+        .map(|e| (e.key.as_str(), e.line))
+        .collect()
+}
+
+/// Is `variable` documented by these example keys?
+pub fn documented(variable: &Variable, keys: &[(&str, usize)]) -> Documented {
+    if keys.iter().any(|(k, _)| *k == variable.name) {
+        return Documented::Yes;
+    }
+    let insensitive = variable.reads.iter().all(|r| r.extra.case_insensitive);
+    match keys
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(&variable.name))
+    {
+        Some(_) if insensitive => Documented::Yes,
+        Some((k, line)) => Documented::CaseMismatch(k.to_string(), *line),
+        None => Documented::No,
+    }
+}

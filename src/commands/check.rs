@@ -1,0 +1,137 @@
+//! `envcheck check`.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+
+use crate::ExitStatus;
+use crate::check::{self, Project, RuleSelection};
+use crate::cli::{CheckArgs, FindingsFormat};
+use crate::config::FailOn;
+use crate::finding::Finding;
+use crate::model::Inventory;
+use crate::report;
+use crate::rules;
+
+use super::Workspace;
+
+pub fn run(
+    args: CheckArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<ExitStatus> {
+    let ws = Workspace::load(&args.walk, args.config.as_deref())?;
+    let config = &ws.loaded.config;
+    let example = ws.example_path(args.example.as_deref());
+    if let Some(e) = &example
+        && !e.is_file()
+    {
+        anyhow::bail!("{}: example file not found", e.display());
+    }
+    let (env_files, mut suppressions) = ws.env_files(example.as_deref())?;
+    let ignore_vars = check::glob_set(&config.ignore_vars)
+        .map_err(|e| anyhow::anyhow!("config: ignore-vars: {e}"))?;
+    let require_platform_vars: BTreeSet<String> =
+        config.require_platform_vars.iter().cloned().collect();
+    let project = Project {
+        inventory: &ws.inventory,
+        env_files: &env_files,
+        ignore_vars: &ignore_vars,
+        require_platform_vars: &require_platform_vars,
+    };
+    let selection = RuleSelection::new(config, &args.select, &args.ignore)?;
+    let mut findings = selection.apply(check::run_rules(&project));
+    if !args.no_inline_ignores {
+        suppressions.extend(ws.inventory.suppressions.iter().cloned());
+        findings = check::apply_suppressions(findings, &mut suppressions);
+        let mut unused = Vec::new();
+        rules::unused_suppression::check(&suppressions, &mut unused);
+        findings.extend(selection.apply(unused));
+    }
+    check::summarize(&mut findings);
+
+    if !args.quiet {
+        if project.example().is_none() {
+            writeln!(
+                err,
+                "envcheck: note: no example file found (looked for {}); ENV001 and ENV002 need one",
+                check::EXAMPLE_NAMES.join(", ")
+            )?;
+        }
+        print_file_notes(&ws.inventory, true, err)?;
+    }
+    let root = ws.root.clone();
+    let source = move |path: &str| std::fs::read_to_string(root.join(path)).ok();
+    write_report(
+        args.format,
+        args.output.as_deref(),
+        args.quiet,
+        &findings,
+        &source,
+        out,
+    )?;
+    Ok(exit_status(
+        &ws.inventory,
+        &findings,
+        args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error),
+        args.exit_zero,
+    ))
+}
+
+/// Writes the findings in `format` to `output` (a file) or `out`.
+pub fn write_report(
+    format: FindingsFormat,
+    output: Option<&std::path::Path>,
+    quiet: bool,
+    findings: &[Finding],
+    source: &dyn Fn(&str) -> Option<String>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let mut buffer: Vec<u8> = Vec::new();
+    {
+        let target: &mut dyn Write = if output.is_some() { &mut buffer } else { out };
+        match format {
+            FindingsFormat::Json => report::check::json(findings, target)?,
+            FindingsFormat::Concise if quiet => report::check::concise_lines(findings, target)?,
+            FindingsFormat::Concise => report::check::concise(findings, target)?,
+            FindingsFormat::Full => report::check::full(findings, source, target)?,
+        }
+    }
+    if let Some(path) = output {
+        std::fs::write(path, &buffer).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// 2 when some input could not be read; 1 when a finding is at or above `fail_on`; else 0.
+pub fn exit_status(
+    inventory: &Inventory,
+    findings: &[Finding],
+    fail_on: FailOn,
+    exit_zero: bool,
+) -> ExitStatus {
+    if !inventory.errors.is_empty() {
+        ExitStatus::Error
+    } else if !exit_zero && findings.iter().any(|f| fail_on.fails(f.severity)) {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    }
+}
+
+/// Files that could not be read (always) and files only partly read (unless `findings_cover`:
+/// ENV202 reports those).
+pub fn print_file_notes(
+    inventory: &Inventory,
+    findings_cover: bool,
+    err: &mut dyn Write,
+) -> std::io::Result<()> {
+    if !findings_cover {
+        for notice in &inventory.notices {
+            writeln!(err, "envcheck: note: {}: {}", notice.path, notice.message)?;
+        }
+    }
+    for error in &inventory.errors {
+        writeln!(err, "envcheck: error: {}: {}", error.path, error.message)?;
+    }
+    Ok(())
+}

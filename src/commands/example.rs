@@ -1,0 +1,207 @@
+//! `envcheck example`: the example file the code implies.
+//!
+//! Existing lines, comments and order are kept; keys the code reads but the file lacks are
+//! appended, grouped by requirement, each with a comment naming where it is read. A literal
+//! default from the code becomes the value, except for secret-named keys. A value already in the
+//! file that looks like a real secret is blanked (ENV301 reports it), so the output never repeats
+//! one.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::ExitStatus;
+use crate::check::{self, Documented};
+use crate::cli::ExampleArgs;
+use crate::extract::ReadKind;
+use crate::model::Variable;
+use crate::secret_shapes;
+use crate::sources::dotenv::{self, DotenvFile};
+
+use super::Workspace;
+
+pub fn run(
+    args: ExampleArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<ExitStatus> {
+    let ws = Workspace::load(&args.walk, args.config.as_deref())?;
+    let path = ws
+        .example_path(args.example.as_deref())
+        .unwrap_or_else(|| ws.root.join(".env.example"));
+    let existing = match std::fs::read(&path) {
+        Ok(bytes) => Some(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => anyhow::bail!("{}: {e}", path.display()),
+    };
+    let text = existing
+        .as_deref()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default();
+    let parsed = dotenv::parse(&text);
+    let config = &ws.loaded.config;
+    let ignore_vars = check::glob_set(&config.ignore_vars)
+        .map_err(|e| anyhow::anyhow!("config: ignore-vars: {e}"))?;
+    let keys: Vec<(&str, usize)> = parsed
+        .entries
+        .iter()
+        .chain(parsed.commented.iter())
+        .map(|e| (e.key.as_str(), e.line))
+        .collect();
+    let missing: Vec<&Variable> = ws
+        .inventory
+        .variables
+        .iter()
+        .filter(|v| !ignore_vars.is_match(&v.name))
+        .filter(|v| {
+            !secret_shapes::is_platform_variable(&v.name)
+                || config.require_platform_vars.contains(&v.name)
+        })
+        .filter(|v| check::documented(v, &keys) == Documented::No)
+        .collect();
+    let display = ws.display(&path);
+
+    if args.check {
+        if missing.is_empty() {
+            return Ok(ExitStatus::Success);
+        }
+        let names: Vec<&str> = missing.iter().map(|v| v.name.as_str()).collect();
+        writeln!(
+            err,
+            "envcheck: {display} lacks {} the code reads: {}",
+            if names.len() == 1 { "1 key" } else { "keys" },
+            names.join(", ")
+        )?;
+        return Ok(ExitStatus::Failure);
+    }
+    let rendered = render(&text, &parsed, &missing);
+    if args.write {
+        if missing.is_empty() && existing.is_some() {
+            writeln!(err, "envcheck: {display} is up to date")?;
+        } else {
+            write_file(&path, &rendered)?;
+            writeln!(
+                err,
+                "envcheck: added {} to {display}",
+                plural(missing.len())
+            )?;
+        }
+    } else {
+        out.write_all(rendered.as_bytes())?;
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn plural(n: usize) -> String {
+    format!("{n} key{}", if n == 1 { "" } else { "s" })
+}
+
+fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
+    std::fs::write(path, text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// The existing text (secret-looking values blanked) followed by the missing keys.
+pub fn render(text: &str, parsed: &DotenvFile, missing: &[&Variable]) -> String {
+    let mut out = String::new();
+    let blank: Vec<(usize, usize, &str)> = parsed
+        .entries
+        .iter()
+        .filter(|e| {
+            e.value
+                .as_ref()
+                .is_some_and(|v| secret_shapes::secret_shape(v.expose()).is_some())
+        })
+        .map(|e| (e.line, e.end_line, e.key.as_str()))
+        .collect();
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let n = i + 1;
+        match blank
+            .iter()
+            .find(|(start, end, _)| (*start..=*end).contains(&n))
+        {
+            Some((start, _, key)) if *start == n => {
+                out.push_str(key);
+                out.push_str("=\n");
+            }
+            Some(_) => {}
+            None => out.push_str(line),
+        }
+    }
+    if missing.is_empty() {
+        return out;
+    }
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str("# Added by `envcheck example`: keys the code reads, with where they are read.\n");
+    for kind in [
+        ReadKind::Required,
+        ReadKind::Optional,
+        ReadKind::Default,
+        ReadKind::Presence,
+    ] {
+        let group: Vec<&&Variable> = missing.iter().filter(|v| v.requirement == kind).collect();
+        if group.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n# {}\n", heading(kind)));
+        for v in group {
+            let first = &v.reads[0];
+            let more = match v.reads.len() {
+                1 => String::new(),
+                n => format!(" and {} more", n - 1),
+            };
+            out.push_str(&format!("# read in {}:{}{more}\n", first.path, first.line));
+            let value = if secret_shapes::is_secret_name(&v.name) {
+                String::new()
+            } else {
+                v.reads
+                    .iter()
+                    .find_map(|r| r.extra.default.clone())
+                    .map(|d| quote(&d))
+                    .unwrap_or_default()
+            };
+            match kind {
+                ReadKind::Optional | ReadKind::Presence => {
+                    out.push_str(&format!("{}={value} # optional\n", v.name))
+                }
+                _ => out.push_str(&format!("{}={value}\n", v.name)),
+            }
+        }
+    }
+    out
+}
+
+fn heading(kind: ReadKind) -> &'static str {
+    match kind {
+        ReadKind::Required => "Required: the code fails without these.",
+        ReadKind::Optional => "Optional: the code runs without these (None / undefined).",
+        ReadKind::Default => "With a default in code: set them to change the default.",
+        ReadKind::Presence => "Flags: the code only checks whether these are set.",
+    }
+}
+
+/// A value as a dotenv line holds it: bare when safe, else double-quoted with escapes.
+fn quote(value: &str) -> String {
+    let safe = !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@,+%=?&".contains(c));
+    if safe {
+        return value.to_string();
+    }
+    let mut out = String::from("\"");
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '$' => out.push_str("\\$"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

@@ -1,0 +1,152 @@
+//! One module per command: parse options into a run, call the library, write the report.
+
+pub mod check;
+pub mod example;
+pub mod rules;
+pub mod scan;
+
+use std::path::{Path, PathBuf};
+
+use crate::check::{EnvFile, read_env_file};
+use crate::cli::WalkArgs;
+use crate::config::{self, Loaded};
+use crate::model::Inventory;
+use crate::scan::{ScanOptions, display_path};
+use crate::suppress::{self, Suppression};
+use crate::walk::{self, WalkOptions};
+
+/// The paths to scan (`.` when none), each checked to exist.
+pub fn existing_roots(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let roots = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    for root in &roots {
+        if let Err(e) = std::fs::metadata(root) {
+            anyhow::bail!("{}: {}", root.display(), e);
+        }
+    }
+    Ok(roots)
+}
+
+/// The project a command works on: its root, configuration and code inventory.
+pub struct Workspace {
+    /// The directory paths are shown relative to (the scanned directory).
+    pub root: PathBuf,
+    pub loaded: Loaded,
+    pub inventory: Inventory,
+}
+
+impl Workspace {
+    pub fn load(walk: &WalkArgs, config_path: Option<&Path>) -> anyhow::Result<Workspace> {
+        let roots = existing_roots(&walk.paths)?;
+        let loaded = config::load(config_path, &roots[0])?;
+        let root = if roots.len() == 1 && roots[0].is_dir() {
+            roots[0].clone()
+        } else {
+            PathBuf::from(".")
+        };
+        let config = &loaded.config;
+        let base = loaded
+            .dir()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| root.clone());
+        let options = ScanOptions {
+            walk: WalkOptions {
+                include_tests: walk.include_tests || config.include_tests.unwrap_or(false),
+                threads: walk.threads,
+                include: config.include.clone(),
+                exclude: config.exclude.clone(),
+                glob_base: Some(base),
+            },
+            no_prefilter: false,
+        };
+        let inventory = crate::scan::scan(&roots, &options)?;
+        Ok(Workspace {
+            root,
+            loaded,
+            inventory,
+        })
+    }
+
+    /// The example file: `explicit`, else the one named in config, else the nearest one.
+    pub fn example_path(&self, explicit: Option<&Path>) -> Option<PathBuf> {
+        if let Some(p) = explicit {
+            return Some(p.to_path_buf());
+        }
+        if let (Some(name), Some(dir)) = (&self.loaded.config.example, self.loaded.dir()) {
+            return Some(dir.join(name));
+        }
+        crate::check::find_example(&self.root)
+    }
+
+    /// `path` relative to the root, for display.
+    pub fn display(&self, path: &Path) -> String {
+        let root = self
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| self.root.clone());
+        let abs = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        match abs.strip_prefix(&root) {
+            Ok(_) => display_path(Some(&root), &abs),
+            Err(_) => display_path(None, path),
+        }
+    }
+
+    /// Every env file of the project, parsed, the example file marked; and their suppression
+    /// comments.
+    pub fn env_files(
+        &self,
+        example: Option<&Path>,
+    ) -> anyhow::Result<(Vec<EnvFile>, Vec<Suppression>)> {
+        let mut paths = walk::env_files(&self.root);
+        let example = example.map(|e| e.canonicalize().unwrap_or_else(|_| e.to_path_buf()));
+        if let Some(e) = &example
+            && !paths
+                .iter()
+                .any(|p| p.canonicalize().ok().as_ref() == Some(e))
+        {
+            paths.push(e.clone());
+        }
+        let tracked = git_tracked(&self.root);
+        let mut files = Vec::new();
+        let mut suppressions = Vec::new();
+        for path in paths {
+            let display = self.display(&path);
+            let is_example = example.as_ref() == path.canonicalize().ok().as_ref();
+            let is_tracked = tracked.as_ref().is_some_and(|t| t.contains(&display));
+            let file = read_env_file(&path, display.clone(), is_tracked, is_example)?;
+            if let Ok(bytes) = std::fs::read(&path) {
+                for c in suppress::find(&bytes, suppress::CommentStyle::Hash) {
+                    suppressions.push(Suppression::new(&display, c, true));
+                }
+            }
+            files.push(file);
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok((files, suppressions))
+    }
+}
+
+/// Files tracked by git under `root`, relative to it; `None` outside a git checkout or when git
+/// cannot run.
+fn git_tracked(root: &Path) -> Option<std::collections::BTreeSet<String>> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["ls-files", "-z"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    Some(
+        out.stdout
+            .split(|b| *b == 0)
+            .filter(|p| !p.is_empty())
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+            .collect(),
+    )
+}

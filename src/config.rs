@@ -1,0 +1,341 @@
+//! `envcheck.toml`, `.envcheck.toml`, or `[tool.envcheck]` in `pyproject.toml`, found by walking
+//! up from the scanned path (stopping at the repository root). Unknown keys are errors that name
+//! the key.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::finding::Severity;
+
+/// The configuration file's contents.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// Globs of source files to scan (relative to the project root); all when empty.
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Globs of source files not to scan.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// The example file, relative to the configuration file.
+    pub example: Option<String>,
+    /// Variables never reported (globs: `LEGACY_*`).
+    #[serde(default)]
+    pub ignore_vars: Vec<String>,
+    /// Platform variables (PORT, HOME, CI, ...) that should be checked all the same.
+    #[serde(default)]
+    pub require_platform_vars: Vec<String>,
+    /// Also scan test files.
+    pub include_tests: Option<bool>,
+    /// Lowest severity that makes the exit code 1.
+    pub fail_on: Option<FailOn>,
+    /// Rules to run (codes or prefixes); all when empty.
+    #[serde(default)]
+    pub select: Vec<String>,
+    /// Rules not to run (codes or prefixes).
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Severity per rule: `ENV002 = "error"`, `ENV201 = "off"`.
+    #[serde(default)]
+    pub rules: BTreeMap<String, RuleLevel>,
+    /// Rules to ignore per path glob: `"scripts/**" = ["ENV001"]`.
+    #[serde(default)]
+    pub per_path_ignores: BTreeMap<String, Vec<String>>,
+    /// Target environments for `envcheck diff`.
+    #[serde(default)]
+    pub environments: BTreeMap<String, EnvironmentConfig>,
+}
+
+/// The lowest severity that fails a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    /// Never fail on findings (errors still exit 2).
+    Never,
+}
+
+impl FailOn {
+    /// Does a finding of this severity fail the run?
+    pub fn fails(self, severity: Severity) -> bool {
+        match self {
+            FailOn::Error => severity >= Severity::Error,
+            FailOn::Warning => severity >= Severity::Warning,
+            FailOn::Info => true,
+            FailOn::Never => false,
+        }
+    }
+}
+
+/// A rule's severity in config.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleLevel {
+    Off,
+    Info,
+    Warning,
+    Error,
+}
+
+impl RuleLevel {
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            RuleLevel::Off => None,
+            RuleLevel::Info => Some(Severity::Info),
+            RuleLevel::Warning => Some(Severity::Warning),
+            RuleLevel::Error => Some(Severity::Error),
+        }
+    }
+}
+
+/// `[environments.prod]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EnvironmentConfig {
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub sources: Vec<SourceSpec>,
+}
+
+/// One source of a target environment: a path (a dotenv file) or a table naming its kind.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum SourceSpec {
+    Path(String),
+    Table(SourceTable),
+}
+
+/// `{ vault = ".env.vault", environment = "production" }` and the like.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SourceTable {
+    pub dotenv: Option<String>,
+    pub vault: Option<String>,
+    pub environment: Option<String>,
+    pub kubernetes: Option<String>,
+    pub container: Option<String>,
+    pub compose: Option<String>,
+    pub service: Option<String>,
+    pub json: Option<String>,
+    pub names: Option<Vec<String>>,
+    /// The process environment of the running job.
+    pub env: Option<bool>,
+}
+
+/// A loaded configuration and where it came from.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub config: Config,
+    /// The configuration file; `None` when there is none.
+    pub path: Option<PathBuf>,
+}
+
+impl Loaded {
+    /// The directory relative paths in the configuration are resolved against.
+    pub fn dir(&self) -> Option<&Path> {
+        self.path.as_deref().and_then(Path::parent)
+    }
+}
+
+/// Errors reading configuration: they name the file and, from the TOML parser, line and column.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Parse { path: String, message: String },
+}
+
+fn parse_error(path: &Path, err: &toml::de::Error, text: &str) -> ConfigError {
+    let location = err
+        .span()
+        .map(|span| {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("line {line}: ")
+        })
+        .unwrap_or_default();
+    ConfigError::Parse {
+        path: path.display().to_string(),
+        message: format!("{location}{}", err.message()),
+    }
+}
+
+/// Parses `envcheck.toml` / `.envcheck.toml` text.
+pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    toml::from_str(text).map_err(|e| parse_error(path, &e, text))
+}
+
+/// Parses the `[tool.envcheck]` table of `pyproject.toml`; `None` when there is none.
+fn parse_pyproject(path: &Path, text: &str) -> Result<Option<Config>, ConfigError> {
+    #[derive(Deserialize)]
+    struct Pyproject {
+        tool: Option<Tool>,
+    }
+    #[derive(Deserialize)]
+    struct Tool {
+        envcheck: Option<toml::Value>,
+    }
+    let doc: Pyproject = toml::from_str(text).map_err(|e| parse_error(path, &e, text))?;
+    let Some(table) = doc.tool.and_then(|t| t.envcheck) else {
+        return Ok(None);
+    };
+    let config: Config = table
+        .try_into()
+        .map_err(|e: toml::de::Error| ConfigError::Parse {
+            path: path.display().to_string(),
+            message: format!("[tool.envcheck]: {}", e.message()),
+        })?;
+    Ok(Some(config))
+}
+
+/// Loads the configuration: `explicit` when given, else the nearest one above `start`.
+pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Loaded, ConfigError> {
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })
+    };
+    if let Some(path) = explicit {
+        let text = read(path)?;
+        let config = if path.file_name().is_some_and(|n| n == "pyproject.toml") {
+            parse_pyproject(path, &text)?.unwrap_or_default()
+        } else {
+            parse(path, &text)?
+        };
+        return Ok(Loaded {
+            config,
+            path: Some(path.to_path_buf()),
+        });
+    }
+    let start = if start.is_dir() {
+        start.to_path_buf()
+    } else {
+        start.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    let start = start.canonicalize().unwrap_or(start);
+    for dir in start.ancestors() {
+        for name in ["envcheck.toml", ".envcheck.toml"] {
+            let path = dir.join(name);
+            if path.is_file() {
+                let text = read(&path)?;
+                return Ok(Loaded {
+                    config: parse(&path, &text)?,
+                    path: Some(path),
+                });
+            }
+        }
+        let pyproject = dir.join("pyproject.toml");
+        if pyproject.is_file() {
+            let text = read(&pyproject)?;
+            if let Some(config) = parse_pyproject(&pyproject, &text)? {
+                return Ok(Loaded {
+                    config,
+                    path: Some(pyproject),
+                });
+            }
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    Ok(Loaded::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_key() {
+        let text = r#"
+include = ["src/**"]
+exclude = ["src/generated/**"]
+example = "config/.env.example"
+ignore-vars = ["LEGACY_*"]
+require-platform-vars = ["PORT"]
+include-tests = false
+fail-on = "warning"
+select = ["ENV0", "ENV3"]
+ignore = ["ENV201"]
+
+[rules]
+ENV002 = "error"
+ENV202 = "off"
+
+[per-path-ignores]
+"scripts/**" = ["ENV001"]
+
+[environments.prod]
+aliases = ["production"]
+sources = [
+  ".env.production",
+  { vault = ".env.vault", environment = "production" },
+  { kubernetes = "deploy/k8s/prod/*.yaml", container = "api" },
+  { compose = "docker-compose.prod.yml", service = "web" },
+  { json = "ops/prod-config.json" },
+  { names = ["SENTRY_DSN"] },
+]
+"#;
+        let config = parse(Path::new("envcheck.toml"), text).expect("parses");
+        assert_eq!(config.fail_on, Some(FailOn::Warning));
+        assert_eq!(config.rules.get("ENV202"), Some(&RuleLevel::Off));
+        assert_eq!(config.environments["prod"].sources.len(), 6);
+        assert_eq!(config.environments["prod"].aliases, vec!["production"]);
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_that_name_the_key_and_line() {
+        let err = parse(
+            Path::new("envcheck.toml"),
+            "example = \"x\"\nfail_on = \"error\"\n",
+        )
+        .expect_err("unknown key");
+        let text = err.to_string();
+        assert!(text.contains("envcheck.toml"), "{text}");
+        assert!(text.contains("fail_on"), "{text}");
+        assert!(text.contains("line 2"), "{text}");
+    }
+
+    #[test]
+    fn pyproject_table() {
+        let text = "[project]\nname = \"x\"\n\n[tool.envcheck]\nignore-vars = [\"A\"]\n";
+        let config = parse_pyproject(Path::new("pyproject.toml"), text)
+            .expect("ok")
+            .expect("table");
+        assert_eq!(config.ignore_vars, vec!["A"]);
+        assert!(
+            parse_pyproject(Path::new("pyproject.toml"), "[project]\nname = \"x\"\n")
+                .expect("ok")
+                .is_none()
+        );
+        let err = parse_pyproject(Path::new("pyproject.toml"), "[tool.envcheck]\nbogus = 1\n")
+            .expect_err("unknown");
+        assert!(err.to_string().contains("bogus"), "{err}");
+    }
+
+    #[test]
+    fn discovery_walks_up_and_stops_at_the_repository_root() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("repo/.git")).expect("mkdir");
+        std::fs::create_dir_all(root.join("repo/app/src")).expect("mkdir");
+        std::fs::write(root.join("envcheck.toml"), "example = \"outside\"\n").expect("write");
+        let loaded = load(None, &root.join("repo/app/src")).expect("load");
+        assert!(
+            loaded.path.is_none(),
+            "must not read config above the repository root"
+        );
+        std::fs::write(root.join("repo/.envcheck.toml"), "example = \"inside\"\n").expect("write");
+        let loaded = load(None, &root.join("repo/app/src")).expect("load");
+        assert_eq!(loaded.config.example.as_deref(), Some("inside"));
+    }
+}

@@ -1,0 +1,194 @@
+//! Output of `envcheck check` and `envcheck diff`: `full` (code frames), `concise` (one line per
+//! finding) and `json` (a versioned document).
+//!
+//! Frames are shown only for source code. A finding in an env file points at a line that holds
+//! a value, so its frame is never rendered: the location and message say enough.
+
+use std::io::{self, Write};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde::Serialize;
+
+use crate::finding::{Finding, Severity};
+
+/// Version of the findings JSON schema.
+pub const JSON_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    findings: Vec<JsonFinding<'a>>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    code: &'a str,
+    name: &'a str,
+    severity: Severity,
+    message: &'a str,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    variable: Option<&'a str>,
+    environment: Option<&'a str>,
+    new: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    error: usize,
+    warning: usize,
+    info: usize,
+}
+
+fn count(findings: &[Finding], severity: Severity) -> usize {
+    findings.iter().filter(|f| f.severity == severity).count()
+}
+
+/// `--format json`.
+pub fn json(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
+    let doc = JsonReport {
+        version: JSON_VERSION,
+        findings: findings
+            .iter()
+            .map(|f| JsonFinding {
+                code: f.rule.code,
+                name: f.rule.name,
+                severity: f.severity,
+                message: &f.message,
+                path: &f.path,
+                line: f.span.line,
+                column: f.span.column,
+                end_line: f.span.end_line,
+                end_column: f.span.end_column,
+                variable: f.variable.as_deref(),
+                environment: f.environment.as_deref(),
+                new: f.new,
+            })
+            .collect(),
+        summary: JsonSummary {
+            error: count(findings, Severity::Error),
+            warning: count(findings, Severity::Warning),
+            info: count(findings, Severity::Info),
+        },
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+/// `--format concise`: `path:line:column: CODE [severity] message`, then a summary line.
+pub fn concise(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
+    concise_lines(findings, out)?;
+    summary_line(findings, out)
+}
+
+/// The lines of `--format concise`, without the summary.
+pub fn concise_lines(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
+    for f in findings {
+        writeln!(
+            out,
+            "{}:{}:{}: {} [{}] {}",
+            f.path,
+            f.span.line,
+            f.span.column,
+            f.rule.code,
+            f.severity.as_str(),
+            f.message
+        )?;
+    }
+    Ok(())
+}
+
+/// `--format full`: a titled diagnostic per finding, with a code frame for source files.
+/// `source` returns a file's text by its relative path.
+pub fn full(
+    findings: &[Finding],
+    source: &dyn Fn(&str) -> Option<String>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let renderer = Renderer::styled();
+    let mut cache: Option<(String, Option<String>)> = None;
+    for f in findings {
+        let level = match f.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+            Severity::Info => Level::INFO,
+        };
+        let title = f.message.clone();
+        let text = if f.in_env_file {
+            None
+        } else {
+            if cache.as_ref().is_none_or(|(p, _)| *p != f.path) {
+                cache = Some((f.path.clone(), source(&f.path)));
+            }
+            cache.as_ref().and_then(|(_, t)| t.clone())
+        };
+        let rendered = match text.as_deref().and_then(|t| frame(t, f)) {
+            Some((snippet_text, line_start, range)) => {
+                let group: Group = level.primary_title(title).id(f.rule.code).element(
+                    Snippet::source(snippet_text.as_str())
+                        .line_start(line_start)
+                        .path(f.path.as_str())
+                        .annotation(AnnotationKind::Primary.span(range)),
+                );
+                renderer.render(&[group])
+            }
+            None => {
+                let title = format!(
+                    "{title}\n  --> {}:{}:{}",
+                    f.path, f.span.line, f.span.column
+                );
+                let group = Group::with_title(level.primary_title(title).id(f.rule.code));
+                renderer.render(&[group])
+            }
+        };
+        writeln!(out, "{rendered}\n")?;
+    }
+    summary_line(findings, out)
+}
+
+/// The lines of a source file around a finding and the byte range to underline, relative to
+/// the returned text: `(text, first line number, range)`.
+fn frame(text: &str, f: &Finding) -> Option<(String, usize, std::ops::Range<usize>)> {
+    let line = f.span.line.checked_sub(1)?;
+    let lines: Vec<&str> = text.split('\n').collect();
+    let source_line = lines.get(line)?.trim_end_matches('\r');
+    let start_char = f.span.column.saturating_sub(1);
+    let start = source_line
+        .char_indices()
+        .nth(start_char)
+        .map(|(i, _)| i)
+        .unwrap_or(source_line.len());
+    let len: usize = if f.span.end_line == f.span.line && f.span.end_column >= f.span.column {
+        source_line[start..]
+            .chars()
+            .take(f.span.end_column - f.span.column + 1)
+            .map(char::len_utf8)
+            .sum()
+    } else {
+        1
+    };
+    let end = (start + len.max(1)).min(source_line.len());
+    Some((source_line.to_string(), f.span.line, start..end))
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+fn summary_line(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
+    if findings.is_empty() {
+        return writeln!(out, "No findings.");
+    }
+    writeln!(
+        out,
+        "Found {}: {}, {}, {}.",
+        plural(findings.len(), "finding"),
+        plural(count(findings, Severity::Error), "error"),
+        plural(count(findings, Severity::Warning), "warning"),
+        plural(count(findings, Severity::Info), "info"),
+    )
+}

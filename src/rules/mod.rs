@@ -1,0 +1,123 @@
+//! The rule table: codes, names, default severities and explain texts. One file per rule holds
+//! its documentation and its check. The codes are a public contract: never reuse one.
+
+use crate::finding::Severity;
+
+pub mod case_mismatch;
+pub mod committed_plaintext_secret;
+pub mod duplicate_key;
+pub mod dynamic_key;
+pub mod invalid_dotenv_line;
+pub mod partial_parse;
+pub mod public_prefixed_secret;
+pub mod secret_default_in_code;
+pub mod secret_in_example;
+pub mod stale_example_key;
+pub mod undocumented_variable;
+pub mod unused_suppression;
+
+/// A rule's identity and documentation.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// `ENV` + three digits, grouped by hundreds.
+    pub code: &'static str,
+    /// kebab-case name.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line: what the rule reports.
+    pub summary: &'static str,
+    /// Markdown with the sections What it does / Why is this bad? / Example / Use instead.
+    pub explain: &'static str,
+}
+
+/// Every rule, sorted by code.
+pub static RULES: &[&RuleInfo] = &[
+    &undocumented_variable::RULE,
+    &stale_example_key::RULE,
+    &duplicate_key::RULE,
+    &invalid_dotenv_line::RULE,
+    &case_mismatch::RULE,
+    &dynamic_key::RULE,
+    &partial_parse::RULE,
+    &secret_in_example::RULE,
+    &committed_plaintext_secret::RULE,
+    &secret_default_in_code::RULE,
+    &public_prefixed_secret::RULE,
+    &unused_suppression::RULE,
+];
+
+/// The rule with this code (case-insensitive) or kebab name.
+pub fn lookup(code_or_name: &str) -> Option<&'static RuleInfo> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+}
+
+/// Does a selector (`ENV001`, a prefix such as `ENV0` / `ENV30`, or `ALL`) cover this rule?
+pub fn selects(selector: &str, rule: &RuleInfo) -> bool {
+    let selector = selector.trim();
+    selector.eq_ignore_ascii_case("ALL")
+        || selector == rule.name
+        || rule
+            .code
+            .to_ascii_uppercase()
+            .starts_with(&selector.to_ascii_uppercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_sorted_and_well_formed() {
+        for pair in RULES.windows(2) {
+            assert!(
+                pair[0].code < pair[1].code,
+                "{} before {}",
+                pair[0].code,
+                pair[1].code
+            );
+        }
+        for rule in RULES {
+            assert_eq!(rule.code.len(), 6, "{}", rule.code);
+            assert!(
+                rule.code.starts_with("ENV") && rule.code[3..].bytes().all(|b| b.is_ascii_digit())
+            );
+            assert!(
+                rule.name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{}",
+                rule.name
+            );
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Use instead",
+            ] {
+                assert!(
+                    rule.explain.contains(section),
+                    "{} lacks {section}",
+                    rule.code
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn selectors() {
+        let rule = lookup("ENV301").expect("ENV301");
+        assert!(selects("ENV3", rule));
+        assert!(selects("ENV30", rule));
+        assert!(selects("env301", rule));
+        assert!(selects("ALL", rule));
+        assert!(selects("secret-in-example", rule));
+        assert!(!selects("ENV0", rule));
+        assert_eq!(
+            lookup("undocumented-variable").map(|r| r.code),
+            Some("ENV001")
+        );
+    }
+}

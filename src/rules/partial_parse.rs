@@ -1,0 +1,57 @@
+//! ENV202 partial-parse.
+
+use crate::check::Project;
+use crate::finding::{Finding, Severity, Span};
+use crate::rules::RuleInfo;
+
+pub static RULE: RuleInfo = RuleInfo {
+    code: "ENV202",
+    name: "partial-parse",
+    severity: Severity::Info,
+    summary: "A source file was only partly parsed, or not parsed",
+    explain: "\
+## What it does
+Reports source files with syntax errors (reads outside the broken regions are still found),
+files not parsed at all (too large, binary, minified), and files that are not valid UTF-8.
+
+## Why is this bad?
+Reads inside the part envcheck could not parse are missing from every other check. Usually the
+file uses syntax newer than the grammar, or is generated.
+
+## Example
+A Python file that uses syntax the grammar does not know yet, a 10 MB generated client.
+
+## Use instead
+Exclude generated files in `envcheck.toml` (`exclude = [\"src/generated/**\"]`), or accept the
+notice; suppression is per file with `per-path-ignores`.
+",
+};
+
+pub fn check(project: &Project, out: &mut Vec<Finding>) {
+    for notice in &project.inventory.notices {
+        out.push(Finding::new(
+            &RULE,
+            &notice.path,
+            Span::line(1),
+            notice.message.clone(),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::testing::{Fixture, rows};
+
+    #[test]
+    fn reports_files_with_syntax_errors() {
+        let fx = Fixture::new(
+            &[
+                ("a.py", "import os\nos.getenv('X')\ndef f(:\n"),
+                ("b.py", "import os\nos.getenv('Y')\n"),
+            ],
+            &[],
+        );
+        assert_eq!(fx.run(check), rows(&[("ENV202", "a.py", 1, "")]));
+    }
+}

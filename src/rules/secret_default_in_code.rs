@@ -1,0 +1,77 @@
+//! ENV303 secret-default-in-code.
+
+use crate::check::Project;
+use crate::finding::{Finding, Severity, Span};
+use crate::rules::RuleInfo;
+use crate::secret_shapes;
+
+pub static RULE: RuleInfo = RuleInfo {
+    code: "ENV303",
+    name: "secret-default-in-code",
+    severity: Severity::Warning,
+    summary: "A secret-named variable has a literal default in code",
+    explain: "\
+## What it does
+Reports reads of secret-named variables (SECRET, TOKEN, PASSWORD, PRIVATE_KEY, API_KEY, ...)
+that fall back to a non-empty literal when the variable is missing.
+
+## Why is this bad?
+If the deploy forgets the variable, production runs with the default: a signing key everyone
+can read in the repository, or `changeme` as the admin password. The deploy should fail
+instead.
+
+## Example
+```python
+SECRET_KEY = os.getenv(\"SECRET_KEY\", \"dev-secret\")
+```
+
+## Use instead
+```python
+SECRET_KEY = os.environ[\"SECRET_KEY\"]
+```
+and set a development value in your local `.env`.
+",
+};
+
+pub fn check(project: &Project, out: &mut Vec<Finding>) {
+    for variable in &project.inventory.variables {
+        if !secret_shapes::is_secret_name(&variable.name) {
+            continue;
+        }
+        for read in &variable.reads {
+            if read.extra.default.as_deref().is_none_or(str::is_empty) {
+                continue;
+            }
+            out.push(
+                Finding::new(
+                    &RULE,
+                    &read.path,
+                    Span::at(read.line, read.column, variable.name.len()),
+                    format!(
+                        "`{}` looks like a secret but falls back to a literal default when unset; make it required",
+                        variable.name
+                    ),
+                )
+                .variable(&variable.name),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::testing::{Fixture, rows};
+
+    #[test]
+    fn reports_literal_defaults_of_secret_names() {
+        let fx = Fixture::new(
+            &[(
+                "s.py",
+                "import os\nos.getenv('SECRET_KEY', 'dev-secret')\nos.getenv('LOG_LEVEL', 'info')\nos.environ['API_TOKEN']\nos.getenv('DB_PASSWORD', '')\n",
+            )],
+            &[],
+        );
+        assert_eq!(fx.run(check), rows(&[("ENV303", "s.py", 2, "SECRET_KEY")]));
+    }
+}

@@ -1,0 +1,93 @@
+//! ENV002 stale-example-key.
+
+use crate::check::{Documented, Project, documented};
+use crate::finding::{Finding, Severity, Span};
+use crate::rules::RuleInfo;
+
+pub static RULE: RuleInfo = RuleInfo {
+    code: "ENV002",
+    name: "stale-example-key",
+    severity: Severity::Warning,
+    summary: "A key in the example file is never read in code",
+    explain: "\
+## What it does
+Reports each key of the example file that no scanned code reads, under any name the extractor
+understands (direct reads, framework settings, project env helpers). Keys that differ from a read
+only in case are left to ENV005.
+
+## Why is this bad?
+Stale keys make people configure, rotate and pay for secrets nothing uses, and hide the keys that
+matter. If the code reads the key through a computed name (an ENV201 dynamic read), the key may
+still be used: check those reads before deleting it.
+
+## Example
+```
+# .env.example
+LEGACY_API_URL=https://old.example.com   # removed from the code last year
+```
+
+## Use instead
+Delete the key, or suppress the finding with `# envcheck: ignore[ENV002]` on the line above it
+when another program (a job, a sidecar) reads it.
+",
+};
+
+pub fn check(project: &Project, out: &mut Vec<Finding>) {
+    let Some(example) = project.example() else {
+        return;
+    };
+    let variables = &project.inventory.variables;
+    for entry in &example.file.entries {
+        let key = entry.key.as_str();
+        let read = variables.iter().any(|v| {
+            matches!(
+                documented(v, &[(key, entry.line)]),
+                Documented::Yes | Documented::CaseMismatch(..)
+            )
+        });
+        if read || !project.is_checked(key) {
+            continue;
+        }
+        let dynamic = match project.inventory.dynamic.len() {
+            0 => String::new(),
+            n => format!(" (the code has {n} dynamic reads that envcheck cannot resolve)"),
+        };
+        out.push(
+            Finding::new(
+                &RULE,
+                &example.path,
+                Span::at(entry.line, entry.column, key.len()),
+                format!(
+                    "`{key}` is in {} but no scanned code reads it{dynamic}",
+                    example.path
+                ),
+            )
+            .variable(key)
+            .in_env_file(),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::testing::{Fixture, rows};
+
+    #[test]
+    fn reports_keys_nothing_reads() {
+        let fx = Fixture::new(
+            &[
+                (
+                    "app.py",
+                    "import os\nos.getenv('USED')\nos.getenv('Mixed_Case')\n",
+                ),
+                (".env.example", "USED=1\nSTALE=2\nMIXED_CASE=3\nPORT=8000\n"),
+            ],
+            &[],
+        );
+        assert_eq!(
+            fx.run(check),
+            rows(&[("ENV002", ".env.example", 2, "STALE")])
+        );
+    }
+}

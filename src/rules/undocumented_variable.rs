@@ -1,0 +1,117 @@
+//! ENV001 undocumented-variable.
+
+use crate::check::{Documented, Project, documented, example_keys};
+use crate::finding::{Finding, Severity, Span};
+use crate::rules::RuleInfo;
+
+pub static RULE: RuleInfo = RuleInfo {
+    code: "ENV001",
+    name: "undocumented-variable",
+    severity: Severity::Error,
+    summary: "A variable read in code is absent from the example file",
+    explain: "\
+## What it does
+Reports each environment variable the code reads that the example file (`.env.example`,
+`.env.sample`, `.env.template`, `example.env`, `.env.dist`, or the one set in config) does not
+list. Commented-out keys (`# KEY=`) count as documented. Platform variables (PORT, HOME, CI,
+GITHUB_*, ...) and names in `ignore-vars` are not reported.
+
+## Why is this bad?
+The example file is the contract between the code and whoever configures a deploy. A variable
+missing from it is found the hard way: by a crash, or a silent default, in production.
+
+## Example
+```python
+STRIPE_KEY = os.environ[\"STRIPE_SECRET_KEY\"]   # not in .env.example
+```
+
+## Use instead
+Add the key to the example file, with a placeholder value:
+```
+STRIPE_SECRET_KEY=sk_test_your_key_here
+```
+or run `envcheck example --write` to append every missing key.
+",
+};
+
+pub fn check(project: &Project, out: &mut Vec<Finding>) {
+    let Some(example) = project.example() else {
+        return;
+    };
+    let keys = example_keys(example);
+    for variable in project.checked_variables() {
+        if documented(variable, &keys) != Documented::No {
+            continue;
+        }
+        let first = &variable.reads[0];
+        let places = match variable.reads.len() {
+            1 => String::new(),
+            n => format!(", read in {n} places"),
+        };
+        out.push(
+            Finding::new(
+                &RULE,
+                &first.path,
+                Span::at(first.line, first.column, variable.name.len()),
+                format!(
+                    "`{}` is read here ({}{places}) but is not documented in {}",
+                    variable.name,
+                    variable.requirement.as_str(),
+                    example.path
+                ),
+            )
+            .variable(&variable.name),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::testing::{Fixture, rows};
+
+    #[test]
+    fn reports_variables_missing_from_the_example() {
+        let fx = Fixture::new(
+            &[
+                (
+                    "app.py",
+                    "import os\nos.environ['DOCUMENTED']\nos.getenv('MISSING')\nos.getenv('PORT')\nos.getenv('COMMENTED')\n",
+                ),
+                ("web/a.ts", "process.env.MISSING_TS ?? 'x';\n"),
+                (".env.example", "DOCUMENTED=x\n# COMMENTED=y\n"),
+            ],
+            &[],
+        );
+        assert_eq!(
+            fx.run(check),
+            rows(&[
+                ("ENV001", "app.py", 3, "MISSING"),
+                ("ENV001", "web/a.ts", 1, "MISSING_TS")
+            ])
+        );
+    }
+
+    #[test]
+    fn case_insensitive_reads_match_any_case_and_ignore_vars_are_skipped() {
+        let mut fx = Fixture::new(
+            &[
+                (
+                    "s.py",
+                    "from pydantic_settings import BaseSettings\nclass S(BaseSettings):\n    database_url: str\n",
+                ),
+                ("t.py", "import os\nos.getenv('LEGACY_FLAG')\n"),
+                (".env.example", "database_url=postgres://\n"),
+            ],
+            &[],
+        );
+        fx.ignore_vars = crate::check::glob_set(&["LEGACY_*".to_string()]).expect("globs");
+        assert_eq!(fx.run(check), rows(&[]));
+    }
+
+    #[test]
+    fn nothing_without_an_example_file() {
+        let fx = Fixture::new(&[("app.py", "import os\nos.getenv('X')\n")], &[]);
+        assert!(fx.run(check).is_empty());
+    }
+}
