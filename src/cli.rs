@@ -32,6 +32,10 @@ pub enum Command {
     Scan(ScanArgs),
     /// Lint the code against the example file, plus env-file and secret hygiene.
     Check(CheckArgs),
+    /// The deploy gate: what the code needs that a target environment does not provide.
+    Diff(DiffArgs),
+    /// What each source of a target environment provides: names only, never values.
+    Sources(SourcesArgs),
     /// Print the example file the code implies, or update it in place.
     Example(ExampleArgs),
     /// List the rules.
@@ -82,15 +86,68 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub walk: WalkArgs,
 
-    /// Configuration file [default: the nearest envcheck.toml, .envcheck.toml or pyproject.toml
-    /// with [tool.envcheck]].
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
 
     /// The example file [default: from config, else the nearest .env.example, .env.sample,
     /// .env.template, example.env or .env.dist].
     #[arg(long, value_name = "FILE")]
     pub example: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The target environment: a name (or alias) from [environments] in envcheck.toml, or by
+    /// convention prod, staging, dev, test (.env.<name> and the .env.vault environment).
+    pub environment: String,
+
+    #[command(flatten)]
+    pub walk: WalkArgs,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+
+    #[command(flatten)]
+    pub sources: SourceArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SourceArgs {
+    /// Add a source to the target: dotenv:PATH, vault:PATH[#ENV], kubernetes:GLOB[#CONTAINER],
+    /// compose:PATH[#SERVICE], json:PATH, names:A,B, or env (the process environment);
+    /// `dotenv:-` and `json:-` read standard input. Repeatable.
+    #[arg(long = "source", value_name = "KIND:PATH")]
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SourcesArgs {
+    /// The target environment, as for `envcheck diff`.
+    pub environment: String,
+
+    /// The project directory [default: .]
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Configuration file.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub sources: SourceArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Full)]
+    pub format: ScanFormat,
+}
+
+/// Options of the commands that report findings.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Configuration file [default: the nearest envcheck.toml, .envcheck.toml or pyproject.toml
+    /// with [tool.envcheck]].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = FindingsFormat::Full)]

@@ -8,6 +8,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod diff;
 pub mod extract;
 pub mod finding;
 pub mod lang;
@@ -20,6 +21,7 @@ pub mod secret_shapes;
 pub mod sources;
 pub mod span;
 pub mod suppress;
+pub mod target;
 pub mod walk;
 
 use cli::{Cli, Command};
@@ -51,6 +53,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitStatus {
     let result = match cli.command {
         Command::Scan(args) => commands::scan::run(args, out, err),
         Command::Check(args) => commands::check::run(args, out, err),
+        Command::Diff(args) => commands::diff::run(args, out, err),
+        Command::Sources(args) => commands::sources::run(args, out),
         Command::Example(args) => commands::example::run(args, out, err),
         Command::Rules(args) => commands::rules::list(args, out),
         Command::Explain(args) => commands::rules::explain(args, out),

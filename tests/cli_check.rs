@@ -320,11 +320,7 @@ fn committed_plaintext_secrets_need_a_git_repository() {
     let root = dir.path();
     write(root, "app.py", "import os\nos.environ['DB_PASSWORD']\n");
     write(root, ".env.example", "DB_PASSWORD=\n");
-    write(
-        root,
-        ".env.production",
-        "DB_PASSWORD=Zq8-k2Lm-41-wR\n",
-    );
+    write(root, ".env.production", "DB_PASSWORD=Zq8-k2Lm-41-wR\n");
     write(root, ".env", "DB_PASSWORD=local-only-not-committed\n");
     let out = envcheck(root, &["check", "--format", "json"]);
     assert!(
@@ -510,7 +506,10 @@ fn canary_values_never_reach_output() {
     let out = envcheck(root, &["check", "--format", "json"]);
     let codes: Vec<String> = findings(&out).into_iter().map(|f| f.0).collect();
     for code in ["ENV001", "ENV002", "ENV003", "ENV004", "ENV302"] {
-        assert!(codes.contains(&code.to_string()), "{code} not found: {codes:?}");
+        assert!(
+            codes.contains(&code.to_string()),
+            "{code} not found: {codes:?}"
+        );
     }
     outputs.push(envcheck(root, &["example"]));
     outputs.push(envcheck(root, &["example", "--check"]));

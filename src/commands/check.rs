@@ -19,7 +19,8 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<ExitStatus> {
-    let ws = Workspace::load(&args.walk, args.config.as_deref())?;
+    let report = &args.report;
+    let ws = Workspace::load(&args.walk, report.config.as_deref())?;
     let config = &ws.loaded.config;
     let example = ws.example_path(args.example.as_deref());
     if let Some(e) = &example
@@ -27,7 +28,7 @@ pub fn run(
     {
         anyhow::bail!("{}: example file not found", e.display());
     }
-    let (env_files, mut suppressions) = ws.env_files(example.as_deref())?;
+    let (env_files, suppressions) = ws.env_files(example.as_deref())?;
     let ignore_vars = check::glob_set(&config.ignore_vars)
         .map_err(|e| anyhow::anyhow!("config: ignore-vars: {e}"))?;
     let require_platform_vars: BTreeSet<String> =
@@ -38,18 +39,19 @@ pub fn run(
         ignore_vars: &ignore_vars,
         require_platform_vars: &require_platform_vars,
     };
-    let selection = RuleSelection::new(config, &args.select, &args.ignore)?;
-    let mut findings = selection.apply(check::run_rules(&project));
-    if !args.no_inline_ignores {
-        suppressions.extend(ws.inventory.suppressions.iter().cloned());
-        findings = check::apply_suppressions(findings, &mut suppressions);
-        let mut unused = Vec::new();
-        rules::unused_suppression::check(&suppressions, &mut unused);
-        findings.extend(selection.apply(unused));
-    }
+    let selection = RuleSelection::new(config, &report.select, &report.ignore)?;
+    let findings = selection.apply(check::run_rules(&project));
+    let mut findings = suppress_and_report_unused(
+        findings,
+        suppressions,
+        &ws.inventory,
+        &selection,
+        report.no_inline_ignores,
+        |code| !code.starts_with("ENV1"),
+    );
     check::summarize(&mut findings);
 
-    if !args.quiet {
+    if !report.quiet {
         if project.example().is_none() {
             writeln!(
                 err,
@@ -62,9 +64,9 @@ pub fn run(
     let root = ws.root.clone();
     let source = move |path: &str| std::fs::read_to_string(root.join(path)).ok();
     write_report(
-        args.format,
-        args.output.as_deref(),
-        args.quiet,
+        report.format,
+        report.output.as_deref(),
+        report.quiet,
         &findings,
         &source,
         out,
@@ -72,9 +74,39 @@ pub fn run(
     Ok(exit_status(
         &ws.inventory,
         &findings,
-        args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error),
-        args.exit_zero,
+        report.fail_on.or(config.fail_on).unwrap_or(FailOn::Error),
+        report.exit_zero,
     ))
+}
+
+/// Applies inline suppressions (unless disabled) and adds ENV901 for the unused ones. Only
+/// codes of rules this command runs (`ran`) and the selection keeps can be unused: a
+/// `# envcheck: ignore[ENV101]` is not stale because `check` does not run ENV101.
+pub fn suppress_and_report_unused(
+    findings: Vec<Finding>,
+    mut suppressions: Vec<crate::suppress::Suppression>,
+    inventory: &Inventory,
+    selection: &RuleSelection,
+    disabled: bool,
+    ran: impl Fn(&str) -> bool,
+) -> Vec<Finding> {
+    if disabled {
+        return findings;
+    }
+    suppressions.extend(inventory.suppressions.iter().cloned());
+    let mut findings = check::apply_suppressions(findings, &mut suppressions);
+    // unknown codes stay (a typo is worth reporting); known ones only if their rule ran
+    for s in &mut suppressions {
+        s.codes.retain(|c| match rules::lookup(c) {
+            Some(rule) => ran(c) && selection.severity(rule).is_some(),
+            None => true,
+        });
+    }
+    suppressions.retain(|s| !s.codes.is_empty());
+    let mut unused = Vec::new();
+    rules::unused_suppression::check(&suppressions, &mut unused);
+    findings.extend(selection.apply(unused));
+    findings
 }
 
 /// Writes the findings in `format` to `output` (a file) or `out`.

@@ -1,9 +1,11 @@
 //! One module per command: parse options into a run, call the library, write the report.
 
 pub mod check;
+pub mod diff;
 pub mod example;
 pub mod rules;
 pub mod scan;
+pub mod sources;
 
 use std::path::{Path, PathBuf};
 

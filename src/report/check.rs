@@ -7,6 +7,7 @@
 use std::io::{self, Write};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use anstyle::{AnsiColor, Color, Style};
 use serde::Serialize;
 
 use crate::finding::{Finding, Severity};
@@ -136,18 +137,34 @@ pub fn full(
                 );
                 renderer.render(&[group])
             }
-            None => {
-                let title = format!(
-                    "{title}\n  --> {}:{}:{}",
-                    f.path, f.span.line, f.span.column
-                );
-                let group = Group::with_title(level.primary_title(title).id(f.rule.code));
-                renderer.render(&[group])
-            }
+            None => location_only(f, &title),
         };
         writeln!(out, "{rendered}\n")?;
     }
     summary_line(findings, out)
+}
+
+/// A diagnostic without a code frame: for env files (their lines hold values) and files that
+/// cannot be read back.
+fn location_only(f: &Finding, title: &str) -> String {
+    let color = match f.severity {
+        Severity::Error => AnsiColor::BrightRed,
+        Severity::Warning => AnsiColor::BrightYellow,
+        Severity::Info => AnsiColor::BrightBlue,
+    };
+    let level = Style::new().bold().fg_color(Some(Color::Ansi(color)));
+    let bold = Style::new().bold();
+    let arrow = Style::new()
+        .bold()
+        .fg_color(Some(Color::Ansi(AnsiColor::BrightBlue)));
+    format!(
+        "{level}{}[{}]{level:#}{bold}: {title}{bold:#}\n {arrow}-->{arrow:#} {}:{}:{}",
+        f.severity.as_str(),
+        f.rule.code,
+        f.path,
+        f.span.line,
+        f.span.column
+    )
 }
 
 /// The lines of a source file around a finding and the byte range to underline, relative to

@@ -7,14 +7,20 @@ pub mod case_mismatch;
 pub mod committed_plaintext_secret;
 pub mod duplicate_key;
 pub mod dynamic_key;
+pub mod empty_value;
 pub mod invalid_dotenv_line;
+pub mod missing_optional;
+pub mod missing_required;
 pub mod partial_parse;
 pub mod public_prefixed_secret;
 pub mod secret_default_in_code;
 pub mod secret_in_example;
 pub mod stale_example_key;
+pub mod undecryptable_source;
 pub mod undocumented_variable;
+pub mod unused_in_target;
 pub mod unused_suppression;
+pub mod unverified;
 
 /// A rule's identity and documentation.
 #[derive(Debug, PartialEq, Eq)]
@@ -37,6 +43,12 @@ pub static RULES: &[&RuleInfo] = &[
     &duplicate_key::RULE,
     &invalid_dotenv_line::RULE,
     &case_mismatch::RULE,
+    &missing_required::RULE,
+    &missing_optional::RULE,
+    &empty_value::RULE,
+    &unused_in_target::RULE,
+    &unverified::RULE,
+    &undecryptable_source::RULE,
     &dynamic_key::RULE,
     &partial_parse::RULE,
     &secret_in_example::RULE,

@@ -1,0 +1,140 @@
+//! `envcheck sources <ENV>`: what each source of a target provides. Names and states only.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::ExitStatus;
+use crate::cli::{ScanFormat, SourcesArgs};
+use crate::config;
+use crate::sources::ValueState;
+use crate::target::{self, LoadedSource};
+
+/// A value's state as shown: never the value.
+fn state(s: &ValueState) -> &'static str {
+    match s {
+        ValueState::Value(v) if v.is_empty() => "empty",
+        ValueState::Value(_) => "set",
+        ValueState::Encrypted => "encrypted",
+        ValueState::External => "external",
+        ValueState::PassThrough => "pass-through",
+    }
+}
+
+#[derive(Serialize)]
+struct JsonSource<'a> {
+    source: &'a str,
+    kind: &'a str,
+    path: &'a str,
+    /// Names the source provides, sorted.
+    names: Vec<JsonName<'a>>,
+    /// Why the source may provide names envcheck cannot see.
+    opaque: Vec<String>,
+    notices: &'a [String],
+}
+
+#[derive(Serialize)]
+struct JsonName<'a> {
+    name: &'a str,
+    state: &'static str,
+    line: usize,
+}
+
+fn names(source: &LoadedSource) -> Vec<JsonName<'_>> {
+    let mut names: Vec<JsonName> = source
+        .data
+        .provided
+        .iter()
+        .map(|p| JsonName {
+            name: &p.name,
+            state: state(&p.state),
+            line: p.line,
+        })
+        .collect();
+    names.sort_by(|a, b| a.name.cmp(b.name).then(a.line.cmp(&b.line)));
+    names
+}
+
+fn opaque(source: &LoadedSource) -> Vec<String> {
+    let mut out: Vec<String> = source.undecryptable.iter().cloned().collect();
+    out.extend(source.data.opaque.iter().cloned());
+    out
+}
+
+pub fn run(args: SourcesArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
+    let root = args.path.clone();
+    if !root.is_dir() {
+        anyhow::bail!("{}: not a directory", root.display());
+    }
+    let loaded = config::load(args.config.as_deref(), &root)?;
+    let extra = args
+        .sources
+        .sources
+        .iter()
+        .map(|s| target::parse_source_arg(s))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.clone());
+    let display = |p: &std::path::Path| {
+        let abs = p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        crate::scan::display_path(Some(&canonical_root), &abs)
+    };
+    let target = target::load(
+        &args.environment,
+        &loaded,
+        &root,
+        &extra,
+        &display,
+        &mut std::io::stdin().lock(),
+    )?;
+    match args.format {
+        ScanFormat::Json => {
+            let doc: Vec<JsonSource> = target
+                .sources
+                .iter()
+                .map(|s| JsonSource {
+                    source: &s.label,
+                    kind: s.kind,
+                    path: &s.path,
+                    names: names(s),
+                    opaque: opaque(s),
+                    notices: &s.data.notices,
+                })
+                .collect();
+            serde_json::to_writer_pretty(
+                &mut *out,
+                &serde_json::json!({
+                    "version": 1,
+                    "environment": target.name,
+                    "sources": doc,
+                }),
+            )?;
+            writeln!(out)?;
+        }
+        ScanFormat::Full => {
+            let count = match target.sources.len() {
+                1 => "1 source".to_string(),
+                n => format!("{n} sources"),
+            };
+            writeln!(out, "Environment `{}`: {count}", target.name)?;
+            for s in &target.sources {
+                let names = names(s);
+                let count = match names.len() {
+                    1 => "1 name".to_string(),
+                    n => format!("{n} names"),
+                };
+                writeln!(out, "\n{} ({}, {count})", s.label, s.kind)?;
+                for reason in opaque(s) {
+                    writeln!(out, "  opaque: {reason}")?;
+                }
+                for notice in &s.data.notices {
+                    writeln!(out, "  note: {notice}")?;
+                }
+                let width = names.iter().map(|n| n.name.len()).max().unwrap_or(0);
+                for n in names {
+                    writeln!(out, "  {:<width$}  {}", n.name, n.state)?;
+                }
+            }
+        }
+    }
+    Ok(ExitStatus::Success)
+}

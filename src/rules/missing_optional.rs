@@ -1,0 +1,49 @@
+//! ENV102 missing-optional.
+
+use crate::diff::DiffProject;
+use crate::extract::ReadKind;
+use crate::finding::{Finding, Severity};
+use crate::rules::RuleInfo;
+use crate::target::Lookup;
+
+pub static RULE: RuleInfo = RuleInfo {
+    code: "ENV102",
+    name: "missing-optional",
+    severity: Severity::Warning,
+    summary: "A variable read without a default is not set in the target environment",
+    explain: "\
+## What it does
+Reports variables read without a default, where a missing variable gives `None` / `undefined`
+(`os.getenv(\"X\")`, `process.env.X`), that the target environment does not set.
+
+## Why is this bad?
+The code goes on with `None` / `undefined`. Sometimes that is intended (an optional integration
+turned off); often it is a feature silently disabled in production, or a crash further away from
+the read.
+
+## Example
+```ts
+const dsn = process.env.SENTRY_DSN;
+```
+with no `SENTRY_DSN` in production: errors are not reported anywhere.
+
+## Use instead
+Set the variable in the target, or make the intent explicit with a default
+(`process.env.SENTRY_DSN ?? \"\"`) or in the example file (`SENTRY_DSN= # optional`).
+",
+};
+
+pub fn check(project: &DiffProject, out: &mut Vec<Finding>) {
+    for (variable, lookup) in project.lookups() {
+        if variable.requirement == ReadKind::Optional && lookup == Lookup::Missing {
+            out.push(project.at_read(
+                &RULE,
+                variable,
+                format!(
+                    "`{}` is read here without a default but `{}` does not set it",
+                    variable.name, project.target.name
+                ),
+            ));
+        }
+    }
+}

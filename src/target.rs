@@ -1,0 +1,750 @@
+//! A target environment (`envcheck diff prod`): its sources, loaded, and what they provide.
+//!
+//! Sources come from `[environments.<name>]` in the configuration, from convention when there is
+//! none (`prod` reads `.env.production` / `.env.prod` and the `production` environment of
+//! `.env.vault`), and from `--source KIND:PATH`. Every value stays in a [`Secret`]; keys for
+//! decryption come only from the process environment and are never shown.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+use crate::config::{Loaded, SourceSpec, SourceTable};
+use crate::secret::Secret;
+use crate::sources::{
+    self, Provided, SourceData, ValueState, compose, dotenv, dotenvx, json, kubernetes, vault,
+};
+
+/// One loaded source of a target.
+#[derive(Debug)]
+pub struct LoadedSource {
+    /// What to call it in messages: `.env.production`, `.env.vault [production]`, `<env>`.
+    pub label: String,
+    /// `dotenv`, `dotenvx`, `vault`, `kubernetes`, `compose`, `json`, `names`, `env`.
+    pub kind: &'static str,
+    /// File a finding about the source points at (relative, `/`); empty for `env` and `names`.
+    pub path: String,
+    pub data: SourceData,
+    /// Why the source could not be read (no key): it may provide any name.
+    pub undecryptable: Option<String>,
+    /// Whether names it sets but the code never reads are worth reporting (not for the whole
+    /// process environment of a CI job).
+    pub report_unused: bool,
+}
+
+/// A target environment and its loaded sources.
+#[derive(Debug)]
+pub struct Target {
+    /// The name findings carry: the configured name, or the one given.
+    pub name: String,
+    pub sources: Vec<LoadedSource>,
+}
+
+/// What the target says about one variable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lookup {
+    /// Set to a non-empty value, or to one envcheck cannot see (encrypted, `valueFrom`).
+    Set,
+    /// Set, but to the empty string: `(source label, path, line)`.
+    Empty(String, String, usize),
+    /// Not found, but a source might provide it: the reasons.
+    Unverified(Vec<String>),
+    Missing,
+}
+
+impl Target {
+    /// Looks a variable up across every source.
+    pub fn lookup(&self, name: &str, case_insensitive: bool) -> Lookup {
+        let matches = |p: &Provided| {
+            if case_insensitive {
+                p.name.eq_ignore_ascii_case(name)
+            } else {
+                p.name == name
+            }
+        };
+        let mut empty = None;
+        let mut pass_through = Vec::new();
+        for source in &self.sources {
+            for p in source.data.provided.iter().filter(|p| matches(p)) {
+                match &p.state {
+                    ValueState::Value(v) if v.is_empty() => {
+                        empty.get_or_insert((source.label.clone(), p.path.clone(), p.line));
+                    }
+                    ValueState::PassThrough => pass_through.push(format!(
+                        "{} passes it through from the deploying shell",
+                        source.label
+                    )),
+                    _ => return Lookup::Set,
+                }
+            }
+        }
+        if let Some((label, path, line)) = empty {
+            return Lookup::Empty(label, path, line);
+        }
+        let mut reasons = pass_through;
+        reasons.extend(self.opaque_reasons());
+        if reasons.is_empty() {
+            Lookup::Missing
+        } else {
+            Lookup::Unverified(reasons)
+        }
+    }
+
+    /// Why some sources may provide names envcheck cannot see.
+    pub fn opaque_reasons(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for s in &self.sources {
+            if let Some(reason) = &s.undecryptable {
+                out.push(format!("{}: {reason}", s.label));
+            }
+            for o in &s.data.opaque {
+                out.push(format!("{}: {o}", s.label));
+            }
+        }
+        out
+    }
+}
+
+/// Environment names that convention maps to files and vault environments.
+fn canonical(name: &str) -> &str {
+    match name.to_ascii_lowercase().as_str() {
+        "prod" | "production" => "production",
+        "stage" | "staging" => "staging",
+        "dev" | "development" => "development",
+        "test" | "testing" => "test",
+        _ => name,
+    }
+}
+
+/// Convention file names for an environment.
+fn convention_files(name: &str) -> Vec<String> {
+    let canon = canonical(name);
+    let mut names = vec![format!(".env.{canon}")];
+    match canon {
+        "production" => names.push(".env.prod".to_string()),
+        "staging" => names.push(".env.stage".to_string()),
+        "development" => names.push(".env.dev".to_string()),
+        _ => {}
+    }
+    if name != canon {
+        names.push(format!(".env.{name}"));
+    }
+    names.dedup();
+    names
+}
+
+/// A `--source KIND:PATH` argument.
+pub fn parse_source_arg(arg: &str) -> anyhow::Result<SourceTable> {
+    if arg == "env" {
+        return Ok(SourceTable {
+            env: Some(true),
+            ..SourceTable::default()
+        });
+    }
+    let Some((kind, rest)) = arg.split_once(':') else {
+        bail!(
+            "--source `{arg}`: expected KIND:PATH (dotenv, vault, kubernetes, compose, json, names) or `env`"
+        );
+    };
+    // `PATH#selector` picks the vault environment, the container or the compose service
+    let (path, selector) = match rest.split_once('#') {
+        Some((p, s)) => (p.to_string(), Some(s.to_string())),
+        None => (rest.to_string(), None),
+    };
+    let mut t = SourceTable::default();
+    match kind {
+        "dotenv" => t.dotenv = Some(path),
+        "vault" => {
+            t.vault = Some(path);
+            t.environment = selector;
+        }
+        "kubernetes" | "k8s" => {
+            t.kubernetes = Some(path);
+            t.container = selector;
+        }
+        "compose" => {
+            t.compose = Some(path);
+            t.service = selector;
+        }
+        "json" => t.json = Some(path),
+        "names" => {
+            t.names = Some(
+                rest.split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+            )
+        }
+        other => bail!(
+            "--source `{arg}`: unknown kind `{other}` (dotenv, vault, kubernetes, compose, json, names, env)"
+        ),
+    }
+    Ok(t)
+}
+
+/// Where relative paths of the target resolve, and how they are shown.
+pub struct Paths<'a> {
+    /// The directory the configuration's paths are relative to.
+    pub base: &'a Path,
+    /// Shows a path relative to the project root.
+    pub display: &'a dyn Fn(&Path) -> String,
+}
+
+/// Loads the target named `name`: configured sources (or convention), then `extra`.
+pub fn load(
+    name: &str,
+    loaded: &Loaded,
+    root: &Path,
+    extra: &[SourceTable],
+    display: &dyn Fn(&Path) -> String,
+    stdin: &mut dyn Read,
+) -> anyhow::Result<Target> {
+    let config_dir = loaded.dir().unwrap_or(root);
+    let configured = loaded
+        .config
+        .environments
+        .iter()
+        .find(|(key, env)| key.as_str() == name || env.aliases.iter().any(|a| a == name));
+    let mut sources = Vec::new();
+    let target_name;
+    let env_name_for_keys;
+    match configured {
+        Some((key, env)) => {
+            target_name = key.clone();
+            env_name_for_keys = canonical(key).to_string();
+            let paths = Paths {
+                base: config_dir,
+                display,
+            };
+            for spec in &env.sources {
+                let table = match spec {
+                    SourceSpec::Path(p) => SourceTable {
+                        dotenv: Some(p.clone()),
+                        ..SourceTable::default()
+                    },
+                    SourceSpec::Table(t) => clone_table(t),
+                };
+                sources.extend(load_table(&table, &env_name_for_keys, &paths, stdin)?);
+            }
+        }
+        None => {
+            target_name = name.to_string();
+            env_name_for_keys = canonical(name).to_string();
+            for file in convention_files(name) {
+                let path = root.join(&file);
+                if path.is_file() {
+                    sources.push(load_dotenv(&path, display(&path), &env_name_for_keys)?);
+                }
+            }
+            let vault_path = root.join(".env.vault");
+            if vault_path.is_file() {
+                let text = read_text(&vault_path, display)?;
+                let entries = entries_of(&dotenv::parse(&text));
+                if vault::environments(&entries)
+                    .iter()
+                    .any(|e| e == &env_name_for_keys)
+                {
+                    sources.push(load_vault(
+                        &vault_path,
+                        display(&vault_path),
+                        &entries,
+                        &env_name_for_keys,
+                    )?);
+                }
+            }
+        }
+    }
+    let cwd = PathBuf::from(".");
+    let paths = Paths {
+        base: &cwd,
+        display,
+    };
+    for table in extra {
+        sources.extend(load_table(table, &env_name_for_keys, &paths, stdin)?);
+    }
+    if sources.is_empty() {
+        bail!(
+            "environment `{name}` has no sources: none of {} exists; configure [environments.{name}] in envcheck.toml or pass --source KIND:PATH",
+            convention_files(name).join(", ")
+        );
+    }
+    Ok(Target {
+        name: target_name,
+        sources,
+    })
+}
+
+fn clone_table(t: &SourceTable) -> SourceTable {
+    SourceTable {
+        dotenv: t.dotenv.clone(),
+        vault: t.vault.clone(),
+        environment: t.environment.clone(),
+        kubernetes: t.kubernetes.clone(),
+        container: t.container.clone(),
+        compose: t.compose.clone(),
+        service: t.service.clone(),
+        json: t.json.clone(),
+        names: t.names.clone(),
+        env: t.env,
+    }
+}
+
+fn read_text(path: &Path, display: &dyn Fn(&Path) -> String) -> anyhow::Result<String> {
+    let bytes = std::fs::read(path).with_context(|| display(path))?;
+    String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{}: not valid UTF-8", display(path)))
+}
+
+fn entries_of(file: &dotenv::DotenvFile) -> Vec<(String, Secret)> {
+    file.entries
+        .iter()
+        .filter_map(|e| e.value.clone().map(|v| (e.key.clone(), v)))
+        .collect()
+}
+
+/// Parse errors in a source make "missing" unprovable: they stop the run.
+fn check_parse_errors(file: &dotenv::DotenvFile, path: &str) -> anyhow::Result<()> {
+    if let Some(e) = file.errors.first() {
+        bail!("{path}:{}:{}: {}", e.line, e.column, e.message);
+    }
+    Ok(())
+}
+
+fn load_table(
+    table: &SourceTable,
+    env_name: &str,
+    paths: &Paths,
+    stdin: &mut dyn Read,
+) -> anyhow::Result<Vec<LoadedSource>> {
+    let set = [
+        table.dotenv.is_some(),
+        table.vault.is_some(),
+        table.kubernetes.is_some(),
+        table.compose.is_some(),
+        table.json.is_some(),
+        table.names.is_some(),
+        table.env == Some(true),
+    ];
+    if set.iter().filter(|b| **b).count() != 1 {
+        bail!(
+            "a source must name exactly one of dotenv, vault, kubernetes, compose, json, names, env"
+        );
+    }
+    let display = paths.display;
+    let resolve = |p: &str| paths.base.join(p);
+    if let Some(p) = &table.dotenv {
+        if p == "-" {
+            let text = read_stdin(stdin)?;
+            let file = dotenv::parse(&text);
+            check_parse_errors(&file, "<stdin>")?;
+            return Ok(vec![from_dotenv_file(
+                &file, "<stdin>", "<stdin>", env_name,
+            )?]);
+        }
+        let path = resolve(p);
+        return Ok(vec![load_dotenv(&path, display(&path), env_name)?]);
+    }
+    if let Some(p) = &table.vault {
+        let path = resolve(p);
+        let text = read_text(&path, display)?;
+        let entries = entries_of(&dotenv::parse(&text));
+        let env = table
+            .environment
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_else(|| env_name.to_string());
+        return Ok(vec![load_vault(&path, display(&path), &entries, &env)?]);
+    }
+    if let Some(pattern) = &table.kubernetes {
+        let files = glob_files(paths.base, pattern)?;
+        if files.is_empty() {
+            bail!("kubernetes source `{pattern}` matches no file");
+        }
+        let mut texts = Vec::new();
+        for f in &files {
+            texts.push((display(f), read_text(f, display)?));
+        }
+        let data = kubernetes::read(&texts, table.container.as_deref()).map_err(source_error)?;
+        let label = match &table.container {
+            Some(c) => format!("kubernetes {pattern} [{c}]"),
+            None => format!("kubernetes {pattern}"),
+        };
+        return Ok(vec![LoadedSource {
+            label,
+            kind: "kubernetes",
+            path: texts.first().map(|(p, _)| p.clone()).unwrap_or_default(),
+            data,
+            undecryptable: None,
+            report_unused: true,
+        }]);
+    }
+    if let Some(p) = &table.compose {
+        let path = resolve(p);
+        let shown = display(&path);
+        let text = read_text(&path, display)?;
+        let service =
+            compose::read(&shown, &text, table.service.as_deref()).map_err(source_error)?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let mut data = SourceData::default();
+        // env_file entries first (later files win), then `environment`, which beats them
+        for env_file in &service.env_files {
+            let file_path = dir.join(&env_file.path);
+            if !file_path.is_file() {
+                if env_file.required {
+                    bail!(
+                        "{shown}: env_file {} of service `{}` does not exist",
+                        env_file.path,
+                        service.service
+                    );
+                }
+                continue;
+            }
+            let loaded = load_dotenv(&file_path, display(&file_path), env_name)?;
+            data.provided.extend(loaded.data.provided);
+            data.opaque.extend(loaded.data.opaque);
+        }
+        data.provided.extend(service.data.provided);
+        data.opaque.extend(service.data.opaque);
+        data.notices.extend(service.data.notices);
+        return Ok(vec![LoadedSource {
+            label: format!("compose {shown} [{}]", service.service),
+            kind: "compose",
+            path: shown,
+            data,
+            undecryptable: None,
+            report_unused: true,
+        }]);
+    }
+    if let Some(p) = &table.json {
+        let (shown, text) = if p == "-" {
+            ("<stdin>".to_string(), read_stdin(stdin)?)
+        } else {
+            let path = resolve(p);
+            (display(&path), read_text(&path, display)?)
+        };
+        let data = json::read(&shown, &text).map_err(source_error)?;
+        return Ok(vec![LoadedSource {
+            label: shown.clone(),
+            kind: "json",
+            path: shown,
+            data,
+            undecryptable: None,
+            report_unused: true,
+        }]);
+    }
+    if let Some(names) = &table.names {
+        let provided = names
+            .iter()
+            .map(|n| Provided {
+                name: n.clone(),
+                state: ValueState::External,
+                path: String::new(),
+                line: 0,
+            })
+            .collect();
+        return Ok(vec![LoadedSource {
+            label: "declared names".to_string(),
+            kind: "names",
+            path: String::new(),
+            data: SourceData {
+                provided,
+                ..SourceData::default()
+            },
+            undecryptable: None,
+            report_unused: false,
+        }]);
+    }
+    // the process environment of the job
+    let provided = std::env::vars_os()
+        .filter_map(|(k, v)| {
+            let name = k.into_string().ok()?;
+            let value = v.into_string().unwrap_or_default();
+            Some(Provided {
+                name,
+                state: ValueState::Value(Secret::new(value)),
+                path: String::new(),
+                line: 0,
+            })
+        })
+        .collect();
+    Ok(vec![LoadedSource {
+        label: "<process environment>".to_string(),
+        kind: "env",
+        path: String::new(),
+        data: SourceData {
+            provided,
+            ..SourceData::default()
+        },
+        undecryptable: None,
+        report_unused: false,
+    }])
+}
+
+fn source_error(e: sources::SourceError) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
+}
+
+fn read_stdin(stdin: &mut dyn Read) -> anyhow::Result<String> {
+    let mut text = String::new();
+    stdin
+        .read_to_string(&mut text)
+        .context("reading standard input")?;
+    Ok(text)
+}
+
+/// Files matching a glob relative to `base`, sorted.
+fn glob_files(base: &Path, pattern: &str) -> anyhow::Result<Vec<PathBuf>> {
+    let glob = globset::Glob::new(pattern)
+        .with_context(|| format!("kubernetes source `{pattern}`"))?
+        .compile_matcher();
+    let literal = base.join(pattern);
+    if literal.is_file() {
+        return Ok(vec![literal]);
+    }
+    // walk from the longest directory prefix without glob characters
+    let prefix: PathBuf = Path::new(pattern)
+        .components()
+        .take_while(|c| {
+            !c.as_os_str()
+                .to_string_lossy()
+                .contains(['*', '?', '[', '{'])
+        })
+        .collect();
+    let start = base.join(&prefix);
+    let mut out = Vec::new();
+    if !start.is_dir() {
+        return Ok(out);
+    }
+    for entry in ignore::WalkBuilder::new(&start)
+        .standard_filters(false)
+        .build()
+        .flatten()
+    {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        if let Ok(rel) = entry.path().strip_prefix(base)
+            && glob.is_match(rel)
+        {
+            out.push(entry.path().to_path_buf());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// A dotenv file, plaintext or dotenvx-encrypted.
+fn load_dotenv(path: &Path, shown: String, env_name: &str) -> anyhow::Result<LoadedSource> {
+    let bytes = std::fs::read(path).with_context(|| shown.clone())?;
+    let file = dotenv::parse_bytes(&bytes);
+    check_parse_errors(&file, &shown)?;
+    let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or(".env");
+    from_dotenv_file(&file, &shown, file_name, env_name)
+}
+
+fn from_dotenv_file(
+    file: &dotenv::DotenvFile,
+    shown: &str,
+    file_name: &str,
+    env_name: &str,
+) -> anyhow::Result<LoadedSource> {
+    let _ = env_name;
+    let encrypted = file.entries.iter().any(|e| {
+        e.value
+            .as_ref()
+            .is_some_and(|v| dotenvx::is_encrypted(v.expose()))
+    });
+    // dotenvx: the public key entry names the private key variable
+    let public = file
+        .entries
+        .iter()
+        .find(|e| e.key.starts_with("DOTENV_PUBLIC_KEY"));
+    let key_name = public
+        .and_then(|p| dotenvx::private_key_name_for_public(&p.key))
+        .unwrap_or_else(|| dotenvx::private_key_name(file_name));
+    let keys = if encrypted {
+        match std::env::var(&key_name) {
+            Ok(raw) if !raw.trim().is_empty() => Some(
+                dotenvx::parse_private_keys(&raw)
+                    .map_err(|e| anyhow::anyhow!("{shown}: {key_name}: {e}"))?,
+            ),
+            _ => None,
+        }
+    } else {
+        None
+    };
+    if let (Some(keys), Some(public)) = (&keys, public) {
+        let expected = public
+            .value
+            .as_ref()
+            .map(|v| v.expose().trim().to_ascii_lowercase());
+        if !keys
+            .iter()
+            .any(|k| Some(dotenvx::public_key_hex(k)) == expected)
+        {
+            bail!(
+                "{shown}:{}: the private key in {key_name} does not match {} in the file",
+                public.line,
+                public.key
+            );
+        }
+    }
+    let expanded: BTreeMap<String, Secret> = dotenv::expand(file).into_iter().collect();
+    let mut provided = Vec::new();
+    for entry in &file.entries {
+        if entry.key.starts_with("DOTENV_PUBLIC_KEY") {
+            continue;
+        }
+        let state = match &entry.value {
+            None => continue,
+            Some(v) if dotenvx::is_encrypted(v.expose()) => match &keys {
+                Some(keys) => {
+                    ValueState::Value(dotenvx::decrypt_value(v.expose(), keys).map_err(|e| {
+                        anyhow::anyhow!(
+                            "{shown}:{}: cannot decrypt `{}` with {key_name}: {e}",
+                            entry.line,
+                            entry.key
+                        )
+                    })?)
+                }
+                None => ValueState::Encrypted,
+            },
+            Some(v) => ValueState::Value(
+                expanded
+                    .get(&entry.key)
+                    .cloned()
+                    .unwrap_or_else(|| v.clone()),
+            ),
+        };
+        provided.push(Provided {
+            name: entry.key.clone(),
+            state,
+            path: shown.to_string(),
+            line: entry.line,
+        });
+    }
+    Ok(LoadedSource {
+        label: shown.to_string(),
+        kind: if encrypted { "dotenvx" } else { "dotenv" },
+        path: shown.to_string(),
+        data: SourceData {
+            provided,
+            ..SourceData::default()
+        },
+        undecryptable: None,
+        report_unused: true,
+    })
+}
+
+/// One environment of a `.env.vault`: decrypted with `DOTENV_KEY_<ENV>` or `DOTENV_KEY`, else
+/// undecryptable (its names are unknowable without the key).
+fn load_vault(
+    path: &Path,
+    shown: String,
+    entries: &[(String, Secret)],
+    environment: &str,
+) -> anyhow::Result<LoadedSource> {
+    let label = format!("{shown} [{environment}]");
+    let available = vault::environments(entries);
+    if !available.iter().any(|e| e == environment) {
+        bail!(
+            "{shown}: the vault has no `{environment}` environment (it has: {})",
+            if available.is_empty() {
+                "none".to_string()
+            } else {
+                available.join(", ")
+            }
+        );
+    }
+    let _ = path;
+    let specific = format!("DOTENV_KEY_{}", environment.to_ascii_uppercase());
+    let raw = std::env::var(&specific)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| (specific.clone(), v))
+        .or_else(|| {
+            std::env::var("DOTENV_KEY")
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| ("DOTENV_KEY".to_string(), v))
+        });
+    let Some((var, raw)) = raw else {
+        return Ok(LoadedSource {
+            label,
+            kind: "vault",
+            path: shown,
+            data: SourceData::default(),
+            undecryptable: Some(format!(
+                "neither {specific} nor DOTENV_KEY is set, so its names cannot be read"
+            )),
+            report_unused: true,
+        });
+    };
+    let keys = vault::parse_dotenv_key(&raw).map_err(|e| anyhow::anyhow!("{var}: {e}"))?;
+    let plaintext = vault::decrypt_environment(entries, environment, &keys)
+        .map_err(|e| anyhow::anyhow!("{shown}: {environment}: {e} (key from {var})"))?;
+    let file = dotenv::parse(plaintext.expose());
+    check_parse_errors(&file, &format!("{label} (decrypted)"))?;
+    let expanded: BTreeMap<String, Secret> = dotenv::expand(&file).into_iter().collect();
+    let provided = file
+        .entries
+        .iter()
+        .filter(|e| e.value.is_some())
+        .map(|e| Provided {
+            name: e.key.clone(),
+            state: ValueState::Value(expanded.get(&e.key).cloned().unwrap_or_default()),
+            // lines of the decrypted text exist nowhere on disk: point at the vault file
+            path: shown.clone(),
+            line: 0,
+        })
+        .collect();
+    Ok(LoadedSource {
+        label,
+        kind: "vault",
+        path: shown,
+        data: SourceData {
+            provided,
+            ..SourceData::default()
+        },
+        undecryptable: None,
+        report_unused: true,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn convention_names() {
+        assert_eq!(
+            convention_files("prod"),
+            vec![".env.production", ".env.prod"]
+        );
+        assert_eq!(
+            convention_files("production"),
+            vec![".env.production", ".env.prod"]
+        );
+        assert_eq!(convention_files("qa"), vec![".env.qa"]);
+        assert_eq!(canonical("dev"), "development");
+    }
+
+    #[test]
+    fn source_arguments() {
+        assert_eq!(parse_source_arg("env").expect("env").env, Some(true));
+        let t = parse_source_arg("vault:.env.vault#staging").expect("vault");
+        assert_eq!(
+            (t.vault.as_deref(), t.environment.as_deref()),
+            (Some(".env.vault"), Some("staging"))
+        );
+        let t = parse_source_arg("compose:docker-compose.yml#web").expect("compose");
+        assert_eq!(t.service.as_deref(), Some("web"));
+        assert_eq!(
+            parse_source_arg("names:A, B").expect("names").names,
+            Some(vec!["A".to_string(), "B".to_string()])
+        );
+        assert!(parse_source_arg("yaml:x").is_err());
+        assert!(parse_source_arg("nocolon").is_err());
+    }
+}

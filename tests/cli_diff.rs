@@ -1,0 +1,510 @@
+//! `envcheck diff` and `envcheck sources` through the real binary, against real fixtures: a
+//! `.env.production` encrypted by @dotenvx/dotenvx, a `.env.vault` built by dotenv-vault and
+//! checked with dotenv@16 (tests/fixtures/crypto), Kubernetes and compose files. Every value in
+//! the fixtures holds `CANARY`; no output may.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    fs::write(path, text).expect("write");
+}
+
+fn copy(from: &str, root: &Path, to: &str) {
+    let target = root.join(to);
+    fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+    fs::copy(PathBuf::from(FIXTURES).join(from), target).expect("copy");
+}
+
+/// The value of `name` in a fixture key file (`NAME="value"`).
+fn key_from(file: &str, name: &str) -> String {
+    let text = fs::read_to_string(PathBuf::from(FIXTURES).join(file)).expect("keys");
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}=")))
+        .map(|v| v.trim_matches('"').to_string())
+        .expect("key present")
+}
+
+struct Run {
+    out: Output,
+}
+
+impl Run {
+    fn code(&self) -> Option<i32> {
+        self.out.status.code()
+    }
+    fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.out.stdout).into_owned()
+    }
+    fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.out.stderr).into_owned()
+    }
+    /// `(code, variable)` of a JSON report, in order.
+    fn findings(&self) -> Vec<(String, String)> {
+        let doc: Value = serde_json::from_slice(&self.out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}\n{}", self.stdout(), self.stderr()));
+        doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                (
+                    f["code"].as_str().unwrap_or_default().to_string(),
+                    f["variable"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    }
+}
+
+fn envcheck(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
+    let mut cmd = Command::cargo_bin("envcheck").expect("binary");
+    cmd.current_dir(dir).env("NO_COLOR", "1");
+    for key in [
+        "DOTENV_KEY",
+        "DOTENV_KEY_PRODUCTION",
+        "DOTENV_KEY_STAGING",
+        "DOTENV_PRIVATE_KEY_PRODUCTION",
+    ] {
+        cmd.env_remove(key);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    if let Some(input) = stdin {
+        cmd.write_stdin(input.to_string());
+    }
+    Run {
+        out: cmd.args(args).output().expect("run"),
+    }
+}
+
+fn pairs(rows: &[(&str, &str)]) -> Vec<(String, String)> {
+    rows.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+/// Asserts that no canary, key or ciphertext from the fixtures reached any output.
+fn assert_clean(runs: &[&Run], secrets: &[String]) {
+    for (i, run) in runs.iter().enumerate() {
+        for text in [run.stdout(), run.stderr()] {
+            assert!(
+                !text.contains("CANARY"),
+                "run {i} printed a fixture value:\n{text}"
+            );
+            assert!(!text.contains("encrypted:"), "run {i} printed ciphertext");
+            for s in secrets {
+                assert!(!text.contains(s.as_str()), "run {i} printed a key");
+            }
+        }
+    }
+}
+
+const CODE: &str = "import os\n\nDATABASE_URL = os.environ['DATABASE_URL']\nAPI_TOKEN = os.environ['API_TOKEN']\nEMPTY_ONE = os.environ['EMPTY_ONE']\nMISSING_ONE = os.environ['MISSING_ONE']\nOPTIONAL_ONE = os.getenv('OPTIONAL_ONE')\nWITH_DEFAULT = os.getenv('WITH_DEFAULT', 'x')\n";
+
+#[test]
+fn dotenvx_names_need_no_key_and_the_key_finds_empty_values() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, "app.py", CODE);
+    copy("crypto/dotenvx/.env.production", root, ".env.production");
+    let private = key_from("crypto/dotenvx/.env.keys", "DOTENV_PRIVATE_KEY_PRODUCTION");
+
+    let without = envcheck(root, &["diff", "prod", "--format", "json"], &[], None);
+    assert_eq!(without.code(), Some(1), "{}", without.stderr());
+    assert_eq!(
+        without.findings(),
+        pairs(&[
+            ("ENV104", "UNICODE_NOTE"),
+            ("ENV101", "MISSING_ONE"),
+            ("ENV102", "OPTIONAL_ONE"),
+        ])
+    );
+    let doc: Value = serde_json::from_slice(&without.out.stdout).expect("json");
+    assert_eq!(doc["findings"][1]["environment"], "prod");
+    assert_eq!(doc["findings"][1]["path"], "app.py");
+    assert_eq!(doc["findings"][1]["line"], 6);
+
+    let with = envcheck(
+        root,
+        &["diff", "production", "--format", "json"],
+        &[("DOTENV_PRIVATE_KEY_PRODUCTION", &private)],
+        None,
+    );
+    assert_eq!(
+        with.findings(),
+        pairs(&[
+            ("ENV104", "UNICODE_NOTE"),
+            ("ENV103", "EMPTY_ONE"),
+            ("ENV101", "MISSING_ONE"),
+            ("ENV102", "OPTIONAL_ONE"),
+        ])
+    );
+
+    // a valid key that is not the file's: a clear error, exit 2
+    let other = "1".repeat(64);
+    let wrong = envcheck(
+        root,
+        &["diff", "prod"],
+        &[("DOTENV_PRIVATE_KEY_PRODUCTION", &other)],
+        None,
+    );
+    assert_eq!(wrong.code(), Some(2));
+    assert!(
+        wrong.stderr().contains("DOTENV_PRIVATE_KEY_PRODUCTION"),
+        "{}",
+        wrong.stderr()
+    );
+    assert!(
+        wrong.stderr().contains(".env.production"),
+        "{}",
+        wrong.stderr()
+    );
+    let garbage = envcheck(
+        root,
+        &["diff", "prod"],
+        &[("DOTENV_PRIVATE_KEY_PRODUCTION", "zz-not-hex")],
+        None,
+    );
+    assert_eq!(garbage.code(), Some(2));
+
+    let full = envcheck(
+        root,
+        &["diff", "prod"],
+        &[("DOTENV_PRIVATE_KEY_PRODUCTION", &private)],
+        None,
+    );
+    let concise = envcheck(
+        root,
+        &["diff", "prod", "--format", "concise"],
+        &[("DOTENV_PRIVATE_KEY_PRODUCTION", &private)],
+        None,
+    );
+    let sources = envcheck(
+        root,
+        &["sources", "prod"],
+        &[("DOTENV_PRIVATE_KEY_PRODUCTION", &private)],
+        None,
+    );
+    assert!(
+        sources.stdout().contains("EMPTY_ONE     empty"),
+        "{}",
+        sources.stdout()
+    );
+    assert!(
+        sources.stdout().contains("API_TOKEN     set"),
+        "{}",
+        sources.stdout()
+    );
+    let sources_json = envcheck(root, &["sources", "prod", "--format", "json"], &[], None);
+    assert!(sources_json.stdout().contains("\"state\": \"encrypted\""));
+    assert_clean(
+        &[
+            &without,
+            &with,
+            &wrong,
+            &garbage,
+            &full,
+            &concise,
+            &sources,
+            &sources_json,
+        ],
+        &[private, other],
+    );
+}
+
+#[test]
+fn vault_without_a_key_is_unverified_and_with_it_is_checked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, "app.py", CODE);
+    copy("crypto/vault/.env.vault", root, ".env.vault");
+    let prod = key_from("crypto/vault/.env.keys", "DOTENV_KEY_PRODUCTION");
+    let staging = key_from("crypto/vault/.env.keys", "DOTENV_KEY_STAGING");
+
+    let without = envcheck(root, &["diff", "prod", "--format", "json"], &[], None);
+    assert_eq!(
+        without.findings(),
+        pairs(&[
+            ("ENV106", ""),
+            ("ENV105", "DATABASE_URL"),
+            ("ENV105", "API_TOKEN"),
+            ("ENV105", "EMPTY_ONE"),
+            ("ENV105", "MISSING_ONE"),
+            ("ENV105", "OPTIONAL_ONE"),
+        ]),
+        "without the key nothing is reported missing"
+    );
+    assert_eq!(without.code(), Some(0), "warnings only");
+
+    let with = envcheck(
+        root,
+        &["diff", "prod", "--format", "json"],
+        &[("DOTENV_KEY_PRODUCTION", &prod)],
+        None,
+    );
+    assert_eq!(
+        with.findings(),
+        pairs(&[
+            ("ENV103", "EMPTY_ONE"),
+            ("ENV101", "MISSING_ONE"),
+            ("ENV102", "OPTIONAL_ONE")
+        ])
+    );
+    // DOTENV_KEY with several URIs (rotation): the staging one is skipped for production
+    let both = format!("{staging},{prod}");
+    let rotated = envcheck(
+        root,
+        &["diff", "prod", "--format", "json"],
+        &[("DOTENV_KEY", &both)],
+        None,
+    );
+    assert_eq!(rotated.findings(), with.findings());
+
+    let staged = envcheck(
+        root,
+        &["diff", "staging", "--format", "json"],
+        &[("DOTENV_KEY_STAGING", &staging)],
+        None,
+    );
+    assert_eq!(
+        staged.findings(),
+        pairs(&[
+            ("ENV101", "EMPTY_ONE"),
+            ("ENV101", "MISSING_ONE"),
+            ("ENV102", "OPTIONAL_ONE")
+        ])
+    );
+
+    // wrong key for the environment, a tampered key, a bad URI: exit 2
+    let only_staging = envcheck(root, &["diff", "prod"], &[("DOTENV_KEY", &staging)], None);
+    assert_eq!(only_staging.code(), Some(2));
+    // flip the last hex digit of the key (the key is the last 64 hex characters of the password)
+    let at = prod.find('@').expect("uri has a host");
+    let last = &prod[at - 1..at];
+    let flipped = if last == "0" { "1" } else { "0" };
+    let tampered = format!("{}{flipped}{}", &prod[..at - 1], &prod[at..]);
+    let bad = envcheck(
+        root,
+        &["diff", "prod"],
+        &[("DOTENV_KEY_PRODUCTION", &tampered)],
+        None,
+    );
+    assert_eq!(bad.code(), Some(2));
+    let uri = envcheck(
+        root,
+        &["diff", "prod"],
+        &[("DOTENV_KEY_PRODUCTION", "https://example.com")],
+        None,
+    );
+    assert_eq!(uri.code(), Some(2));
+    assert!(
+        uri.stderr().contains("DOTENV_KEY_PRODUCTION"),
+        "{}",
+        uri.stderr()
+    );
+    let missing_env = envcheck(
+        root,
+        &["diff", "qa", "--source", "vault:.env.vault"],
+        &[],
+        None,
+    );
+    assert_eq!(missing_env.code(), Some(2));
+    assert!(
+        missing_env
+            .stderr()
+            .contains("development, production, staging"),
+        "{}",
+        missing_env.stderr()
+    );
+
+    let full = envcheck(
+        root,
+        &["diff", "prod"],
+        &[("DOTENV_KEY_PRODUCTION", &prod)],
+        None,
+    );
+    let sources = envcheck(
+        root,
+        &["sources", "prod"],
+        &[("DOTENV_KEY_PRODUCTION", &prod)],
+        None,
+    );
+    assert!(
+        sources.stdout().contains("EMPTY_ONE     empty"),
+        "{}",
+        sources.stdout()
+    );
+    let sources_locked = envcheck(root, &["sources", "prod"], &[], None);
+    assert!(
+        sources_locked
+            .stdout()
+            .contains("opaque: neither DOTENV_KEY_PRODUCTION nor DOTENV_KEY is set")
+    );
+    assert_clean(
+        &[
+            &without,
+            &with,
+            &rotated,
+            &staged,
+            &only_staging,
+            &bad,
+            &uri,
+            &missing_env,
+            &full,
+            &sources,
+            &sources_locked,
+        ],
+        &[prod, staging, tampered],
+    );
+}
+
+#[test]
+fn kubernetes_compose_json_names_and_process_env() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "app.py",
+        "import os\nos.environ['FROM_K8S']\nos.environ['FROM_SECRET']\nos.environ['FROM_COMPOSE']\nos.environ['FROM_ENV_FILE']\nos.environ['FROM_JSON']\nos.environ['FROM_NAMES']\nos.environ['FROM_JOB']\nos.environ['NOWHERE']\n",
+    );
+    write(
+        root,
+        "deploy/app.yaml",
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: nightly\nspec:\n  schedule: '0 3 * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n            - name: api\n              env:\n                - name: FROM_K8S\n                  value: CANARY-K8S-1\n              envFrom:\n                - secretRef:\n                    name: api-secrets\n            - name: other\n              env:\n                - name: NOWHERE\n                  value: CANARY-K8S-2\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: api-secrets\nstringData:\n  FROM_SECRET: CANARY-K8S-3\n",
+    );
+    write(
+        root,
+        "docker-compose.yml",
+        "services:\n  web:\n    image: app\n    env_file: [web.env]\n    environment:\n      FROM_COMPOSE: CANARY-COMPOSE-1\n  worker:\n    image: app\n",
+    );
+    write(root, "web.env", "FROM_ENV_FILE=CANARY-COMPOSE-2\n");
+    write(
+        root,
+        "envcheck.toml",
+        "[environments.prod]\nsources = [\n  { kubernetes = \"deploy/*.yaml\", container = \"api\" },\n  { compose = \"docker-compose.yml\", service = \"web\" },\n  { names = [\"FROM_NAMES\"] },\n]\n",
+    );
+    let run = envcheck(
+        root,
+        &[
+            "diff", "prod", "--format", "json", "--source", "json:-", "--source", "env",
+        ],
+        &[("FROM_JOB", "CANARY-JOB-1")],
+        Some("{\"FROM_JSON\": \"CANARY-JSON-1\", \"UNSET\": null}"),
+    );
+    assert_eq!(
+        run.findings(),
+        pairs(&[("ENV101", "NOWHERE")]),
+        "{}",
+        run.stderr()
+    );
+
+    // a Secret that is not in the manifests makes "missing" unprovable
+    let yaml = fs::read_to_string(root.join("deploy/app.yaml")).expect("read");
+    write(
+        root,
+        "deploy/app.yaml",
+        yaml.split("---").next().expect("first document"),
+    );
+    let opaque = envcheck(root, &["diff", "prod", "--format", "json"], &[], None);
+    let codes: Vec<String> = opaque.findings().into_iter().map(|f| f.0).collect();
+    assert!(codes.iter().all(|c| c == "ENV105"), "{codes:?}");
+    assert!(
+        opaque
+            .stdout()
+            .contains("envFrom secretRef `api-secrets` is not in the manifests"),
+        "{}",
+        opaque.stdout()
+    );
+
+    // a container that is not there
+    write(
+        root,
+        "envcheck.toml",
+        "[environments.prod]\nsources = [{ kubernetes = \"deploy/*.yaml\", container = \"nope\" }]\n",
+    );
+    let bad = envcheck(root, &["diff", "prod"], &[], None);
+    assert_eq!(bad.code(), Some(2));
+    assert!(
+        bad.stderr().contains("api") && bad.stderr().contains("other"),
+        "{}",
+        bad.stderr()
+    );
+
+    fs::remove_file(root.join("envcheck.toml")).expect("rm");
+    let sources = envcheck(
+        root,
+        &[
+            "sources",
+            "prod",
+            "--source",
+            "compose:docker-compose.yml#web",
+        ],
+        &[],
+        None,
+    );
+    assert!(
+        sources.stdout().contains("FROM_COMPOSE   set"),
+        "{}",
+        sources.stdout()
+    );
+    assert_clean(&[&run, &opaque, &bad, &sources], &[]);
+}
+
+#[test]
+fn no_sources_and_unknown_kinds_are_usage_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, "app.py", "import os\nos.environ['X']\n");
+    let run = envcheck(root, &["diff", "prod"], &[], None);
+    assert_eq!(run.code(), Some(2));
+    assert!(run.stderr().contains(".env.production"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("[environments.prod]"),
+        "{}",
+        run.stderr()
+    );
+    let run = envcheck(root, &["diff", "prod", "--source", "yaml:x.yml"], &[], None);
+    assert_eq!(run.code(), Some(2));
+    write(
+        root,
+        ".env.production",
+        "X=1\nBROKEN LINE=CANARY-DOTENV-1\n",
+    );
+    let run = envcheck(root, &["diff", "prod"], &[], None);
+    assert_eq!(
+        run.code(),
+        Some(2),
+        "a source that does not parse makes the result unprovable"
+    );
+    assert!(
+        run.stderr().contains(".env.production:2"),
+        "{}",
+        run.stderr()
+    );
+    assert_clean(&[&run], &[]);
+}
+
+#[test]
+fn the_shipped_example_reports_its_gap() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/shop");
+    let run = envcheck(&example, &["diff", "prod", "--format", "json"], &[], None);
+    assert_eq!(run.code(), Some(1));
+    assert_eq!(
+        run.findings(),
+        pairs(&[
+            ("ENV104", "LEGACY_API_URL"),
+            ("ENV101", "STRIPE_SECRET_KEY"),
+            ("ENV102", "NEXT_PUBLIC_ANALYTICS_ID"),
+        ])
+    );
+}
