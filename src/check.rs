@@ -189,10 +189,12 @@ pub fn apply_suppressions(
     kept
 }
 
-/// The example file nearest to `root`: in `root`, then in each parent directory.
-pub fn find_example(root: &Path) -> Option<PathBuf> {
+/// The example file nearest to `root`: in `root`, then in each parent directory up to the
+/// repository root (or `boundary`).
+pub fn find_example(root: &Path, boundary: Option<&Path>) -> Option<PathBuf> {
     let start = if root.is_dir() { root } else { root.parent()? };
     let start = start.canonicalize().ok()?;
+    let boundary = boundary.and_then(|b| b.canonicalize().ok());
     for dir in start.ancestors() {
         for name in EXAMPLE_NAMES {
             let candidate = dir.join(name);
@@ -200,7 +202,7 @@ pub fn find_example(root: &Path) -> Option<PathBuf> {
                 return Some(candidate);
             }
         }
-        if dir.join(".git").exists() {
+        if dir.join(".git").exists() || boundary.as_deref() == Some(dir) {
             break;
         }
     }

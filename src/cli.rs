@@ -180,6 +180,15 @@ pub struct ReportArgs {
     /// Ignore `# envcheck: ignore[...]`, `# noqa: ...` and `// envcheck-ignore-...` comments.
     #[arg(long)]
     pub no_inline_ignores: bool,
+
+    /// Compare with a git revision (a branch, a tag such as the last deploy, a SHA): findings
+    /// are marked new or not, variable changes are listed, and only new findings fail the run.
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
+
+    /// With --base, fail on findings that already existed at the base revision too.
+    #[arg(long, requires = "base")]
+    pub fail_on_existing: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -190,6 +199,9 @@ pub enum FindingsFormat {
     Concise,
     /// A versioned JSON document.
     Json,
+    /// A Markdown report: the config change plan with --base (for a release ticket, a merge
+    /// request or a GitHub job summary).
+    Markdown,
 }
 
 #[derive(Debug, Args)]

@@ -40,7 +40,11 @@ fn git(dir: &Path) -> Command {
 }
 
 fn run(dir: &Path, args: &[&str], what: &'static str) -> Result<Vec<u8>, GitError> {
-    let out = git(dir).args(args).stdin(Stdio::null()).output().map_err(GitError::Spawn)?;
+    let out = git(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(GitError::Spawn)?;
     if !out.status.success() {
         return Err(GitError::Failed {
             what,
@@ -52,8 +56,10 @@ fn run(dir: &Path, args: &[&str], what: &'static str) -> Result<Vec<u8>, GitErro
 
 /// The top directory of the repository holding `dir`.
 pub fn toplevel(dir: &Path) -> Result<PathBuf, GitError> {
-    let out = run(dir, &["rev-parse", "--show-toplevel"], "rev-parse").map_err(|_| GitError::NotARepository {
-        path: dir.display().to_string(),
+    let out = run(dir, &["rev-parse", "--show-toplevel"], "rev-parse").map_err(|_| {
+        GitError::NotARepository {
+            path: dir.display().to_string(),
+        }
     })?;
     Ok(PathBuf::from(String::from_utf8_lossy(&out).trim()))
 }
@@ -61,19 +67,35 @@ pub fn toplevel(dir: &Path) -> Result<PathBuf, GitError> {
 /// The commit `rev` names; a clear error for a shallow clone that lacks it.
 pub fn resolve_commit(dir: &Path, rev: &str) -> Result<String, GitError> {
     if rev.starts_with('-') {
-        return Err(GitError::UnknownRevision { rev: rev.to_string() });
+        return Err(GitError::UnknownRevision {
+            rev: rev.to_string(),
+        });
     }
     let spec = format!("{rev}^{{commit}}");
-    match run(dir, &["rev-parse", "--verify", "--quiet", "--end-of-options", &spec], "rev-parse") {
+    match run(
+        dir,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            &spec,
+        ],
+        "rev-parse",
+    ) {
         Ok(out) => Ok(String::from_utf8_lossy(&out).trim().to_string()),
         Err(_) => {
             let shallow = run(dir, &["rev-parse", "--is-shallow-repository"], "rev-parse")
                 .map(|o| String::from_utf8_lossy(&o).trim() == "true")
                 .unwrap_or(false);
             if shallow {
-                Err(GitError::Shallow { rev: rev.to_string() })
+                Err(GitError::Shallow {
+                    rev: rev.to_string(),
+                })
             } else {
-                Err(GitError::UnknownRevision { rev: rev.to_string() })
+                Err(GitError::UnknownRevision {
+                    rev: rev.to_string(),
+                })
             }
         }
     }
@@ -84,12 +106,20 @@ fn wanted(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     Language::from_path(Path::new(name)).is_some()
         || walk::is_env_file_name(name)
-        || matches!(name, ".gitignore" | ".ignore" | "envcheck.toml" | ".envcheck.toml" | "pyproject.toml")
+        || matches!(
+            name,
+            ".gitignore" | ".ignore" | "envcheck.toml" | ".envcheck.toml" | "pyproject.toml"
+        )
 }
 
 /// Writes the files of `commit` under `prefix` (a directory relative to the repository top, `""`
 /// for all) that a scan needs into `dest`, keeping their relative layout.
-pub fn materialize(repo: &Path, commit: &str, prefix: &str, dest: &Path) -> Result<usize, GitError> {
+pub fn materialize(
+    repo: &Path,
+    commit: &str,
+    prefix: &str,
+    dest: &Path,
+) -> Result<usize, GitError> {
     let mut args = vec!["ls-tree", "-r", "-z", "--full-tree", commit];
     let prefix = prefix.trim_matches('/');
     if !prefix.is_empty() {
@@ -105,11 +135,12 @@ pub fn materialize(repo: &Path, commit: &str, prefix: &str, dest: &Path) -> Resu
             continue;
         };
         let mut parts = meta.split(' ');
-        let (Some(mode), Some(kind), Some(object)) = (parts.next(), parts.next(), parts.next()) else {
+        let (Some(mode), Some(kind), Some(object)) = (parts.next(), parts.next(), parts.next())
+        else {
             continue;
         };
         // regular files only: no symlinks (120000), no submodules (commit)
-        if kind != "blob" || !mode.starts_with("100") || !wanted(&path) {
+        if kind != "blob" || !mode.starts_with("100") || !wanted(path) {
             continue;
         }
         let rel = match path.strip_prefix(prefix) {
@@ -218,14 +249,20 @@ mod tests {
         let work = std::fs::read_to_string(repo.join("app/a.py")).expect("read");
         assert!(work.contains("NEW"));
         let sub = tempfile::tempdir().expect("tempdir");
-        assert_eq!(materialize(repo, &commit, "app", sub.path()).expect("ok"), 1);
+        assert_eq!(
+            materialize(repo, &commit, "app", sub.path()).expect("ok"),
+            1
+        );
         assert!(sub.path().join("a.py").is_file());
     }
 
     #[test]
     fn unknown_revisions_and_non_repositories_are_clear_errors() {
         let dir = tempfile::tempdir().expect("tempdir");
-        assert!(matches!(toplevel(dir.path()), Err(GitError::NotARepository { .. })));
+        assert!(matches!(
+            toplevel(dir.path()),
+            Err(GitError::NotARepository { .. })
+        ));
         sh(dir.path(), &["init", "-q"]);
         let err = resolve_commit(dir.path(), "no-such-tag").expect_err("unknown");
         assert!(err.to_string().contains("no-such-tag"), "{err}");

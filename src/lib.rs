@@ -4,6 +4,7 @@
 //! The binary is a thin shell around [`run`]; the library never prints on its own, it writes to
 //! the writers it is given.
 
+pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod commands;
@@ -11,6 +12,7 @@ pub mod config;
 pub mod diff;
 pub mod extract;
 pub mod finding;
+pub mod git;
 pub mod lang;
 pub mod model;
 pub mod report;

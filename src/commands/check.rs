@@ -4,8 +4,9 @@ use std::collections::BTreeSet;
 use std::io::Write;
 
 use crate::ExitStatus;
+use crate::baseline::{self, Change};
 use crate::check::{self, Project, RuleSelection};
-use crate::cli::{CheckArgs, FindingsFormat};
+use crate::cli::{CheckArgs, FindingsFormat, ReportArgs};
 use crate::config::FailOn;
 use crate::finding::Finding;
 use crate::model::Inventory;
@@ -22,12 +23,62 @@ pub fn run(
     let report = &args.report;
     let ws = Workspace::load(&args.walk, report.config.as_deref())?;
     let config = &ws.loaded.config;
-    let example = ws.example_path(args.example.as_deref());
-    if let Some(e) = &example
+    let (mut findings, has_example) = check_findings(&ws, &args, true)?;
+    let changes = match &report.base {
+        Some(rev) => {
+            let tree = tempfile::tempdir()?;
+            let base = ws.at_revision(&args.walk, rev, tree.path())?;
+            let (base_findings, _) = check_findings(&base, &args, false)?;
+            baseline::mark_new(&mut findings, &base_findings);
+            Some(baseline::changes(&base.inventory, &ws.inventory, None))
+        }
+        None => None,
+    };
+    if !report.quiet {
+        if !has_example {
+            writeln!(
+                err,
+                "envcheck: note: no example file found (looked for {}); ENV001 and ENV002 need one",
+                check::EXAMPLE_NAMES.join(", ")
+            )?;
+        }
+        print_file_notes(&ws.inventory, true, err)?;
+    }
+    let root = ws.root.clone();
+    let source = move |path: &str| std::fs::read_to_string(root.join(path)).ok();
+    let context = ReportContext {
+        command: "check",
+        environment: None,
+        base: report.base.as_deref(),
+        changes: changes.as_deref(),
+    };
+    write_report(report, &context, &findings, &source, out)?;
+    Ok(exit_status(
+        &ws.inventory,
+        &findings,
+        report.fail_on.or(config.fail_on).unwrap_or(FailOn::Error),
+        report.exit_zero,
+        report.base.is_some() && !report.fail_on_existing,
+    ))
+}
+
+/// Runs the check rules, selection and suppressions over a workspace: `(findings, whether an
+/// example file was found)`. `working_tree`: honour `--example` (not at a base revision).
+fn check_findings(
+    ws: &Workspace,
+    args: &CheckArgs,
+    working_tree: bool,
+) -> anyhow::Result<(Vec<Finding>, bool)> {
+    let report = &args.report;
+    let config = &ws.loaded.config;
+    let example = ws.example_path(args.example.as_deref().filter(|_| working_tree));
+    if working_tree
+        && let Some(e) = &example
         && !e.is_file()
     {
         anyhow::bail!("{}: example file not found", e.display());
     }
+    let example = example.filter(|e| e.is_file());
     let (env_files, suppressions) = ws.env_files(example.as_deref())?;
     let ignore_vars = check::glob_set(&config.ignore_vars)
         .map_err(|e| anyhow::anyhow!("config: ignore-vars: {e}"))?;
@@ -50,33 +101,15 @@ pub fn run(
         |code| !code.starts_with("ENV1"),
     );
     check::summarize(&mut findings);
+    Ok((findings, project.example().is_some()))
+}
 
-    if !report.quiet {
-        if project.example().is_none() {
-            writeln!(
-                err,
-                "envcheck: note: no example file found (looked for {}); ENV001 and ENV002 need one",
-                check::EXAMPLE_NAMES.join(", ")
-            )?;
-        }
-        print_file_notes(&ws.inventory, true, err)?;
-    }
-    let root = ws.root.clone();
-    let source = move |path: &str| std::fs::read_to_string(root.join(path)).ok();
-    write_report(
-        report.format,
-        report.output.as_deref(),
-        report.quiet,
-        &findings,
-        &source,
-        out,
-    )?;
-    Ok(exit_status(
-        &ws.inventory,
-        &findings,
-        report.fail_on.or(config.fail_on).unwrap_or(FailOn::Error),
-        report.exit_zero,
-    ))
+/// What a report is about, besides its findings.
+pub struct ReportContext<'a> {
+    pub command: &'a str,
+    pub environment: Option<&'a str>,
+    pub base: Option<&'a str>,
+    pub changes: Option<&'a [Change]>,
 }
 
 /// Applies inline suppressions (unless disabled) and adds ENV901 for the unused ones. Only
@@ -109,41 +142,64 @@ pub fn suppress_and_report_unused(
     findings
 }
 
-/// Writes the findings in `format` to `output` (a file) or `out`.
+/// Writes the findings in the chosen format to `--output` or `out`.
 pub fn write_report(
-    format: FindingsFormat,
-    output: Option<&std::path::Path>,
-    quiet: bool,
+    args: &ReportArgs,
+    context: &ReportContext,
     findings: &[Finding],
     source: &dyn Fn(&str) -> Option<String>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let mut buffer: Vec<u8> = Vec::new();
     {
-        let target: &mut dyn Write = if output.is_some() { &mut buffer } else { out };
-        match format {
-            FindingsFormat::Json => report::check::json(findings, target)?,
-            FindingsFormat::Concise if quiet => report::check::concise_lines(findings, target)?,
+        let target: &mut dyn Write = if args.output.is_some() {
+            &mut buffer
+        } else {
+            out
+        };
+        match args.format {
+            FindingsFormat::Json => report::check::json(findings, context.changes, target)?,
+            FindingsFormat::Concise if args.quiet => {
+                report::check::concise_lines(findings, target)?
+            }
             FindingsFormat::Concise => report::check::concise(findings, target)?,
             FindingsFormat::Full => report::check::full(findings, source, target)?,
+            FindingsFormat::Markdown => report::markdown::emit(
+                &report::markdown::Report {
+                    command: context.command,
+                    environment: context.environment,
+                    base: context.base,
+                    findings,
+                    changes: context.changes,
+                },
+                target,
+            )?,
         }
     }
-    if let Some(path) = output {
+    if let Some(path) = &args.output {
         std::fs::write(path, &buffer).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     }
     Ok(())
 }
 
-/// 2 when some input could not be read; 1 when a finding is at or above `fail_on`; else 0.
+/// 2 when some input could not be read; 1 when a finding is at or above `fail_on` (only new
+/// findings count when `new_only`); else 0.
 pub fn exit_status(
     inventory: &Inventory,
     findings: &[Finding],
     fail_on: FailOn,
     exit_zero: bool,
+    new_only: bool,
 ) -> ExitStatus {
+    let counts = |f: &&Finding| !new_only || f.new != Some(false);
     if !inventory.errors.is_empty() {
         ExitStatus::Error
-    } else if !exit_zero && findings.iter().any(|f| fail_on.fails(f.severity)) {
+    } else if !exit_zero
+        && findings
+            .iter()
+            .filter(counts)
+            .any(|f| fail_on.fails(f.severity))
+    {
         ExitStatus::Failure
     } else {
         ExitStatus::Success

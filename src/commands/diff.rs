@@ -11,7 +11,12 @@ use crate::diff::{self, DiffProject};
 use crate::target;
 
 use super::Workspace;
-use super::check::{exit_status, print_file_notes, suppress_and_report_unused, write_report};
+use super::check::{
+    ReportContext, exit_status, print_file_notes, suppress_and_report_unused, write_report,
+};
+use crate::baseline;
+use crate::cli::ReportArgs;
+use crate::finding::Finding;
 
 pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let report = &args.report;
@@ -32,27 +37,24 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
         &display,
         &mut std::io::stdin().lock(),
     )?;
-    let ignore_vars = check::glob_set(&config.ignore_vars)
-        .map_err(|e| anyhow::anyhow!("config: ignore-vars: {e}"))?;
-    let require_platform_vars: BTreeSet<String> =
-        config.require_platform_vars.iter().cloned().collect();
-    let project = DiffProject {
-        inventory: &ws.inventory,
-        target: &target,
-        ignore_vars: &ignore_vars,
-        require_platform_vars: &require_platform_vars,
-    };
     let selection = RuleSelection::new(config, &report.select, &report.ignore)?;
-    let findings = selection.apply(diff::run_rules(&project));
-    let mut findings = suppress_and_report_unused(
-        findings,
-        Vec::new(),
-        &ws.inventory,
-        &selection,
-        report.no_inline_ignores,
-        |code| code.starts_with("ENV1"),
-    );
-    check::summarize(&mut findings);
+    let mut findings = diff_findings(&ws, &target, &selection, report)?;
+    // the base revision's code against the same target: config sources are read at HEAD,
+    // since the target is what will be deployed to
+    let changes = match &report.base {
+        Some(rev) => {
+            let tree = tempfile::tempdir()?;
+            let base = ws.at_revision(&args.walk, rev, tree.path())?;
+            let base_findings = diff_findings(&base, &target, &selection, report)?;
+            baseline::mark_new(&mut findings, &base_findings);
+            Some(baseline::changes(
+                &base.inventory,
+                &ws.inventory,
+                Some(&target),
+            ))
+        }
+        None => None,
+    };
     if !report.quiet {
         for source in &target.sources {
             for notice in &source.data.notices {
@@ -63,18 +65,49 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
     }
     let root = ws.root.clone();
     let source = move |path: &str| std::fs::read_to_string(root.join(path)).ok();
-    write_report(
-        report.format,
-        report.output.as_deref(),
-        report.quiet,
-        &findings,
-        &source,
-        out,
-    )?;
+    let context = ReportContext {
+        command: "diff",
+        environment: Some(&target.name),
+        base: report.base.as_deref(),
+        changes: changes.as_deref(),
+    };
+    write_report(report, &context, &findings, &source, out)?;
     Ok(exit_status(
         &ws.inventory,
         &findings,
         report.fail_on.or(config.fail_on).unwrap_or(FailOn::Error),
         report.exit_zero,
+        report.base.is_some() && !report.fail_on_existing,
     ))
+}
+
+/// The diff rules over a workspace's inventory against the target, selected and suppressed.
+fn diff_findings(
+    ws: &Workspace,
+    target: &target::Target,
+    selection: &RuleSelection,
+    report: &ReportArgs,
+) -> anyhow::Result<Vec<Finding>> {
+    let config = &ws.loaded.config;
+    let ignore_vars = check::glob_set(&config.ignore_vars)
+        .map_err(|e| anyhow::anyhow!("config: ignore-vars: {e}"))?;
+    let require_platform_vars: BTreeSet<String> =
+        config.require_platform_vars.iter().cloned().collect();
+    let project = DiffProject {
+        inventory: &ws.inventory,
+        target,
+        ignore_vars: &ignore_vars,
+        require_platform_vars: &require_platform_vars,
+    };
+    let findings = selection.apply(diff::run_rules(&project));
+    let mut findings = suppress_and_report_unused(
+        findings,
+        Vec::new(),
+        &ws.inventory,
+        selection,
+        report.no_inline_ignores,
+        |code| code.starts_with("ENV1"),
+    );
+    check::summarize(&mut findings);
+    Ok(findings)
 }

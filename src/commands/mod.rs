@@ -38,6 +38,10 @@ pub struct Workspace {
     pub root: PathBuf,
     pub loaded: Loaded,
     pub inventory: Inventory,
+    /// Searches for the example file stop here (a base revision's temporary tree).
+    pub boundary: Option<PathBuf>,
+    /// Every env file counts as committed (a tree read from git).
+    pub all_tracked: bool,
 }
 
 impl Workspace {
@@ -49,6 +53,16 @@ impl Workspace {
         } else {
             PathBuf::from(".")
         };
+        Self::scan(root, roots, loaded, walk)
+    }
+
+    /// Scans `roots` under `root` with the configuration `loaded`.
+    pub fn scan(
+        root: PathBuf,
+        roots: Vec<PathBuf>,
+        loaded: Loaded,
+        walk: &WalkArgs,
+    ) -> anyhow::Result<Workspace> {
         let config = &loaded.config;
         let base = loaded
             .dir()
@@ -69,7 +83,45 @@ impl Workspace {
             root,
             loaded,
             inventory,
+            boundary: None,
+            all_tracked: false,
         })
+    }
+
+    /// The same project at a git revision: its files are read from git into `tree` (a temporary
+    /// directory), scanned with this workspace's configuration.
+    pub fn at_revision(
+        &self,
+        walk: &WalkArgs,
+        rev: &str,
+        tree: &Path,
+    ) -> anyhow::Result<Workspace> {
+        let root = self
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| self.root.clone());
+        let top = crate::git::toplevel(&root)?;
+        let top = top.canonicalize().unwrap_or(top);
+        let prefix = root
+            .strip_prefix(&top)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        let commit = crate::git::resolve_commit(&top, rev)?;
+        crate::git::materialize(&top, &commit, &prefix, tree)?;
+        // the configuration is HEAD's, placed where it would sit in the base tree
+        let path = self.loaded.path.as_ref().and_then(|p| {
+            let p = p.canonicalize().ok()?;
+            Some(tree.join(p.strip_prefix(&root).ok()?))
+        });
+        let config = match &self.loaded.path {
+            Some(p) => config::load(Some(p), tree)?.config,
+            None => config::Config::default(),
+        };
+        let loaded = Loaded { config, path };
+        let mut ws = Self::scan(tree.to_path_buf(), vec![tree.to_path_buf()], loaded, walk)?;
+        ws.boundary = Some(tree.to_path_buf());
+        ws.all_tracked = true;
+        Ok(ws)
     }
 
     /// The example file: `explicit`, else the one named in config, else the nearest one.
@@ -80,7 +132,7 @@ impl Workspace {
         if let (Some(name), Some(dir)) = (&self.loaded.config.example, self.loaded.dir()) {
             return Some(dir.join(name));
         }
-        crate::check::find_example(&self.root)
+        crate::check::find_example(&self.root, self.boundary.as_deref())
     }
 
     /// `path` relative to the root, for display.
@@ -111,13 +163,18 @@ impl Workspace {
         {
             paths.push(e.clone());
         }
-        let tracked = git_tracked(&self.root);
+        let tracked = if self.all_tracked {
+            None
+        } else {
+            git_tracked(&self.root)
+        };
         let mut files = Vec::new();
         let mut suppressions = Vec::new();
         for path in paths {
             let display = self.display(&path);
             let is_example = example.as_ref() == path.canonicalize().ok().as_ref();
-            let is_tracked = tracked.as_ref().is_some_and(|t| t.contains(&display));
+            let is_tracked =
+                self.all_tracked || tracked.as_ref().is_some_and(|t| t.contains(&display));
             let file = read_env_file(&path, display.clone(), is_tracked, is_example)?;
             if let Ok(bytes) = std::fs::read(&path) {
                 for c in suppress::find(&bytes, suppress::CommentStyle::Hash) {

@@ -10,6 +10,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use anstyle::{AnsiColor, Color, Style};
 use serde::Serialize;
 
+use crate::baseline::Change;
 use crate::finding::{Finding, Severity};
 
 /// Version of the findings JSON schema.
@@ -20,6 +21,9 @@ struct JsonReport<'a> {
     version: u32,
     findings: Vec<JsonFinding<'a>>,
     summary: JsonSummary,
+    /// Variable-level changes since the base revision (`--base` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changes: Option<&'a [Change]>,
 }
 
 #[derive(Serialize)]
@@ -50,7 +54,11 @@ fn count(findings: &[Finding], severity: Severity) -> usize {
 }
 
 /// `--format json`.
-pub fn json(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
+pub fn json(
+    findings: &[Finding],
+    changes: Option<&[Change]>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let doc = JsonReport {
         version: JSON_VERSION,
         findings: findings
@@ -75,6 +83,7 @@ pub fn json(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
             warning: count(findings, Severity::Warning),
             info: count(findings, Severity::Info),
         },
+        changes,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)

@@ -1,0 +1,294 @@
+//! `--format markdown`: a report a person can paste into a release ticket or a merge request,
+//! and the GitHub job summary. For `diff --base` it is the config change plan: what the target
+//! must gain before the deploy, what it can lose after it, what changed meaning. Names,
+//! locations and counts only.
+//!
+//! The output stays under GitHub's 1 MiB step-summary limit: past [`LIMIT`] bytes the list is cut
+//! at a line and an explicit truncation line says how much was left out.
+
+use std::io::{self, Write};
+
+use crate::baseline::{Change, ChangeKind};
+use crate::finding::{Finding, Severity};
+
+/// Bytes of Markdown written at most (GitHub allows 1 MiB per step summary; leave room for
+/// other steps' output).
+pub const LIMIT: usize = 1000 * 1024;
+
+/// What the report is about.
+pub struct Report<'a> {
+    /// `check` or `diff`.
+    pub command: &'a str,
+    pub environment: Option<&'a str>,
+    /// The base revision, with `--base`.
+    pub base: Option<&'a str>,
+    pub findings: &'a [Finding],
+    /// With `--base`.
+    pub changes: Option<&'a [Change]>,
+}
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+fn at(f: &Finding) -> String {
+    format!("`{}:{}`", f.path, f.span.line)
+}
+
+fn var(f: &Finding) -> String {
+    f.variable
+        .as_deref()
+        .map(|v| format!("`{v}`"))
+        .unwrap_or_default()
+}
+
+/// A section with a bullet per item; nothing when empty.
+fn section(out: &mut String, title: &str, items: &[String]) {
+    if items.is_empty() {
+        return;
+    }
+    out.push_str(&format!("\n### {title} ({})\n\n", items.len()));
+    for item in items {
+        out.push_str("- ");
+        out.push_str(item);
+        out.push('\n');
+    }
+}
+
+fn findings_table(out: &mut String, findings: &[&Finding]) {
+    if findings.is_empty() {
+        return;
+    }
+    out.push_str("\n| severity | rule | location | message |\n| --- | --- | --- | --- |\n");
+    for f in findings {
+        out.push_str(&format!(
+            "| {} | {} {} | {} | {} |\n",
+            f.severity.as_str(),
+            f.rule.code,
+            f.rule.name,
+            at(f),
+            cell(&f.message)
+        ));
+    }
+}
+
+fn plan(out: &mut String, env: &str, findings: &[Finding], changes: &[Change]) {
+    let new = |code: &str| -> Vec<&Finding> {
+        findings
+            .iter()
+            .filter(|f| f.rule.code == code && f.new != Some(false))
+            .collect()
+    };
+    let must: Vec<String> = new("ENV101")
+        .iter()
+        .map(|f| format!("{}: required, read at {}", var(f), at(f)))
+        .collect();
+    let should: Vec<String> = new("ENV102")
+        .iter()
+        .map(|f| format!("{}: read without a default at {}", var(f), at(f)))
+        .collect();
+    let empty: Vec<String> = new("ENV103")
+        .iter()
+        .map(|f| format!("{}: set but empty, read at {}", var(f), at(f)))
+        .collect();
+    let defaults: Vec<String> = changes
+        .iter()
+        .filter(|c| {
+            c.change == ChangeKind::Added
+                && matches!(c.to, Some(k) if k == crate::extract::ReadKind::Default)
+        })
+        .map(|c| format!("`{}`: read at `{}`", c.variable, c.site))
+        .collect();
+    let removed: Vec<String> = changes
+        .iter()
+        .filter(|c| c.change == ChangeKind::Removed)
+        .map(|c| {
+            let set = match c.in_target {
+                Some(true) => format!(" (set in `{env}`)"),
+                Some(false) => format!(" (not set in `{env}`)"),
+                None => String::new(),
+            };
+            format!("`{}`: was read at `{}`{set}", c.variable, c.site)
+        })
+        .collect();
+    let changed: Vec<String> = changes
+        .iter()
+        .filter(|c| c.change == ChangeKind::RequirementChanged)
+        .map(|c| {
+            format!(
+                "`{}`: {} → {}, at `{}`",
+                c.variable,
+                c.from.map(|k| k.as_str()).unwrap_or("-"),
+                c.to.map(|k| k.as_str()).unwrap_or("-"),
+                c.site
+            )
+        })
+        .collect();
+    let moved: Vec<String> = changes
+        .iter()
+        .filter(|c| c.change == ChangeKind::Moved)
+        .map(|c| format!("`{}`: now read at `{}`", c.variable, c.site))
+        .collect();
+    let unverified: Vec<String> = findings
+        .iter()
+        .filter(|f| matches!(f.rule.code, "ENV105" | "ENV106"))
+        .map(|f| format!("{} {}", at(f), cell(&f.message)))
+        .collect();
+    let existing: Vec<String> = findings
+        .iter()
+        .filter(|f| matches!(f.rule.code, "ENV101" | "ENV102" | "ENV103") && f.new == Some(false))
+        .map(|f| format!("{} ({}): {}", var(f), f.rule.name, at(f)))
+        .collect();
+    out.push_str(&format!(
+        "\n**{} must be set before deploying**, {} should be set, {} new with defaults, {} no longer read, {} changed requirement.\n",
+        must.len() + empty.len(),
+        should.len(),
+        defaults.len(),
+        removed.len(),
+        changed.len()
+    ));
+    let mut must_all = must;
+    must_all.extend(empty);
+    section(
+        out,
+        &format!("Must be set in `{env}` before deploying"),
+        &must_all,
+    );
+    section(out, "Should be set", &should);
+    section(out, "New, with defaults (review them)", &defaults);
+    section(
+        out,
+        "No longer read: can be removed after the deploy",
+        &removed,
+    );
+    section(out, "Changed requirement", &changed);
+    section(out, "Moved", &moved);
+    section(out, "Cannot be verified (check by hand)", &unverified);
+    section(out, "Already missing before this change", &existing);
+}
+
+/// Renders the report, cut to [`LIMIT`] bytes.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    let title = match (report.command, report.environment) {
+        ("diff", Some(env)) => format!("## envcheck: configuration for `{env}`"),
+        _ => "## envcheck check".to_string(),
+    };
+    out.push_str(&title);
+    if let Some(base) = report.base {
+        out.push_str(&format!(" (changes since `{}`)", cell(base)));
+    }
+    out.push('\n');
+    match (report.environment, report.changes) {
+        (Some(env), Some(changes)) => {
+            plan(&mut out, env, report.findings, changes);
+            // names listed as no longer read need no second line
+            let removed = |f: &Finding| {
+                f.rule.code == "ENV104"
+                    && changes.iter().any(|c| {
+                        c.change == ChangeKind::Removed
+                            && Some(c.variable.as_str()) == f.variable.as_deref()
+                    })
+            };
+            let rest: Vec<&Finding> = report
+                .findings
+                .iter()
+                .filter(|f| {
+                    !matches!(
+                        f.rule.code,
+                        "ENV101" | "ENV102" | "ENV103" | "ENV105" | "ENV106"
+                    )
+                })
+                .filter(|f| !removed(f))
+                .collect();
+            if !rest.is_empty() {
+                out.push_str("\n### Other findings\n");
+                findings_table(&mut out, &rest);
+            }
+        }
+        (_, Some(_)) => {
+            let new: Vec<&Finding> = report
+                .findings
+                .iter()
+                .filter(|f| f.new != Some(false))
+                .collect();
+            let old: Vec<&Finding> = report
+                .findings
+                .iter()
+                .filter(|f| f.new == Some(false))
+                .collect();
+            out.push_str(&format!(
+                "\n**{} new findings**, {} already there before this change.\n",
+                new.len(),
+                old.len()
+            ));
+            if !new.is_empty() {
+                out.push_str("\n### New findings\n");
+                findings_table(&mut out, &new);
+            }
+            if !old.is_empty() {
+                out.push_str("\n<details><summary>Findings that already existed</summary>\n");
+                findings_table(&mut out, &old);
+                out.push_str("\n</details>\n");
+            }
+        }
+        _ => {
+            let count = |s| report.findings.iter().filter(|f| f.severity == s).count();
+            out.push_str(&format!(
+                "\n{} errors, {} warnings, {} infos.\n",
+                count(Severity::Error),
+                count(Severity::Warning),
+                count(Severity::Info)
+            ));
+            let all: Vec<&Finding> = report.findings.iter().collect();
+            findings_table(&mut out, &all);
+        }
+    }
+    truncate(out, LIMIT)
+}
+
+/// Cuts `text` at the last line that fits in `limit` bytes and says how many lines were left out.
+pub fn truncate(text: String, limit: usize) -> String {
+    if text.len() <= limit {
+        return text;
+    }
+    let note_room = 200;
+    let mut cut = limit.saturating_sub(note_room);
+    while cut > 0 && !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let cut = text[..cut].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let left_out = text[cut..].lines().count();
+    let mut out = text[..cut].to_string();
+    out.push_str(&format!(
+        "\n_Truncated: {left_out} more lines are not shown (GitHub limits a job summary to 1 MiB); the JSON report has everything._\n"
+    ));
+    out
+}
+
+/// `--format markdown`.
+pub fn emit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(render(report).as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_keeps_whole_lines_and_says_so() {
+        let text: String = (0..1000).map(|i| format!("- line {i}\n")).collect();
+        let cut = truncate(text.clone(), 2000);
+        assert!(cut.len() <= 2000, "{}", cut.len());
+        assert!(cut.contains("more lines are not shown"));
+        let kept = cut.lines().filter(|l| l.starts_with("- line")).count();
+        let said: usize = cut
+            .split("Truncated: ")
+            .nth(1)
+            .and_then(|s| s.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .expect("count");
+        assert_eq!(kept + said, 1000);
+        assert_eq!(truncate("short\n".to_string(), 2000), "short\n");
+    }
+}
