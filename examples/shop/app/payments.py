@@ -7,7 +7,6 @@ def stripe_client():
     import stripe
 
     stripe.api_key = os.environ[STRIPE_KEY_VAR]
-    stripe.max_network_retries = int(os.environ.get("STRIPE_MAX_RETRIES") or 2)
     return stripe
 
 

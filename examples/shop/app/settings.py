@@ -7,7 +7,7 @@ DATABASE_URL = os.environ["DATABASE_URL"]
 REDIS_URL = os.getenv("REDIS_URL", "redis://localhost:6379/0")
 SENTRY_DSN = os.getenv("SENTRY_DSN")
 DEBUG = "DEBUG" in os.environ
-WORKERS = int(env.get("WEB_CONCURRENCY", "2"))
+WORKERS = int(env["WEB_CONCURRENCY"])
 
 SECRET_KEY = os.getenv("SECRET_KEY")
 if not SECRET_KEY:
