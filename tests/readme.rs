@@ -45,7 +45,10 @@ fn readme_quick_start_output_is_current() {
                 .status()
                 .is_ok_and(|s| s.success());
             if !known {
-                eprintln!("skipping `envcheck {}`: revision not in this clone", args.join(" "));
+                eprintln!(
+                    "skipping `envcheck {}`: revision not in this clone",
+                    args.join(" ")
+                );
                 continue;
             }
         }

@@ -177,13 +177,28 @@ impl File<'_, '_> {
     }
 
     pub fn push(&mut self, key: Node, key_kind: Key, kind: Option<ReadKind>, api: &'static str) {
+        self.push_with_default(key, key_kind, kind, api, None);
+    }
+
+    /// Like [`File::push`], recording the literal default of a `default` read.
+    pub fn push_with_default(
+        &mut self,
+        key: Node,
+        key_kind: Key,
+        kind: Option<ReadKind>,
+        api: &'static str,
+        default: Option<String>,
+    ) {
         match key_kind {
             Key::Name(name) => {
                 // Vite sets these on `import.meta.env` itself; they are not variables.
                 let vite_builtin = api.starts_with("import.meta.env")
                     && matches!(name.as_str(), "MODE" | "DEV" | "PROD" | "SSR" | "BASE_URL");
                 if let Some(kind) = kind.filter(|_| !vite_builtin) {
-                    let read = self.ctx.read(name, key, kind, api);
+                    let mut read = self.ctx.read(name, key, kind, api);
+                    if kind == ReadKind::Default {
+                        read.extra.default = default;
+                    }
                     self.facts.reads.push(read);
                 }
             }
@@ -258,17 +273,19 @@ pub(super) fn extract(
                     continue;
                 }
                 let kind = access_kind(ctx, site);
-                file.push(
+                file.push_with_default(
                     key,
                     Key::Name(ctx.text(key).to_string()),
                     kind,
                     api(env, Form::Member),
+                    literal_fallback(ctx, site),
                 );
             }
             ("subscript", Some(key), ..) if env != EnvObject::Deno => {
                 let kind = access_kind(ctx, site);
                 let key_kind = file.key(key);
-                file.push(key, key_kind, kind, api(env, Form::Subscript));
+                let default = literal_fallback(ctx, site);
+                file.push_with_default(key, key_kind, kind, api(env, Form::Subscript), default);
             }
             ("presence", Some(key), ..) if env != EnvObject::Deno => {
                 let key_kind = file.key(key);
@@ -344,7 +361,8 @@ pub(super) fn destructure(file: &mut File, pattern: Node, api: &'static str) {
             Some(d) if !is_nullish(ctx, d) => ReadKind::Default,
             _ => ReadKind::Optional,
         };
-        file.push(key, key_kind, Some(kind), api);
+        let literal = default.and_then(|d| literal_text(ctx, d));
+        file.push_with_default(key, key_kind, Some(kind), api, literal);
     }
 }
 
@@ -372,6 +390,55 @@ pub(super) fn unwrap(mut node: Node) -> Node {
 
 /// The kind of a member / subscript / `Deno.env.get` read, from what surrounds it; `None` when the
 /// site is written to rather than read.
+/// The source text of a plain literal (string without substitutions, number, boolean).
+pub(super) fn literal_text(ctx: &Ctx, node: Node) -> Option<String> {
+    let node = unwrap(node);
+    match node.kind() {
+        "string" | "template_string" => literal_string(ctx, node, &HashMap::new()),
+        "number" | "true" | "false" => Some(ctx.text(node).to_string()),
+        _ => None,
+    }
+}
+
+/// The literal at the end of the `??` / `||` chain (or `??=`) a read flows into, if any:
+/// `process.env.X ?? "d"` gives `d`.
+fn literal_fallback(ctx: &Ctx, site: Node) -> Option<String> {
+    let mut node = site;
+    let mut top = None;
+    for _ in 0..64 {
+        let Some(parent) = node.parent() else { break };
+        match parent.kind() {
+            "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression" => {}
+            "member_expression" if parent.child_by_field_name("object") == Some(node) => {}
+            "call_expression" if parent.child_by_field_name("function") == Some(node) => {}
+            "binary_expression"
+                if parent
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| matches!(o.kind(), "??" | "||")) =>
+            {
+                top = Some(parent)
+            }
+            "augmented_assignment_expression"
+                if parent.child_by_field_name("left") == Some(node) =>
+            {
+                return parent
+                    .child_by_field_name("right")
+                    .and_then(|r| literal_text(ctx, r));
+            }
+            _ => break,
+        }
+        node = parent;
+    }
+    let last = top?.child_by_field_name("right")?;
+    if last.byte_range().contains(&site.start_byte()) {
+        return None;
+    }
+    literal_text(ctx, last)
+}
+
 pub(super) fn access_kind(ctx: &Ctx, site: Node) -> Option<ReadKind> {
     let mut node = site;
     // the outermost `??` / `||` chain the read flows into

@@ -74,4 +74,22 @@ mod tests {
         );
         assert_eq!(fx.run(check), rows(&[("ENV303", "s.py", 2, "SECRET_KEY")]));
     }
+
+    #[test]
+    fn typescript_fallbacks_and_destructuring_defaults() {
+        let fx = Fixture::new(
+            &[(
+                "a.ts",
+                "const a = process.env.API_SECRET ?? 'dev';\nconst { SESSION_SECRET = 'abc', LOG_LEVEL = 'info' } = process.env;\nconst t = process.env.GITHUB_TOKEN || fallbackToken();\nconst u = process.env.WEBHOOK_SECRET!;\n",
+            )],
+            &[],
+        );
+        assert_eq!(
+            fx.run(check),
+            rows(&[
+                ("ENV303", "a.ts", 1, "API_SECRET"),
+                ("ENV303", "a.ts", 2, "SESSION_SECRET")
+            ])
+        );
+    }
 }
