@@ -5,6 +5,15 @@ use clap::Parser;
 use envcheck::cli::{Cli, ColorChoice};
 
 fn main() -> ExitCode {
+    // A panic message may quote input (a value, a line of an env file): print only where in
+    // envcheck it happened, never the payload.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("envcheck: internal error{at}; this is a bug, please report it");
+    }));
     let cli = Cli::parse();
     let choice = match cli.color {
         ColorChoice::Auto => anstream::ColorChoice::Auto,
@@ -16,7 +25,16 @@ fn main() -> ExitCode {
     let stdout = anstream::AutoStream::new(std::io::stdout().lock(), choice);
     let mut out = std::io::BufWriter::new(stdout);
     let mut err = anstream::AutoStream::new(std::io::stderr().lock(), choice);
-    let status = envcheck::run(cli, &mut out, &mut err);
+    let status = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // lets the test suite check that a panic payload never reaches the user
+        if let Ok(payload) = std::env::var("ENVCHECK_PANIC_FOR_TESTS") {
+            panic!("{payload}");
+        }
+        envcheck::run(cli, &mut out, &mut err)
+    })) {
+        Ok(status) => status,
+        Err(_) => return ExitCode::from(2),
+    };
     if let Err(e) = out.flush() {
         // A closed pipe (`envcheck scan | head`) is not an error worth a message.
         if e.kind() != std::io::ErrorKind::BrokenPipe {
