@@ -157,6 +157,18 @@ pub struct ReportArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// Also write a SARIF 2.1.0 report to FILE (one run, several outputs).
+    #[arg(long, value_name = "FILE")]
+    pub sarif_file: Option<PathBuf>,
+
+    /// Also append the Markdown report to FILE, e.g. "$GITHUB_STEP_SUMMARY".
+    #[arg(long, value_name = "FILE")]
+    pub summary_file: Option<PathBuf>,
+
+    /// Also write a GitLab Code Quality report to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub gitlab_file: Option<PathBuf>,
+
     /// Only the findings: no notes on standard error, no summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -202,6 +214,12 @@ pub enum FindingsFormat {
     /// A Markdown report: the config change plan with --base (for a release ticket, a merge
     /// request or a GitHub job summary).
     Markdown,
+    /// GitHub workflow commands: inline annotations on the pull request.
+    Github,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitLab Code Quality JSON, for the merge request widget.
+    Gitlab,
 }
 
 #[derive(Debug, Args)]

@@ -45,13 +45,8 @@ impl<'a> DiffProject<'a> {
         message: String,
     ) -> Finding {
         let site = deciding_read(variable);
-        let mut f = Finding::new(
-            rule,
-            &site.path,
-            Span::at(site.line, site.column, variable.name.len()),
-            message,
-        )
-        .variable(&variable.name);
+        let mut f =
+            Finding::new(rule, &site.path, Span::of(site), message).variable(&variable.name);
         f.environment = Some(self.target.name.clone());
         f
     }

@@ -43,6 +43,20 @@ impl Span {
         }
     }
 
+    /// The span of a read's key.
+    pub fn of(site: &crate::model::Site) -> Span {
+        Span {
+            line: site.line,
+            column: site.column,
+            end_line: site.end_line.max(site.line),
+            end_column: if site.end_line > site.line {
+                site.end_column
+            } else {
+                site.end_column.max(site.column)
+            },
+        }
+    }
+
     /// A whole line, with no column information.
     pub fn line(line: usize) -> Span {
         Span {

@@ -142,7 +142,8 @@ pub fn suppress_and_report_unused(
     findings
 }
 
-/// Writes the findings in the chosen format to `--output` or `out`.
+/// Writes the findings in the chosen format to `--output` or `out`, and the extra reports
+/// (`--sarif-file`, `--summary-file`, `--gitlab-file`), so a pipeline runs envcheck once.
 pub fn write_report(
     args: &ReportArgs,
     context: &ReportContext,
@@ -150,6 +151,18 @@ pub fn write_report(
     source: &dyn Fn(&str) -> Option<String>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
+    let markdown = |target: &mut dyn Write| {
+        report::markdown::emit(
+            &report::markdown::Report {
+                command: context.command,
+                environment: context.environment,
+                base: context.base,
+                findings,
+                changes: context.changes,
+            },
+            target,
+        )
+    };
     let mut buffer: Vec<u8> = Vec::new();
     {
         let target: &mut dyn Write = if args.output.is_some() {
@@ -164,20 +177,37 @@ pub fn write_report(
             }
             FindingsFormat::Concise => report::check::concise(findings, target)?,
             FindingsFormat::Full => report::check::full(findings, source, target)?,
-            FindingsFormat::Markdown => report::markdown::emit(
-                &report::markdown::Report {
-                    command: context.command,
-                    environment: context.environment,
-                    base: context.base,
-                    findings,
-                    changes: context.changes,
-                },
-                target,
-            )?,
+            FindingsFormat::Markdown => markdown(target)?,
+            FindingsFormat::Github => report::github::emit(findings, target)?,
+            FindingsFormat::Sarif => report::sarif::emit(findings, target)?,
+            FindingsFormat::Gitlab => report::gitlab::emit(findings, target)?,
         }
     }
+    let file_error =
+        |path: &std::path::Path, e: std::io::Error| anyhow::anyhow!("{}: {e}", path.display());
     if let Some(path) = &args.output {
-        std::fs::write(path, &buffer).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        std::fs::write(path, &buffer).map_err(|e| file_error(path, e))?;
+    }
+    if let Some(path) = &args.sarif_file {
+        let mut text = Vec::new();
+        report::sarif::emit(findings, &mut text)?;
+        std::fs::write(path, &text).map_err(|e| file_error(path, e))?;
+    }
+    if let Some(path) = &args.gitlab_file {
+        let mut text = Vec::new();
+        report::gitlab::emit(findings, &mut text)?;
+        std::fs::write(path, &text).map_err(|e| file_error(path, e))?;
+    }
+    if let Some(path) = &args.summary_file {
+        // appended: a job summary file collects every step's output
+        let mut text = Vec::new();
+        markdown(&mut text)?;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| file_error(path, e))?;
+        file.write_all(&text).map_err(|e| file_error(path, e))?;
     }
     Ok(())
 }

@@ -57,6 +57,8 @@ pub struct Read {
     pub name: String,
     /// Position of the key: the string literal, or the property / field name.
     pub position: Position,
+    /// Position just past the key's last character.
+    pub end: Position,
     pub kind: ReadKind,
     /// The API the read goes through, e.g. `os.getenv`, `process.env.X`.
     pub api: &'static str,
@@ -178,6 +180,7 @@ impl<'s> Ctx<'s> {
         Read {
             name,
             position: self.position(key),
+            end: self.lines.position(self.src, key.end_byte()),
             kind,
             api,
             extra: ReadExtra::default(),

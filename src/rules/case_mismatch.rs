@@ -45,7 +45,7 @@ pub fn check(project: &Project, out: &mut Vec<Finding>) {
                 Finding::new(
                     &RULE,
                     &first.path,
-                    Span::at(first.line, first.column, variable.name.len()),
+                    Span::of(first),
                     format!(
                         "`{}` is documented as `{key}` ({}:{line}); the names differ only in case",
                         variable.name, example.path

@@ -44,7 +44,7 @@ pub fn check(project: &Project, out: &mut Vec<Finding>) {
             Finding::new(
                 &RULE,
                 &first.path,
-                Span::at(first.line, first.column, variable.name.len()),
+                Span::of(first),
                 format!(
                     "`{}` looks like a secret, but the `{prefix}` prefix puts its value in the browser bundle",
                     variable.name

@@ -46,7 +46,7 @@ pub fn check(project: &Project, out: &mut Vec<Finding>) {
                 Finding::new(
                     &RULE,
                     &read.path,
-                    Span::at(read.line, read.column, variable.name.len()),
+                    Span::of(read),
                     format!(
                         "`{}` looks like a secret but falls back to a literal default when unset; make it required",
                         variable.name

@@ -52,7 +52,7 @@ pub fn check(project: &Project, out: &mut Vec<Finding>) {
             Finding::new(
                 &RULE,
                 &first.path,
-                Span::at(first.line, first.column, variable.name.len()),
+                Span::of(first),
                 format!(
                     "`{}` is read here ({}{places}) but is not documented in {}",
                     variable.name,

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 
 use super::frameworks::{HelperDef, HelperFallback, Instance, PyCall, PyClass, PyField};
 use crate::extract::{FileFacts, Read, ReadExtra, ReadKind};
+use crate::span::Position;
 
 /// The dotted module name of a path relative to the scanned root.
 pub fn module_path(path: &str) -> String {
@@ -254,6 +255,7 @@ fn field_reads(
     let read = |name: String, kind: ReadKind| Read {
         name,
         position: field.position,
+        end: after(field.position, field.name.chars().count()),
         kind,
         api: "pydantic",
         extra: ReadExtra {
@@ -322,6 +324,7 @@ fn call_reads(
                 Read {
                     name: format!("{name_arg}{}", h.suffix),
                     position: call.position,
+                    end: quoted_end(call),
                     kind: helper_kind(h, call),
                     api: "env helper",
                     extra: ReadExtra {
@@ -345,6 +348,23 @@ fn call_reads(
         }
         return;
     }
+}
+
+/// The position `chars` characters after `start` on the same line.
+fn after(start: Position, chars: usize) -> Position {
+    Position {
+        line: start.line,
+        column: start.column + chars,
+    }
+}
+
+/// The end of a call's literal first argument (`"X"`, quotes included), or of the call's
+/// position when it has none.
+fn quoted_end(call: &PyCall) -> Position {
+    after(
+        call.position,
+        call.name.as_ref().map_or(1, |n| n.chars().count() + 2),
+    )
 }
 
 fn helper_kind(helper: &HelperDef, call: &PyCall) -> ReadKind {
@@ -406,6 +426,7 @@ fn instance_read(instance: &Instance, method: &str, call: &PyCall) -> Option<Rea
         }
     };
     Some(Read {
+        end: quoted_end(call),
         name,
         position: call.position,
         kind,
