@@ -218,7 +218,7 @@ pub fn render(report: &Report) -> String {
                 .filter(|f| f.new == Some(false))
                 .collect();
             out.push_str(&format!(
-                "\n**{} new findings**, {} already there before this change.\n",
+                "\n**{} new finding(s)**, {} already there before this change.\n",
                 new.len(),
                 old.len()
             ));
@@ -234,11 +234,12 @@ pub fn render(report: &Report) -> String {
         }
         _ => {
             let count = |s| report.findings.iter().filter(|f| f.severity == s).count();
+            let n = |k, word: &str| format!("{k} {word}{}", if k == 1 { "" } else { "s" });
             out.push_str(&format!(
-                "\n{} errors, {} warnings, {} infos.\n",
-                count(Severity::Error),
-                count(Severity::Warning),
-                count(Severity::Info)
+                "\n{}, {}, {}.\n",
+                n(count(Severity::Error), "error"),
+                n(count(Severity::Warning), "warning"),
+                n(count(Severity::Info), "info")
             ));
             let all: Vec<&Finding> = report.findings.iter().collect();
             findings_table(&mut out, &all);

@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# Runs envcheck for the GitHub Action (action.yml, step `run`): once, with `--format github`
+# (annotations on stdout), `--sarif-file` and, unless `summary` is false, `--summary-file
+# "$GITHUB_STEP_SUMMARY"`. Writes the step outputs `exit-code`, `findings-count` and `sarif-file`
+# to $GITHUB_OUTPUT and exits with envcheck's exit code (0 ok, 1 findings, 2 error).
+#
+# `findings-count` is the number of annotations envcheck printed for findings (`::error file=`,
+# `::warning file=`, `::notice file=`): envcheck runs only once, and `--format github` writes one
+# line per finding (newlines in messages are escaped), so counting those lines needs no JSON tool
+# on the runner and matches what the job log shows. The truncation notice that envcheck adds past
+# GitHub's 10 annotations per kind carries no `file=` and is not counted. tests/action.rs checks
+# that the count equals the number of results in the SARIF file.
+#
+# When `working-directory` is below the repository root, envcheck's paths (relative to the project
+# it scans) are prefixed with that directory in the annotations and in the SARIF file, so that
+# GitHub places them on the right files.
+#
+# Inputs come only from the environment (INPUT_*, set by action.yml). Nothing here echoes `args`,
+# which may carry anything; the log names how many extra arguments were passed.
+set -euo pipefail
+
+temp_root="${RUNNER_TEMP:-${TMPDIR:-/tmp}}"
+
+log() { printf 'envcheck-action: %s\n' "$*" >&2; }
+
+write_outputs() {
+    local code="$1" count="$2" sarif="$3"
+    if [[ -n "${GITHUB_OUTPUT:-}" ]]; then
+        {
+            printf 'exit-code=%s\n' "$code"
+            printf 'findings-count=%s\n' "$count"
+            printf 'sarif-file=%s\n' "$sarif"
+        } >>"$GITHUB_OUTPUT"
+    fi
+}
+
+# A usage error of the action itself: an annotation, the outputs of an error, exit 2.
+die() {
+    printf '::error title=envcheck action::%s\n' "$*"
+    write_outputs 2 0 ""
+    exit 2
+}
+
+is_true() {
+    case "$(printf '%s' "${1:-}" | tr '[:upper:]' '[:lower:]')" in
+        true | yes | 1 | on) return 0 ;;
+        *) return 1 ;;
+    esac
+}
+
+# --- the binary and the inputs ---------------------------------------------------------------
+bin="${ENVCHECK_BIN:-}"
+if [[ -z "$bin" ]]; then
+    bin="$(command -v envcheck || true)"
+fi
+[[ -n "$bin" && -x "$bin" ]] || die "envcheck is not installed (the install step did not run?)"
+
+command="${INPUT_COMMAND:-check}"
+args=()
+case "$command" in
+    check) args+=(check) ;;
+    diff)
+        environment="${INPUT_ENVIRONMENT:-}"
+        [[ -n "$environment" ]] || die "command 'diff' needs the 'environment' input (e.g. prod)"
+        [[ "$environment" != -* ]] || die "the 'environment' input must be a name, not an option"
+        args+=(diff "$environment")
+        ;;
+    *) die "the 'command' input must be 'check' or 'diff'" ;;
+esac
+
+workdir="${INPUT_WORKING_DIRECTORY:-.}"
+cd -- "$workdir" 2>/dev/null || die "working-directory does not exist: $workdir"
+
+args+=(--format github)
+
+if [[ -n "${INPUT_CONFIG:-}" ]]; then
+    args+=(--config "$INPUT_CONFIG")
+fi
+
+fail_on="${INPUT_FAIL_ON:-}"
+if [[ -n "$fail_on" ]]; then
+    case "$fail_on" in
+        error | warning | info | never) args+=(--fail-on "$fail_on") ;;
+        *) die "the 'fail-on' input must be error, warning, info or never" ;;
+    esac
+fi
+
+sarif="${INPUT_SARIF_FILE:-}"
+if [[ -z "$sarif" ]]; then
+    sarif="$(mktemp -d "$temp_root/envcheck-sarif.XXXXXX")/envcheck.sarif"
+elif [[ "$sarif" != /* && ! "$sarif" =~ ^[A-Za-z]:[\\/] ]]; then
+    sarif="$PWD/$sarif"
+fi
+mkdir -p -- "$(dirname -- "$sarif")"
+rm -f -- "$sarif"
+args+=(--sarif-file "$sarif")
+
+if is_true "${INPUT_SUMMARY:-true}" && [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
+    args+=(--summary-file "$GITHUB_STEP_SUMMARY")
+fi
+
+# --- the base revision -------------------------------------------------------------------------
+# envcheck reads only the tree of the base revision (git ls-tree, git cat-file), no history, so
+# one commit is enough: actions/checkout's default `fetch-depth: 1` lacks it, and it is fetched
+# here with --depth=1 (in a shallow clone; a full clone fetches the ref without --depth).
+fetch_base() {
+    local base="$1" refspec depth=()
+    if [[ "$(git rev-parse --is-shallow-repository 2>/dev/null)" == true ]]; then
+        depth=(--depth=1)
+    fi
+    case "$base" in
+        origin/*) refspec="+refs/heads/${base#origin/}:refs/remotes/$base" ;;
+        *)
+            if [[ "$base" =~ ^[0-9a-f]{40}$ ]]; then
+                refspec="$base"
+            else
+                refspec="+refs/tags/$base:refs/tags/$base"
+            fi
+            ;;
+    esac
+    log "fetching the base revision $base${depth[*]+ (${depth[*]})}"
+    git fetch --no-tags --quiet ${depth[@]+"${depth[@]}"} origin "$refspec" >&2
+}
+
+base="${INPUT_BASE:-}"
+if [[ -n "$base" ]]; then
+    [[ "$base" != -* ]] || die "the 'base' input must be a git revision, not an option"
+    if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        log "note: not inside a git checkout; envcheck will report that --base needs one"
+    elif ! git rev-parse --verify --quiet "$base^{commit}" >/dev/null; then
+        if ! fetch_base "$base"; then
+            log "note: could not fetch $base; in a shallow clone use actions/checkout with fetch-depth: 0"
+        fi
+    fi
+    args+=(--base "$base")
+fi
+
+# --- extra arguments: split like a shell, without expanding anything ---------------------------
+extra=()
+if [[ -n "${INPUT_ARGS:-}" && -n "${INPUT_ARGS//[[:space:]]/}" ]]; then
+    split="$(mktemp "$temp_root/envcheck-args.XXXXXX")"
+    if ! printf '%s' "$INPUT_ARGS" | xargs printf '%s\0' >"$split" 2>/dev/null; then
+        rm -f -- "$split"
+        die "the 'args' input could not be split (an unmatched quote?)"
+    fi
+    while IFS= read -r -d '' a; do
+        extra+=("$a")
+    done <"$split"
+    rm -f -- "$split"
+fi
+
+# --- where the project sits in the repository --------------------------------------------------
+prefix=""
+top="$(git rev-parse --show-toplevel 2>/dev/null || printf '%s' "${GITHUB_WORKSPACE:-}")"
+if [[ -n "$top" ]] && top="$(cd -- "$top" 2>/dev/null && pwd -P)"; then
+    here="$(pwd -P)"
+    if [[ "$here" != "$top" && "$here" == "$top"/* ]]; then
+        prefix="${here#"$top"/}/"
+    fi
+fi
+
+# `%`, `\r`, `\n`, `:` and `,` escaped as in a workflow command's property (actions/toolkit).
+escape_property() {
+    local s="$1"
+    s="${s//%/%25}"
+    s="${s//$'\r'/%0D}"
+    s="${s//$'\n'/%0A}"
+    s="${s//:/%3A}"
+    s="${s//,/%2C}"
+    printf '%s' "$s"
+}
+
+# Percent-encodes every byte but the unreserved ones and `/`, as a relative URI reference.
+escape_uri() {
+    local s="$1" out="" c i
+    local LC_ALL=C
+    for ((i = 0; i < ${#s}; i++)); do
+        c="${s:i:1}"
+        case "$c" in
+            [A-Za-z0-9._~/-]) out+="$c" ;;
+            *) out+="$(printf '%%%02X' "'$c")" ;;
+        esac
+    done
+    printf '%s' "$out"
+}
+
+# --- run envcheck once -------------------------------------------------------------------------
+log "running: envcheck ${args[*]}${extra[0]+ (+${#extra[@]} extra arguments from 'args')}"
+report="$(mktemp "$temp_root/envcheck-annotations.XXXXXX")"
+set +e
+"$bin" "${args[@]}" ${extra[@]+"${extra[@]}"} >"$report"
+code=$?
+set -e
+
+count=0
+file_property=" file=$(escape_property "$prefix")"
+while IFS= read -r line || [[ -n "$line" ]]; do
+    case "$line" in
+        "::error file="* | "::warning file="* | "::notice file="*)
+            count=$((count + 1))
+            if [[ -n "$prefix" ]]; then
+                line="${line/" file="/"$file_property"}"
+            fi
+            ;;
+    esac
+    printf '%s\n' "$line"
+done <"$report"
+rm -f -- "$report"
+
+if [[ -f "$sarif" ]]; then
+    if [[ -n "$prefix" ]]; then
+        # Every `"uri": "` key of the log is an artifactLocation under %SRCROOT%. A quote inside a
+        # JSON string is always escaped, so the pattern cannot match inside a message.
+        uri_prefix="$(escape_uri "$prefix")"
+        # (`#` cannot occur in the percent-encoded prefix.)
+        sed -E "s#(^|[^\\\\])(\"uri\"[[:space:]]*:[[:space:]]*\")#\\1\\2${uri_prefix}#g" \
+            "$sarif" >"$sarif.tmp"
+        mv -f -- "$sarif.tmp" "$sarif"
+    fi
+else
+    sarif=""
+fi
+
+if [[ "$code" -ge 2 ]]; then
+    log "envcheck exited with $code (an error, not findings): see the messages above"
+fi
+write_outputs "$code" "$count" "$sarif"
+exit "$code"
