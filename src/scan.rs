@@ -4,16 +4,19 @@
 //! are merged once per thread when the walk ends, so no lock is taken per file. The merge is then
 //! sorted, so the output does not depend on the number of threads.
 
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{LazyLock, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, LazyLock, Mutex};
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use ignore::WalkState;
-use memchr::memmem::Finder;
+use tree_sitter::QueryCursor;
 
 use crate::extract::{self, FileFacts};
 use crate::lang::{Family, Language, Parsers};
 use crate::model::Inventory;
-use crate::walk::{self, WalkOptions};
+use crate::walk::{self, SourceText, WalkOptions};
 
 /// Files larger than this are not parsed (a notice says so): generated code, data, bundles.
 pub const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
@@ -28,6 +31,9 @@ pub struct FileResult {
     pub outcome: Outcome,
 }
 
+// One Outcome per scanned file, moved once into the result list: boxing the parsed facts would
+// only add an allocation per file.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Outcome {
     /// No trigger word: cannot hold a read, not parsed.
@@ -40,26 +46,56 @@ pub enum Outcome {
     Error(String),
 }
 
-/// Substrings without which a file cannot hold a read. Checked before any parse.
-static PYTHON_TRIGGERS: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| {
-    ["environ", "getenv", "BaseSettings", "decouple"]
-        .iter()
-        .map(|t| Finder::new(*t))
-        .collect()
-});
-static SCRIPT_TRIGGERS: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| {
-    [".env", "env.", "cleanEnv", "createEnv", "loadEnv"]
-        .iter()
-        .map(|t| Finder::new(*t))
-        .collect()
-});
+/// Substrings without which a file cannot hold a read. Checked before any parse, in one pass
+/// over the file per family (Aho-Corasick, with its SIMD prefilter).
+const PYTHON_TRIGGERS: [&str; 4] = ["environ", "getenv", "BaseSettings", "decouple"];
+/// A script read needs an env object (`process.env`, `import.meta.env`, `Bun.env`, `Deno.env`,
+/// see `extract::script::env_object`) or a framework call (envalid's `cleanEnv` and
+/// `customCleanEnv`, t3's `createEnv`, Vite's `loadEnv`). The first word is `env`, checked in
+/// context by [`env_object_at`]; any of the others lets the file through.
+const SCRIPT_TRIGGERS: [&str; 5] = ["env", "cleanEnv", "CleanEnv", "createEnv", "loadEnv"];
+
+static PYTHON_MATCHER: LazyLock<Option<AhoCorasick>> =
+    LazyLock::new(|| AhoCorasick::new(PYTHON_TRIGGERS).ok());
+static SCRIPT_MATCHER: LazyLock<Option<AhoCorasick>> =
+    LazyLock::new(|| AhoCorasick::new(SCRIPT_TRIGGERS).ok());
 
 fn may_hold_reads(family: Family, src: &[u8]) -> bool {
-    let triggers = match family {
-        Family::Python => &*PYTHON_TRIGGERS,
-        Family::Script => &*SCRIPT_TRIGGERS,
-    };
-    triggers.iter().any(|t| t.find(src).is_some())
+    // The automata are built from constant words and cannot fail; if one somehow did, the file
+    // is parsed (never a missed read).
+    match family {
+        Family::Python => PYTHON_MATCHER.as_ref().is_none_or(|m| m.is_match(src)),
+        Family::Script => SCRIPT_MATCHER.as_ref().is_none_or(|m| {
+            m.find_iter(src)
+                .any(|hit| hit.pattern().as_usize() != 0 || env_object_at(src, hit.start()))
+        }),
+    }
+}
+
+/// Whether the `env` at `at` can end an env object: `process.env`, `import.meta.env`, `Bun.env`
+/// or `Deno.env`, with whitespace or `?.` around the dot, as the extractor normalises them. A
+/// superset: non-ASCII bytes count as whitespace and what precedes `process` is not checked.
+fn env_object_at(src: &[u8], at: usize) -> bool {
+    let ident = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$');
+    if src.get(at + 3).is_some_and(ident) {
+        return false;
+    }
+    let space = |b: u8| b.is_ascii_whitespace() || !b.is_ascii();
+    let mut i = at;
+    while i > 0 && space(src[i - 1]) {
+        i -= 1;
+    }
+    if i == 0 || src[i - 1] != b'.' {
+        return false;
+    }
+    i -= 1;
+    while i > 0 && (space(src[i - 1]) || src[i - 1] == b'?') {
+        i -= 1;
+    }
+    let before = &src[..i];
+    [&b"process"[..], b"meta", b"Bun", b"Deno"]
+        .iter()
+        .any(|word| before.ends_with(word))
 }
 
 /// Options of a scan.
@@ -80,6 +116,8 @@ pub fn scan(roots: &[PathBuf], options: &ScanOptions) -> anyhow::Result<Inventor
     walker.run(|| {
         let mut worker = Worker {
             parsers: Parsers::default(),
+            cursor: QueryCursor::new(),
+            buf: Vec::new(),
             results: Vec::new(),
             sink: &results,
             base: base.as_deref(),
@@ -87,11 +125,12 @@ pub fn scan(roots: &[PathBuf], options: &ScanOptions) -> anyhow::Result<Inventor
         };
         Box::new(move |entry| {
             match entry {
-                Ok(entry) => {
-                    if entry.file_type().is_some_and(|t| t.is_file()) {
-                        worker.file(entry.path());
-                    }
-                }
+                Ok(entry) => match entry.file_type() {
+                    Some(t) if t.is_file() => worker.file(entry.path()),
+                    Some(t) if t.is_symlink() => worker.symlink(entry.path()),
+                    Some(t) if !t.is_dir() => worker.special(entry.path()),
+                    _ => {}
+                },
                 Err(err) => worker.walk_error(err),
             }
             WalkState::Continue
@@ -102,7 +141,7 @@ pub fn scan(roots: &[PathBuf], options: &ScanOptions) -> anyhow::Result<Inventor
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if !options.no_prefilter {
-        parse_files_naming_project_helpers(&mut files);
+        parse_files_naming_project_helpers(&mut files, options.walk.threads);
     }
     resolve_python_project(&mut files);
     Ok(Inventory::from_files(files))
@@ -110,44 +149,188 @@ pub fn scan(roots: &[PathBuf], options: &ScanOptions) -> anyhow::Result<Inventor
 
 /// The prefilter skips files without a trigger word, but a file may read the environment only
 /// through a helper function, a settings base class or an env instance defined in another
-/// module. Skipped Python files that name one of those are parsed now.
-fn parse_files_naming_project_helpers(files: &mut [FileResult]) {
-    let mut names: Vec<String> = Vec::new();
-    for file in files.iter() {
+/// module. Skipped Python files that name one of those are parsed now, in parallel; names that
+/// the files parsed this way define in turn (a settings class deriving from one in another
+/// module) are searched for again, until no new name turns up.
+fn parse_files_naming_project_helpers(files: &mut [FileResult], threads: usize) {
+    let mut searched: HashSet<String> = HashSet::new();
+    loop {
+        let names: Vec<String> = project_names(files)
+            .into_iter()
+            .filter(|n| !searched.contains(n))
+            .collect();
+        if names.is_empty() {
+            return;
+        }
+        searched.extend(names.iter().cloned());
+        // Leftmost-longest: where a name is a prefix of another, the longer one is seen, so the
+        // identifier-boundary check below cannot skip over a whole-word match.
+        let Ok(matcher) = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&names)
+        else {
+            return;
+        };
+        let candidates: Vec<(usize, PathBuf)> = files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| matches!(f.outcome, Outcome::Skipped))
+            .filter(|(_, f)| Language::from_path(&f.source) == Some(Language::Python))
+            .map(|(i, f)| (i, f.source.clone()))
+            .collect();
+        let parsed = parse_naming(&candidates, &matcher, threads);
+        if parsed.is_empty() {
+            return;
+        }
+        for (i, outcome) in parsed {
+            files[i].outcome = outcome;
+        }
+    }
+}
+
+/// The names a trigger-less Python file may use to read the environment through another module:
+/// env helper functions, env reader instances, classes that may be pydantic-settings classes (a
+/// base named `BaseSettings` or named like such a class, a superset of what the project pass
+/// accepts), and with a nested delimiter, the annotations of their fields (nested models).
+fn project_names(files: &[FileResult]) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let mut classes = Vec::new();
+    for file in files {
         if let Outcome::Parsed(facts, _) = &file.outcome {
             let py = &facts.python;
             names.extend(py.helpers.iter().map(|h| h.name.clone()));
             names.extend(py.instances.iter().map(|(n, _)| n.clone()));
-            names.extend(
-                py.classes
-                    .iter()
-                    .filter(|c| !c.fields.is_empty())
-                    .map(|c| c.name.clone()),
-            );
+            classes.extend(py.classes.iter());
         }
     }
-    names.sort();
-    names.dedup();
-    if names.is_empty() {
-        return;
-    }
-    let finders: Vec<Finder> = names.iter().map(|n| Finder::new(n.as_bytes())).collect();
-    let mut parsers = Parsers::default();
-    for file in files.iter_mut() {
-        if !matches!(file.outcome, Outcome::Skipped) {
-            continue;
+    let last = |path: &str| path.rsplit('.').next().unwrap_or(path).to_string();
+    let mut settings: HashSet<String> = HashSet::from(["BaseSettings".to_string()]);
+    let mut is_settings = vec![false; classes.len()];
+    loop {
+        let mut grew = false;
+        for (i, class) in classes.iter().enumerate() {
+            if !is_settings[i] && class.bases.iter().any(|b| settings.contains(&last(b))) {
+                is_settings[i] = true;
+                settings.insert(class.name.clone());
+                grew = true;
+            }
         }
-        if Language::from_path(&file.source) != Some(Language::Python) {
-            continue;
-        }
-        let Ok(src) = std::fs::read(&file.source) else {
-            continue;
-        };
-        if finders.iter().any(|f| f.find(&src).is_some()) && memchr::memchr(0, &src).is_none() {
-            let facts = extract::extract(Language::Python, &src, &mut parsers);
-            file.outcome = Outcome::Parsed(facts, None);
+        if !grew {
+            break;
         }
     }
+    let settings_classes = || classes.iter().zip(&is_settings).filter(|(_, s)| **s);
+    let nested = settings_classes().any(|(c, _)| c.config.nested_delimiter.is_some());
+    for (class, _) in settings_classes() {
+        names.insert(class.name.clone());
+        if nested {
+            for field in &class.fields {
+                let annotation = field.annotation.trim();
+                if !annotation.is_empty()
+                    && annotation
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
+                {
+                    names.insert(last(annotation));
+                }
+            }
+        }
+    }
+    names.remove("BaseSettings");
+    names.retain(|n| !n.is_empty());
+    names
+}
+
+/// Reads each candidate and parses those that name one of `matcher`'s names as a whole
+/// identifier, on `threads` threads (0: one per core). Returns `(index, outcome)` of those.
+fn parse_naming(
+    candidates: &[(usize, PathBuf)],
+    matcher: &AhoCorasick,
+    threads: usize,
+) -> Vec<(usize, Outcome)> {
+    let threads = match threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .clamp(1, candidates.len().max(1));
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut parsers = Parsers::default();
+        let mut cursor = QueryCursor::new();
+        let mut buf = Vec::new();
+        let mut out = Vec::new();
+        loop {
+            let Some((i, path)) = candidates.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                return out;
+            };
+            let note = match walk::read_source(path, MAX_FILE_SIZE, &mut buf) {
+                Ok(SourceText::Read(note)) => note,
+                _ => continue,
+            };
+            if !names_any(matcher, &buf) {
+                continue;
+            }
+            if memchr::memchr(0, &buf).is_none() {
+                let outcome = parse(Language::Python, &buf, &mut parsers, &mut cursor, note);
+                out.push((*i, outcome));
+            }
+        }
+    };
+    let mut parsed: Vec<(usize, Outcome)> = if threads == 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    parsed.sort_by_key(|(i, _)| *i);
+    parsed
+}
+
+/// Whether `src` holds one of the names as a whole identifier (not inside a longer one).
+fn names_any(matcher: &AhoCorasick, src: &[u8]) -> bool {
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    matcher.find_iter(src).any(|m| {
+        let before = m.start().checked_sub(1).map(|i| src[i]);
+        let after = src.get(m.end()).copied();
+        !before.is_some_and(ident) && !after.is_some_and(ident)
+    })
+}
+
+/// Parses a file that passed the prefilter (or every file, without it). `note` is what reading
+/// the file had to say (a UTF-16 file with invalid code units).
+fn parse(
+    language: Language,
+    src: &[u8],
+    parsers: &mut Parsers,
+    cursor: &mut QueryCursor,
+    note: Option<String>,
+) -> Outcome {
+    let _budget = ParseBudget::acquire(src.len());
+    let mut facts = extract::extract_with(language, src, parsers, cursor);
+    if let Some(reason) = facts.abandoned.take() {
+        return Outcome::NotParsed(reason);
+    }
+    let mut notes: Vec<String> = note.into_iter().collect();
+    if std::str::from_utf8(src).is_err() {
+        notes.push(
+            "not valid UTF-8: parsed as bytes, names in the invalid parts may be missed"
+                .to_string(),
+        );
+    }
+    notes.append(&mut facts.notes);
+    let note = (!notes.is_empty()).then(|| notes.join("; "));
+    Outcome::Parsed(facts, note)
+}
+
+/// The outcome for a FIFO, socket or device named like a source file: never opened for a read
+/// that could block.
+fn not_regular() -> Outcome {
+    Outcome::NotParsed("not a regular file (a FIFO, socket or device), not read".to_string())
 }
 
 /// Runs the Python project pass over every parsed Python file.
@@ -193,8 +376,48 @@ pub fn display_path(base: Option<&Path>, path: &Path) -> String {
     }
 }
 
+/// A syntax tree takes about 25 times the memory of its source, so two threads parsing two 4 MiB
+/// bundles at once would hold some 200 MB. Large files therefore share a budget of source bytes
+/// parsed at once: a large file waits while others in flight would take the total past
+/// [`PARSE_BUDGET`] (one file alone always goes). Files under [`LARGE_FILE`], nearly all of them,
+/// never touch the lock.
+const PARSE_BUDGET: usize = 4 * 1024 * 1024;
+const LARGE_FILE: usize = 256 * 1024;
+
+struct ParseBudget {
+    bytes: usize,
+}
+
+static IN_FLIGHT: Mutex<usize> = Mutex::new(0);
+static FREED: Condvar = Condvar::new();
+
+impl ParseBudget {
+    fn acquire(bytes: usize) -> Option<ParseBudget> {
+        if bytes < LARGE_FILE {
+            return None;
+        }
+        let mut in_flight = IN_FLIGHT.lock().unwrap_or_else(|p| p.into_inner());
+        while *in_flight > 0 && *in_flight + bytes > PARSE_BUDGET {
+            in_flight = FREED.wait(in_flight).unwrap_or_else(|p| p.into_inner());
+        }
+        *in_flight += bytes;
+        Some(ParseBudget { bytes })
+    }
+}
+
+impl Drop for ParseBudget {
+    fn drop(&mut self) {
+        let mut in_flight = IN_FLIGHT.lock().unwrap_or_else(|p| p.into_inner());
+        *in_flight = in_flight.saturating_sub(self.bytes);
+        FREED.notify_all();
+    }
+}
+
 struct Worker<'a> {
     parsers: Parsers,
+    cursor: QueryCursor,
+    /// The file being scanned; its allocation is reused from file to file.
+    buf: Vec<u8>,
     results: Vec<FileResult>,
     sink: &'a Mutex<Vec<FileResult>>,
     base: Option<&'a Path>,
@@ -214,35 +437,66 @@ impl Worker<'_> {
         });
     }
 
-    fn outcome(&mut self, language: Language, path: &Path) -> Outcome {
+    /// A symbolic link named like a source file. Links to files are read through (the code
+    /// behind them is code of the project); links to directories are not followed (the walk
+    /// could loop); a dangling or looping link gets a note.
+    fn symlink(&mut self, path: &Path) {
+        if Language::from_path(path).is_none() {
+            return;
+        }
         match std::fs::metadata(path) {
-            Ok(meta) if meta.len() > MAX_FILE_SIZE => {
+            Ok(meta) if meta.is_file() => self.file(path),
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => self.push(path, not_regular()),
+            Err(err) => self.push(
+                path,
+                Outcome::NotParsed(format!(
+                    "symbolic link that cannot be followed ({}), not read",
+                    io_message(&err)
+                )),
+            ),
+        }
+    }
+
+    /// A FIFO, socket or device: never read, noted when it is named like a source file.
+    fn special(&mut self, path: &Path) {
+        if Language::from_path(path).is_some() {
+            self.push(path, not_regular());
+        }
+    }
+
+    fn push(&mut self, path: &Path, outcome: Outcome) {
+        self.results.push(FileResult {
+            path: display_path(self.base, path),
+            source: path.to_path_buf(),
+            outcome,
+        });
+    }
+
+    fn outcome(&mut self, language: Language, path: &Path) -> Outcome {
+        // One open and one fstat per file; the buffer is the worker's, reused.
+        let note = match walk::read_source(path, MAX_FILE_SIZE, &mut self.buf) {
+            Ok(SourceText::Read(note)) => note,
+            Ok(SourceText::TooLarge) => {
                 return Outcome::NotParsed(format!(
                     "larger than {} MiB, not parsed",
                     MAX_FILE_SIZE / (1024 * 1024)
                 ));
             }
-            Ok(_) => {}
-            Err(err) => return Outcome::Error(io_message(&err)),
-        }
-        let src = match std::fs::read(path) {
-            Ok(src) => src,
+            Ok(SourceText::NotRegular) => return not_regular(),
             Err(err) => return Outcome::Error(io_message(&err)),
         };
-        if !self.no_prefilter && !may_hold_reads(language.family(), &src) {
+        let src = &self.buf[..];
+        if !self.no_prefilter && !may_hold_reads(language.family(), src) {
             return Outcome::Skipped;
         }
-        if memchr::memchr(0, &src).is_some() {
+        if memchr::memchr(0, src).is_some() {
             return Outcome::NotParsed("binary file (NUL byte), not parsed".to_string());
         }
-        if language.family() == Family::Script && walk::looks_minified(&src) {
+        if language.family() == Family::Script && walk::looks_minified(src) {
             return Outcome::NotParsed("looks minified, not parsed".to_string());
         }
-        let facts = extract::extract(language, &src, &mut self.parsers);
-        let note = std::str::from_utf8(&src).is_err().then(|| {
-            "not valid UTF-8: parsed as bytes, names in the invalid parts may be missed".to_string()
-        });
-        Outcome::Parsed(facts, note)
+        parse(language, src, &mut self.parsers, &mut self.cursor, note)
     }
 
     fn walk_error(&mut self, err: ignore::Error) {
@@ -317,5 +571,30 @@ mod tests {
         assert!(may_hold_reads(Family::Script, b"process?.env?.X"));
         assert!(may_hold_reads(Family::Script, b"Deno.env.get('X')"));
         assert!(!may_hold_reads(Family::Script, b"const a = 1;"));
+        for src in [
+            "const a = process\n  .env\n  .X;",
+            "const a = process.\n  env.X;",
+            "const a = globalThis . process ?. env ?. X;",
+            "const { A } = import.meta.env;",
+            "Bun.env.X",
+            "x = process.env",
+            "customCleanEnv(source, spec)",
+            "cleanEnv(src, {})",
+            "createEnv({})",
+            "loadEnv(mode, root)",
+        ] {
+            assert!(may_hold_reads(Family::Script, src.as_bytes()), "{src}");
+        }
+        for src in [
+            "this.env.X",
+            "options.env",
+            "require('dotenv').config({ path: '.env' })",
+            "process.environment",
+            "const env = 1; env.X",
+            "process.env_X",
+            "env",
+        ] {
+            assert!(!may_hold_reads(Family::Script, src.as_bytes()), "{src}");
+        }
     }
 }

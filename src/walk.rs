@@ -105,7 +105,8 @@ pub fn source_walker(
 
 /// Env files of the project under `root`: `.env`, `.env.*`, `*.env`. A separate policy from the
 /// source walk: these are hidden and usually gitignored, so ignore files do not apply;
-/// dependency and virtualenv directories are still skipped.
+/// dependency and virtualenv directories are still skipped. Symbolic links named like env files
+/// are listed (unless they lead to a directory), dangling ones too.
 pub fn env_files(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let walker = WalkBuilder::new(root)
@@ -128,10 +129,18 @@ pub fn env_files(root: &Path) -> Vec<PathBuf> {
         })
         .build();
     for entry in walker.flatten() {
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
+        // A symbolic link counts (`.env -> ../shared/.env` is common): reading it follows it,
+        // and a dangling or looping link is then an error that names it, never a silently
+        // missing file. FIFOs, sockets and devices are never read.
+        if !entry
+            .file_type()
+            .is_some_and(|t| t.is_file() || t.is_symlink())
+        {
             continue;
         }
-        if entry.file_name().to_str().is_some_and(is_env_file_name) {
+        if entry.file_name().to_str().is_some_and(is_env_file_name)
+            && !(entry.path_is_symlink() && entry.path().is_dir())
+        {
             out.push(entry.into_path());
         }
     }
@@ -209,6 +218,97 @@ pub fn is_test_file_name(name: &str) -> bool {
             && setup_or_config
 }
 
+/// What [`read_source`] found at a path.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SourceText {
+    /// The text is in the buffer: UTF-8 (or not valid UTF-8, as found), a UTF-8 BOM dropped, a
+    /// UTF-16 file with a BOM transcoded to UTF-8. The note says what the user should know.
+    Read(Option<String>),
+    /// Larger than the limit; not read.
+    TooLarge,
+    /// A FIFO, socket, device or directory: never read (a FIFO would block the scan).
+    NotRegular,
+}
+
+/// Reads a source file into `buf` (cleared first), if it is a regular file of at most `max`
+/// bytes. The file is opened without blocking (`O_NONBLOCK`: a FIFO put in place of a file
+/// after the walk saw it cannot hang the scan) and checked with `fstat` before any read; a file
+/// that grows past `max` while it is read is `TooLarge`.
+pub fn read_source(path: &Path, max: u64, buf: &mut Vec<u8>) -> std::io::Result<SourceText> {
+    use std::io::Read;
+    buf.clear();
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Ok(SourceText::NotRegular);
+    }
+    if meta.len() > max {
+        return Ok(SourceText::TooLarge);
+    }
+    buf.reserve(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(max.saturating_add(1)).read_to_end(buf)?;
+    if buf.len() as u64 > max {
+        buf.clear();
+        return Ok(SourceText::TooLarge);
+    }
+    Ok(SourceText::Read(decode(buf)))
+}
+
+/// The text of a file, for showing some of its lines in a report: only a regular file of at most
+/// [`crate::scan::MAX_FILE_SIZE`] bytes, read as [`read_source`] reads it (never blocking on a
+/// FIFO; a UTF-16 file transcoded, so lines and columns match the scan's). `None` otherwise: the
+/// report then shows the location without the line (a 50 MB one-line bundle is not rendered).
+pub fn read_for_report(path: &Path) -> Option<String> {
+    let mut buf = Vec::new();
+    match read_source(path, crate::scan::MAX_FILE_SIZE, &mut buf).ok()? {
+        SourceText::Read(_) => String::from_utf8(buf).ok(),
+        SourceText::TooLarge | SourceText::NotRegular => None,
+    }
+}
+
+/// Drops a UTF-8 BOM and transcodes UTF-16 with a BOM (LE or BE) to UTF-8, in place. Unpaired
+/// surrogates become U+FFFD and give a note; anything else is left as it is.
+pub fn decode(buf: &mut Vec<u8>) -> Option<String> {
+    if buf.starts_with(b"\xEF\xBB\xBF") {
+        buf.drain(..3);
+        return None;
+    }
+    let little = match buf.get(..2) {
+        Some(b"\xFF\xFE") => true,
+        Some(b"\xFE\xFF") => false,
+        _ => return None,
+    };
+    let units = buf[2..].chunks(2).map(|pair| match (pair, little) {
+        ([a, b], true) => u16::from_le_bytes([*a, *b]),
+        ([a, b], false) => u16::from_be_bytes([*a, *b]),
+        // an odd trailing byte: not a code unit
+        _ => 0xFFFD,
+    });
+    let mut text = String::with_capacity(buf.len());
+    let mut invalid = buf.len() % 2 == 1;
+    for c in char::decode_utf16(units) {
+        text.push(c.unwrap_or_else(|_| {
+            invalid = true;
+            char::REPLACEMENT_CHARACTER
+        }));
+    }
+    *buf = text.into_bytes();
+    let order = if little { "LE" } else { "BE" };
+    invalid.then(|| {
+        format!(
+            "UTF-16{order} with invalid code units: parsed with replacement characters, names \
+             in the invalid parts may be missed"
+        )
+    })
+}
+
 /// A file whose content looks like a minified bundle: long and made of very long lines.
 pub fn looks_minified(src: &[u8]) -> bool {
     const MIN_SIZE: usize = 32 * 1024;
@@ -258,6 +358,51 @@ mod tests {
         ] {
             assert!(!is_test_file_name(name), "{name}");
         }
+    }
+
+    #[test]
+    fn utf16_and_boms_are_decoded() {
+        let text = "import os\nos.getenv('é')\n";
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        for mut buf in [le, be, format!("\u{feff}{text}").into_bytes()] {
+            assert_eq!(decode(&mut buf), None);
+            assert_eq!(buf, text.as_bytes());
+        }
+        let mut unpaired = vec![0xFF, 0xFE, b'a', 0, 0x00, 0xD8, b'b', 0];
+        assert!(decode(&mut unpaired).is_some_and(|n| n.starts_with("UTF-16LE with invalid")));
+        assert_eq!(unpaired, "a\u{fffd}b".as_bytes());
+        let mut plain = b"a\xFFb".to_vec();
+        assert_eq!(decode(&mut plain), None);
+        assert_eq!(plain, b"a\xFFb");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_regular_files_are_read() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let mut buf = Vec::new();
+        std::fs::write(dir.path().join("a.py"), "x = 1\n")?;
+        let got = read_source(&dir.path().join("a.py"), 100, &mut buf)?;
+        assert_eq!((got, &buf[..]), (SourceText::Read(None), &b"x = 1\n"[..]));
+        let got = read_source(&dir.path().join("a.py"), 3, &mut buf)?;
+        assert_eq!(got, SourceText::TooLarge);
+        std::fs::create_dir(dir.path().join("d.py"))?;
+        let got = read_source(&dir.path().join("d.py"), 100, &mut buf)?;
+        assert_eq!(got, SourceText::NotRegular);
+        let fifo = dir.path().join("f.py");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status()?;
+        if made.success() {
+            // would block forever without O_NONBLOCK: nobody writes to it
+            assert_eq!(read_source(&fifo, 100, &mut buf)?, SourceText::NotRegular);
+        }
+        Ok(())
     }
 
     #[test]

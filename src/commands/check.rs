@@ -45,7 +45,7 @@ pub fn run(
         print_file_notes(&ws.inventory, true, err)?;
     }
     let root = ws.root.clone();
-    let source = move |path: &str| std::fs::read_to_string(root.join(path)).ok();
+    let source = move |path: &str| crate::walk::read_for_report(&root.join(path));
     let context = ReportContext {
         command: "check",
         environment: None,

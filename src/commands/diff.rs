@@ -64,7 +64,7 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
         print_file_notes(&ws.inventory, false, err)?;
     }
     let root = ws.root.clone();
-    let source = move |path: &str| std::fs::read_to_string(root.join(path)).ok();
+    let source = move |path: &str| crate::walk::read_for_report(&root.join(path));
     let context = ReportContext {
         command: "diff",
         environment: Some(&target.name),

@@ -5,9 +5,13 @@
 //! constants), and classifies each read site with a [`ReadKind`]. Frameworks (pydantic-settings,
 //! envalid, ...) add their own capture patterns and handlers beside the stdlib ones.
 
+mod limits;
 pub mod python;
 mod script;
 mod script_frameworks;
+
+pub use limits::Limits;
+pub(crate) use limits::MAX_CLIMB;
 
 use serde::Serialize;
 use tree_sitter::{Node, QueryCursor, Tree};
@@ -101,31 +105,97 @@ pub struct FileFacts {
     pub python: python::PyFacts,
     /// Suppression comments (`# envcheck: ignore[ENV001]`).
     pub suppressions: Vec<crate::suppress::Comment>,
+    /// Why the file was not read at all (its parse took too long, it nests too deeply); the
+    /// other fields are then empty. See [`Limits`].
+    pub abandoned: Option<String>,
+    /// Why reads may be missing from a file that was read (a limit of [`Limits`] was reached).
+    pub notes: Vec<String>,
 }
 
 /// Parses `src` and extracts its reads.
 pub fn extract(language: Language, src: &[u8], parsers: &mut Parsers) -> FileFacts {
-    let Some(tree) = parsers.get(language).parse(src, None) else {
-        // tree-sitter returns no tree only on cancellation or timeout; nothing was read.
-        return FileFacts {
-            partial: true,
-            ..FileFacts::default()
-        };
+    extract_with(language, src, parsers, &mut QueryCursor::new())
+}
+
+/// [`extract`] with a query cursor the caller keeps: the scanner reuses one per thread.
+pub fn extract_with(
+    language: Language,
+    src: &[u8],
+    parsers: &mut Parsers,
+    cursor: &mut QueryCursor,
+) -> FileFacts {
+    extract_limited(language, src, parsers, cursor, &Limits::default())
+}
+
+/// [`extract_with`] under explicit [`Limits`]. A file over a limit comes back with
+/// [`FileFacts::abandoned`] or [`FileFacts::notes`] set.
+pub fn extract_limited(
+    language: Language,
+    src: &[u8],
+    parsers: &mut Parsers,
+    cursor: &mut QueryCursor,
+    limits: &Limits,
+) -> FileFacts {
+    let abandoned = |reason: String| FileFacts {
+        partial: true,
+        abandoned: Some(reason),
+        ..FileFacts::default()
     };
-    extract_tree(language, &tree, src)
+    let tree = match limits::parse(parsers.get(language), src, limits.parse_time) {
+        Ok(tree) => tree,
+        Err(reason) => return abandoned(reason),
+    };
+    if let Some(reason) = limits::too_deep(&tree, limits.max_depth) {
+        return abandoned(reason);
+    }
+    extract_tree_limited(language, &tree, src, cursor, limits)
 }
 
 /// Extracts the reads of an already parsed tree.
 pub fn extract_tree(language: Language, tree: &Tree, src: &[u8]) -> FileFacts {
+    extract_tree_with(language, tree, src, &mut QueryCursor::new())
+}
+
+/// [`extract_tree`] with a query cursor the caller keeps.
+pub fn extract_tree_with(
+    language: Language,
+    tree: &Tree,
+    src: &[u8],
+    cursor: &mut QueryCursor,
+) -> FileFacts {
+    extract_tree_limited(language, tree, src, cursor, &Limits::default())
+}
+
+fn extract_tree_limited(
+    language: Language,
+    tree: &Tree,
+    src: &[u8],
+    cursor: &mut QueryCursor,
+    limits: &Limits,
+) -> FileFacts {
     let ctx = Ctx {
         src,
         lines: LineIndex::new(src),
+        deadline: limits::Deadline::after(limits.extract_time),
     };
-    let mut cursor = QueryCursor::new();
+    cursor.set_match_limit(limits.match_limit);
+    cursor.set_byte_range(query_range(language.family(), src));
     let mut facts = match language.family() {
-        Family::Python => python::extract(&ctx, tree, language.query(), &mut cursor),
-        Family::Script => script::extract(&ctx, tree, language.query(), &mut cursor),
+        Family::Python => python::extract(&ctx, tree, language.query(), cursor),
+        Family::Script => script::extract(&ctx, tree, language.query(), cursor),
     };
+    if cursor.did_exceed_match_limit() {
+        facts.notes.push(format!(
+            "more than {} query matches in progress at once: reads may be missing",
+            limits.match_limit
+        ));
+    }
+    if ctx.deadline.was_passed() {
+        facts.notes.push(format!(
+            "reading the syntax tree took longer than {}: stopped, reads may be missing",
+            limits::seconds(ctx.deadline.budget())
+        ));
+    }
     facts.partial = tree.root_node().has_error();
     let style = match language.family() {
         Family::Python => crate::suppress::CommentStyle::Hash,
@@ -143,13 +213,46 @@ pub fn extract_tree(language: Language, tree: &Tree, src: &[u8]) -> FileFacts {
     facts
 }
 
+/// Where the env-read query can match. Every script pattern needs an object ending in `env` or a
+/// callee ending in `Env` (grammars/typescript/env_reads.scm), so a script match always holds one
+/// of those words and nothing before the first or after the last can match: the query cursor
+/// skips that part of the tree (a third of the bytes in bundles). Python calls may reach env
+/// helpers under any name, so the whole file is queried.
+fn query_range(family: Family, src: &[u8]) -> std::ops::Range<usize> {
+    const WORDS: [&[u8]; 2] = [b"env", b"Env"];
+    match family {
+        Family::Python => 0..src.len(),
+        Family::Script => {
+            let first = WORDS
+                .iter()
+                .filter_map(|w| memchr::memmem::find(src, w))
+                .min();
+            let last = WORDS
+                .iter()
+                .filter_map(|w| memchr::memmem::rfind(src, w))
+                .max();
+            match (first, last) {
+                (Some(first), Some(last)) => first..last + 3,
+                _ => 0..0,
+            }
+        }
+    }
+}
+
 /// The source of one file and its line index, shared by the language extractors.
 pub(crate) struct Ctx<'s> {
     pub src: &'s [u8],
     pub lines: LineIndex,
+    deadline: limits::Deadline,
 }
 
 impl<'s> Ctx<'s> {
+    /// Whether the extraction budget of this file is spent; the extractors check it between
+    /// read sites and stop when it is.
+    pub fn out_of_time(&self) -> bool {
+        self.deadline.passed()
+    }
+
     pub fn text(&self, node: Node) -> &'s str {
         std::str::from_utf8(&self.src[node.byte_range()]).unwrap_or("")
     }
@@ -161,7 +264,12 @@ impl<'s> Ctx<'s> {
     /// The key expression of a dynamic read, as a short single line.
     pub fn expression(&self, node: Node) -> String {
         const MAX: usize = 80;
-        let text = String::from_utf8_lossy(&self.src[node.byte_range()]);
+        // A key expression may span most of the file (`env[f(...)]` around a huge literal):
+        // only its start is looked at, so each dynamic read costs the same.
+        let range = node.byte_range();
+        let end = range.end.min(range.start.saturating_add(16 * MAX));
+        let cut = end < range.end;
+        let text = String::from_utf8_lossy(&self.src[range.start..end]);
         let mut out = String::new();
         for word in text.split_whitespace() {
             if !out.is_empty() {
@@ -171,6 +279,8 @@ impl<'s> Ctx<'s> {
         }
         if out.chars().count() > MAX {
             out = out.chars().take(MAX - 1).collect();
+            out.push('…');
+        } else if cut {
             out.push('…');
         }
         out

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use tree_sitter::{Node, Query, QueryCursor, StreamingIterator, Tree};
 
-use super::script_frameworks::{self, Framework};
-use super::{Ctx, FileFacts, Key, ReadKind, plausible_name};
+use super::script_frameworks::{self, Framework, LazyScope};
+use super::{Ctx, FileFacts, Key, MAX_CLIMB, ReadKind, plausible_name};
 
 /// An object that holds the environment.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -117,12 +117,28 @@ fn constants(ctx: &Ctx, root: Node) -> HashMap<String, Option<String>> {
     out
 }
 
+/// How deep `+` operands and parentheses are followed in a string expression: no variable name is
+/// built from more pieces, and the recursion stays bounded however deeply the input nests.
+const MAX_LITERAL_DEPTH: usize = 32;
+
 /// The value of a string expression with no run-time part.
 pub(super) fn literal_string(
     ctx: &Ctx,
     node: Node,
     constants: &HashMap<String, Option<String>>,
 ) -> Option<String> {
+    literal_string_at(ctx, node, constants, 0)
+}
+
+fn literal_string_at(
+    ctx: &Ctx,
+    node: Node,
+    constants: &HashMap<String, Option<String>>,
+    depth: usize,
+) -> Option<String> {
+    if depth > MAX_LITERAL_DEPTH {
+        return None;
+    }
     match node.kind() {
         "string" => {
             let mut out = String::new();
@@ -151,11 +167,15 @@ pub(super) fn literal_string(
             if ctx.text(op) != "+" {
                 return None;
             }
-            let left = literal_string(ctx, node.child_by_field_name("left")?, constants)?;
-            let right = literal_string(ctx, node.child_by_field_name("right")?, constants)?;
+            let left = node.child_by_field_name("left")?;
+            let right = node.child_by_field_name("right")?;
+            let left = literal_string_at(ctx, left, constants, depth + 1)?;
+            let right = literal_string_at(ctx, right, constants, depth + 1)?;
             Some(left + &right)
         }
-        "parenthesized_expression" => literal_string(ctx, node.named_child(0)?, constants),
+        "parenthesized_expression" => {
+            literal_string_at(ctx, node.named_child(0)?, constants, depth + 1)
+        }
         "identifier" => constants.get(ctx.text(node))?.clone(),
         _ => None,
     }
@@ -222,10 +242,14 @@ pub(super) fn extract(
         constants: constants(ctx, root),
         facts: FileFacts::default(),
     };
+    let scope = LazyScope::new(root);
     let mut frameworks = Vec::new();
     let names = query.capture_names();
     let mut matches = cursor.matches(query, root, ctx.src);
     while let Some(m) = matches.next() {
+        if ctx.out_of_time() {
+            break;
+        }
         let mut site = None;
         let mut pattern = "";
         let (mut object, mut key, mut args, mut method, mut pat) = (None, None, None, None, None);
@@ -272,7 +296,7 @@ pub(super) fn extract(
                 if is_callee(site) {
                     continue;
                 }
-                let kind = access_kind(ctx, site);
+                let kind = access_kind(ctx, site, &scope);
                 file.push_with_default(
                     key,
                     Key::Name(ctx.text(key).to_string()),
@@ -282,7 +306,7 @@ pub(super) fn extract(
                 );
             }
             ("subscript", Some(key), ..) if env != EnvObject::Deno => {
-                let kind = access_kind(ctx, site);
+                let kind = access_kind(ctx, site, &scope);
                 let key_kind = file.key(key);
                 let default = literal_fallback(ctx, site);
                 file.push_with_default(key, key_kind, kind, api(env, Form::Subscript), default);
@@ -302,7 +326,7 @@ pub(super) fn extract(
                 };
                 let kind = match form {
                     Form::Has => Some(ReadKind::Presence),
-                    _ => access_kind(ctx, site),
+                    _ => access_kind(ctx, site, &scope),
                 };
                 let key_kind = file.key(key);
                 file.push(key, key_kind, kind, api(env, form));
@@ -313,7 +337,7 @@ pub(super) fn extract(
             _ => {}
         }
     }
-    script_frameworks::apply(&mut file, root, &frameworks);
+    script_frameworks::apply(&mut file, &scope, &frameworks);
     for read in &mut file.facts.reads {
         if script_frameworks::public_name(&read.name) {
             read.extra.client_exposed = true;
@@ -405,7 +429,7 @@ pub(super) fn literal_text(ctx: &Ctx, node: Node) -> Option<String> {
 fn literal_fallback(ctx: &Ctx, site: Node) -> Option<String> {
     let mut node = site;
     let mut top = None;
-    for _ in 0..64 {
+    for _ in 0..MAX_CLIMB {
         let Some(parent) = node.parent() else { break };
         match parent.kind() {
             "parenthesized_expression"
@@ -439,11 +463,12 @@ fn literal_fallback(ctx: &Ctx, site: Node) -> Option<String> {
     literal_text(ctx, last)
 }
 
-pub(super) fn access_kind(ctx: &Ctx, site: Node) -> Option<ReadKind> {
+pub(super) fn access_kind(ctx: &Ctx, site: Node, scope: &LazyScope) -> Option<ReadKind> {
     let mut node = site;
     // the outermost `??` / `||` chain the read flows into
     let mut chain_top = None;
-    while let Some(parent) = node.parent() {
+    for _ in 0..MAX_CLIMB {
+        let Some(parent) = node.parent() else { break };
         match parent.kind() {
             "parenthesized_expression"
             | "as_expression"
@@ -501,7 +526,7 @@ pub(super) fn access_kind(ctx: &Ctx, site: Node) -> Option<ReadKind> {
             return Some(ReadKind::Default);
         }
     }
-    if let Some(kind) = script_frameworks::parsed_by_schema(ctx, node) {
+    if let Some(kind) = script_frameworks::parsed_by_schema(ctx, node, scope) {
         return Some(kind);
     }
     if ternary_default(ctx, node) {

@@ -7,14 +7,15 @@
 //! entry reads `process.env.X` is reported at that read instead, and the plain read it replaces
 //! is dropped: the schema decides the kind.
 
-use std::collections::HashMap;
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
 use super::script::{
     File, access_kind, destructure, env_object, is_nullish, literal_string, unwrap,
 };
-use super::{Ctx, Key, Read, ReadKind, plausible_name};
+use super::{Ctx, Key, MAX_CLIMB, Read, ReadKind, plausible_name};
 use crate::span::Position;
 
 /// A framework site found by the query.
@@ -48,23 +49,46 @@ pub(super) fn public_name(name: &str) -> bool {
 /// How deep same-file `const` references and schema chains are followed.
 const MAX_DEPTH: usize = 8;
 
+/// A file's [`Scope`], built on first use and then shared by every site of the file: building it
+/// walks the whole tree, so it must not happen once per site.
+pub(super) struct LazyScope<'t> {
+    root: Node<'t>,
+    scope: OnceCell<Scope<'t>>,
+}
+
+impl<'t> LazyScope<'t> {
+    pub(super) fn new(root: Node<'t>) -> LazyScope<'t> {
+        LazyScope {
+            root,
+            scope: OnceCell::new(),
+        }
+    }
+
+    fn get(&self, ctx: &Ctx) -> &Scope<'t> {
+        self.scope.get_or_init(|| Scope::new(ctx, self.root))
+    }
+}
+
 /// Runs every framework handler over the sites the query found.
-pub(super) fn apply<'t>(file: &mut File, root: Node<'t>, sites: &[Framework<'t>]) {
+pub(super) fn apply<'t>(file: &mut File, lazy: &LazyScope<'t>, sites: &[Framework<'t>]) {
     if sites.is_empty() {
         return;
     }
-    let scope = Scope::new(file.ctx, root);
+    let scope = lazy.get(file.ctx);
     let mut out = Output::default();
     for site in sites {
+        if file.ctx.out_of_time() {
+            break;
+        }
         match *site {
             Framework::Call { site, callee, args } => {
                 let (module, name) = scope.resolve(file.ctx, callee);
                 match name {
                     "cleanEnv" | "customCleanEnv" => {
-                        envalid(&scope, file.ctx, module, args, &mut out)
+                        envalid(scope, file.ctx, module, args, &mut out)
                     }
-                    "createEnv" => t3_env(&scope, file.ctx, module, args, &mut out),
-                    "loadEnv" if module == Some("vite") => load_env(file, site),
+                    "createEnv" => t3_env(scope, file.ctx, module, args, &mut out),
+                    "loadEnv" if module == Some("vite") => load_env(file, site, lazy),
                     _ => {}
                 }
             }
@@ -84,10 +108,16 @@ pub(super) fn apply<'t>(file: &mut File, root: Node<'t>, sites: &[Framework<'t>]
             }
         }
     }
+    let mut replaced: HashMap<&str, Vec<(Position, Position)>> = HashMap::new();
+    for (start, end, name) in &out.replaced {
+        replaced.entry(name).or_default().push((*start, *end));
+    }
     file.facts.reads.retain(|r| {
-        !out.replaced
-            .iter()
-            .any(|(start, end, name)| r.name == *name && *start <= r.position && r.position < *end)
+        !replaced.get(r.name.as_str()).is_some_and(|ranges| {
+            ranges
+                .iter()
+                .any(|(start, end)| *start <= r.position && r.position < *end)
+        })
     });
     file.facts.reads.extend(out.reads);
 }
@@ -267,9 +297,25 @@ impl<'t> Scope<'t> {
     }
 
     /// The `(name, key, value)` entries of an object literal, with spreads of same-file objects
-    /// followed. Computed keys other than constants are skipped.
+    /// followed. Computed keys other than constants are skipped. Each object is expanded once:
+    /// `{...a, ...a}` with `a = {...b, ...b}` and so on must not cost `2^depth`.
     fn properties(&self, ctx: &Ctx, object: Node<'t>, depth: usize) -> Vec<Entry<'t>> {
         let mut out = Vec::new();
+        self.properties_into(ctx, object, depth, &mut HashSet::new(), &mut out);
+        out
+    }
+
+    fn properties_into(
+        &self,
+        ctx: &Ctx,
+        object: Node<'t>,
+        depth: usize,
+        seen: &mut HashSet<usize>,
+        out: &mut Vec<Entry<'t>>,
+    ) {
+        if !seen.insert(object.id()) {
+            return;
+        }
         let mut w = object.walk();
         for prop in object.named_children(&mut w) {
             match prop.kind() {
@@ -301,13 +347,12 @@ impl<'t> Scope<'t> {
                         .named_child(0)
                         .and_then(|v| self.object(ctx, v, depth + 1))
                     {
-                        out.extend(self.properties(ctx, inner, depth + 1));
+                        self.properties_into(ctx, inner, depth + 1, seen, out);
                     }
                 }
                 _ => {}
             }
         }
-        out
     }
 
     /// The identifier is zod's namespace: `z`, or a name imported from `zod`.
@@ -357,18 +402,14 @@ impl<'t> Scope<'t> {
                     "extend" | "safeExtend" => {
                         let mut fields = self.zod_object(ctx, object, depth + 1)?;
                         let shape = self.object(ctx, *args.first()?, depth + 1)?;
-                        for entry in self.properties(ctx, shape, depth + 1) {
-                            fields.retain(|f| f.name != entry.name);
-                            fields.push(entry.into());
-                        }
+                        let added = self.properties(ctx, shape, depth + 1);
+                        overlay(&mut fields, added.into_iter().map(Field::from).collect());
                         Some(fields)
                     }
                     "merge" => {
                         let mut fields = self.zod_object(ctx, object, depth + 1)?;
-                        for field in self.zod_object(ctx, *args.first()?, depth + 1)? {
-                            fields.retain(|f| f.name != field.name);
-                            fields.push(field);
-                        }
+                        let added = self.zod_object(ctx, *args.first()?, depth + 1)?;
+                        overlay(&mut fields, added);
                         Some(fields)
                     }
                     "partial" if args.is_empty() => {
@@ -457,6 +498,25 @@ impl<'t> Scope<'t> {
             _ => REQUIRED,
         }
     }
+}
+
+/// `fields` with `added` laid over them, as applying each added field in turn (drop the field of
+/// that name, append the new one) would give, in linear time: a later field of a name replaces
+/// an earlier one and takes its place at the end.
+fn overlay<'t>(fields: &mut Vec<Field<'t>>, added: Vec<Field<'t>>) {
+    let names: HashSet<String> = added.iter().map(|f| f.name.clone()).collect();
+    fields.retain(|f| !names.contains(&f.name));
+    let mut last: HashMap<String, usize> = HashMap::new();
+    for (i, field) in added.iter().enumerate() {
+        last.insert(field.name.clone(), i);
+    }
+    fields.extend(
+        added
+            .into_iter()
+            .enumerate()
+            .filter(|(i, f)| last.get(&f.name) == Some(i))
+            .map(|(_, f)| f),
+    );
 }
 
 /// The innermost identifier of a method chain: `z` in `z.string().min(1)`.
@@ -741,12 +801,13 @@ fn env_read_of<'t>(ctx: &Ctx, value: Node<'t>, name: &str) -> Option<Node<'t>> {
 
 /// Vite: `const env = loadEnv(mode, process.cwd(), "")`, then `env.X`, `env["X"]`, or
 /// `const { X } = loadEnv(...)`.
-fn load_env(file: &mut File, site: Node) {
+fn load_env(file: &mut File, site: Node, scope: &LazyScope) {
     const API: &str = "loadEnv";
     let ctx = file.ctx;
     let first = file.facts.reads.len();
     let mut node = site;
-    while let Some(parent) = node.parent() {
+    for _ in 0..MAX_CLIMB {
+        let Some(parent) = node.parent() else { break };
         if matches!(
             parent.kind(),
             "parenthesized_expression" | "as_expression" | "satisfies_expression"
@@ -783,7 +844,7 @@ fn load_env(file: &mut File, site: Node) {
                         }
                     });
                     for use_site in uses {
-                        env_member(file, use_site, API);
+                        env_member(file, use_site, API, scope);
                     }
                 }
                 _ => {}
@@ -792,7 +853,7 @@ fn load_env(file: &mut File, site: Node) {
         "member_expression" | "subscript_expression"
             if parent.child_by_field_name("object") == Some(node) =>
         {
-            env_member(file, parent, API)
+            env_member(file, parent, API, scope)
         }
         _ => {}
     }
@@ -802,14 +863,14 @@ fn load_env(file: &mut File, site: Node) {
 }
 
 /// A member or subscript read of an env-like object that is not `process.env` itself.
-fn env_member(file: &mut File, site: Node, api: &'static str) {
+fn env_member(file: &mut File, site: Node, api: &'static str, scope: &LazyScope) {
     let is_callee = site.parent().is_some_and(|p| {
         p.kind() == "call_expression" && p.child_by_field_name("function") == Some(site)
     });
     if is_callee {
         return;
     }
-    let kind = access_kind(file.ctx, site);
+    let kind = access_kind(file.ctx, site, scope);
     match site.kind() {
         "member_expression" => {
             let Some(key) = site
@@ -834,7 +895,7 @@ fn env_member(file: &mut File, site: Node, api: &'static str) {
 
 /// `z.string().catch("d").parse(process.env.X)`: the kind the zod schema gives a single read that
 /// is its argument; `None` when the read is not parsed by a zod schema.
-pub(super) fn parsed_by_schema(ctx: &Ctx, node: Node) -> Option<ReadKind> {
+pub(super) fn parsed_by_schema(ctx: &Ctx, node: Node, scope: &LazyScope) -> Option<ReadKind> {
     let args = node.parent().filter(|p| p.kind() == "arguments")?;
     if argument_list(args).first() != Some(&node) {
         return None;
@@ -851,11 +912,7 @@ pub(super) fn parsed_by_schema(ctx: &Ctx, node: Node) -> Option<ReadKind> {
         return None;
     }
     let schema = function.child_by_field_name("object")?;
-    let mut root = call;
-    while let Some(parent) = root.parent() {
-        root = parent;
-    }
-    let scope = Scope::new(ctx, root);
+    let scope = scope.get(ctx);
     let mut schema = unwrap(schema);
     if schema.kind() == "identifier" {
         schema = scope.value_of(ctx, schema)?;

@@ -77,9 +77,28 @@ pub struct LineError {
     pub message: String,
 }
 
-/// Parses dotenv text. A leading BOM is skipped.
+/// Parses dotenv text. A leading BOM is skipped. Text holding a NUL byte is binary data, not an
+/// env file: it gives one error at the first NUL and no entries.
 pub fn parse(src: &str) -> DotenvFile {
+    if let Some(binary) = binary(src.as_bytes()) {
+        return binary;
+    }
     Parser::new(src.strip_prefix('\u{feff}').unwrap_or(src)).run()
+}
+
+/// The error for binary data: a NUL byte never belongs in an env file, and the lines of a binary
+/// file read as entries would be garbage keys and values.
+fn binary(src: &[u8]) -> Option<DotenvFile> {
+    let at = memchr::memchr(0, src)?;
+    let position = LineIndex::new(src).position(src, at);
+    Some(DotenvFile {
+        errors: vec![LineError {
+            line: position.line,
+            column: position.column,
+            message: "binary data (a NUL byte); env files must be text".to_string(),
+        }],
+        ..DotenvFile::default()
+    })
 }
 
 /// Parses the bytes of a dotenv file. A UTF-8 BOM is skipped; invalid UTF-8 is replaced by
@@ -95,6 +114,9 @@ pub fn parse_bytes(src: &[u8]) -> DotenvFile {
             }],
             ..DotenvFile::default()
         };
+    }
+    if let Some(binary) = binary(src) {
+        return binary;
     }
     if let Ok(text) = std::str::from_utf8(src) {
         return Parser::new(text).run();
@@ -132,6 +154,7 @@ pub fn parse_bytes(src: &[u8]) -> DotenvFile {
 pub fn expand(file: &DotenvFile) -> Vec<(String, Secret)> {
     let mut slots: Vec<(String, Option<String>)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
+    let mut budget = Budget::for_file(file);
     for entry in &file.entries {
         let value = match (&entry.raw, &entry.value) {
             (Some(raw), _) if entry.quote != Quote::Single => {
@@ -140,7 +163,8 @@ pub fn expand(file: &DotenvFile) -> Vec<(String, Secret)> {
                     index: &index,
                 };
                 let mut out = String::new();
-                expand_into(raw.expose(), entry.quote == Quote::Double, &env, &mut out);
+                let double = entry.quote == Quote::Double;
+                expand_into(raw.expose(), double, &env, &mut out, &mut budget, 0);
                 Some(out)
             }
             (_, Some(value)) => Some(value.expose().to_string()),
@@ -662,12 +686,58 @@ fn name_len(s: &str, dots: bool) -> usize {
         .count()
 }
 
+/// What [`expand`] may spend on one file. References can multiply text (`B=${A}${A}`,
+/// `C=${B}${B}`, ...: a "billion laughs" in dotenv form), nest (`${A:-${A:-...}}`) and make the
+/// search for a closing brace rescan the rest of the value at every `${`. Past a bound, a
+/// reference is kept as written: the value stays non-empty, and no check needs more of it.
+struct Budget {
+    /// Bytes that substituted values may still add, over the whole file.
+    added: usize,
+    /// Characters the search for closing braces may still look at, over the whole file.
+    scanned: usize,
+}
+
+/// The most bytes references may add to the values of one file.
+const MAX_ADDED: usize = 64 << 20;
+/// How deep `${A:-${B:-...}}` defaults are followed.
+const MAX_NESTING: usize = 16;
+
+impl Budget {
+    fn for_file(file: &DotenvFile) -> Budget {
+        let raw: usize = file
+            .entries
+            .iter()
+            .filter_map(|e| e.raw.as_ref())
+            .map(|r| r.expose().len())
+            .sum();
+        Budget {
+            added: MAX_ADDED,
+            scanned: raw.saturating_mul(MAX_NESTING).saturating_add(1 << 20),
+        }
+    }
+
+    /// Appends a substituted value, or `written` when the budget cannot pay for the value.
+    fn substitute(&mut self, out: &mut String, value: &str, written: &str) {
+        if value.len() <= self.added {
+            self.added -= value.len();
+            out.push_str(value);
+        } else {
+            self.added = 0;
+            out.push_str(written);
+        }
+    }
+}
+
 /// Offset in `s` of the `}` closing a `${` whose body starts at `s`, skipping nested braces and
-/// backslash escapes.
-fn closing_brace(s: &str) -> Option<usize> {
+/// backslash escapes; `None` also when the budget runs out.
+fn closing_brace(s: &str, budget: &mut Budget) -> Option<usize> {
     let mut depth = 0usize;
     let mut chars = s.char_indices();
     while let Some((i, c)) = chars.next() {
+        if budget.scanned == 0 {
+            return None;
+        }
+        budget.scanned -= 1;
         match c {
             '\\' => {
                 chars.next();
@@ -681,8 +751,16 @@ fn closing_brace(s: &str) -> Option<usize> {
     None
 }
 
-/// Appends `raw` with references resolved; `double` decodes double-quote escapes too.
-fn expand_into(raw: &str, double: bool, env: &Env, out: &mut String) {
+/// Appends `raw` with references resolved; `double` decodes double-quote escapes too. `nesting`
+/// counts the `${A:-...}` words this text sits in.
+fn expand_into(
+    raw: &str,
+    double: bool,
+    env: &Env,
+    out: &mut String,
+    budget: &mut Budget,
+    nesting: usize,
+) {
     let mut rest = raw;
     while let Some(c) = rest.chars().next() {
         let after = rest.get(c.len_utf8()..).unwrap_or_default();
@@ -707,9 +785,10 @@ fn expand_into(raw: &str, double: bool, env: &Env, out: &mut String) {
             }
             '$' => {
                 if let Some(body) = after.strip_prefix('{')
-                    && let Some(close) = closing_brace(body)
+                    && let Some(close) = closing_brace(body, budget)
                 {
-                    expand_braced(body.get(..close).unwrap_or_default(), double, env, out);
+                    let body_text = body.get(..close).unwrap_or_default();
+                    expand_braced(body_text, double, env, out, budget, nesting);
                     rest = body.get(close + 1..).unwrap_or_default();
                     continue;
                 }
@@ -718,10 +797,9 @@ fn expand_into(raw: &str, double: bool, env: &Env, out: &mut String) {
                     out.push('$');
                     rest = after;
                 } else {
-                    out.push_str(
-                        env.get(after.get(..n).unwrap_or_default())
-                            .unwrap_or_default(),
-                    );
+                    let name = after.get(..n).unwrap_or_default();
+                    let written = rest.get(..n + 1).unwrap_or_default();
+                    budget.substitute(out, env.get(name).unwrap_or_default(), written);
                     rest = after.get(n..).unwrap_or_default();
                 }
             }
@@ -734,7 +812,19 @@ fn expand_into(raw: &str, double: bool, env: &Env, out: &mut String) {
 }
 
 /// Resolves the body of `${...}`: a name, optionally followed by an operator and a word.
-fn expand_braced(body: &str, double: bool, env: &Env, out: &mut String) {
+fn expand_braced(
+    body: &str,
+    double: bool,
+    env: &Env,
+    out: &mut String,
+    budget: &mut Budget,
+    nesting: usize,
+) {
+    let as_written = |out: &mut String| {
+        out.push_str("${");
+        out.push_str(body);
+        out.push('}');
+    };
     let n = name_len(body, true);
     let name = body.get(..n).unwrap_or_default();
     let op_and_word = body.get(n..).unwrap_or_default();
@@ -747,9 +837,7 @@ fn expand_braced(body: &str, double: bool, env: &Env, out: &mut String) {
     let use_word = match op {
         _ if n == 0 => {
             // Not a reference this expander knows (`${}`, `${1}`): kept as written.
-            out.push_str("${");
-            out.push_str(body);
-            out.push('}');
+            as_written(out);
             return;
         }
         "" if word.is_empty() => false,
@@ -758,21 +846,26 @@ fn expand_braced(body: &str, double: bool, env: &Env, out: &mut String) {
         ":+" => set_nonempty,
         "+" => value.is_some(),
         ":?" | "?" => {
-            out.push_str(value.unwrap_or_default());
+            let mut written = String::new();
+            as_written(&mut written);
+            budget.substitute(out, value.unwrap_or_default(), &written);
             return;
         }
         _ => {
             // An operator this expander does not know (`${A/b}`): kept as written.
-            out.push_str("${");
-            out.push_str(body);
-            out.push('}');
+            as_written(out);
             return;
         }
     };
     match (use_word, op) {
-        (true, _) => expand_into(word, double, env, out),
+        (true, _) if nesting >= MAX_NESTING => as_written(out),
+        (true, _) => expand_into(word, double, env, out, budget, nesting + 1),
         (false, ":+" | "+") => {}
-        (false, _) => out.push_str(value.unwrap_or_default()),
+        (false, _) => {
+            let mut written = String::new();
+            as_written(&mut written);
+            budget.substitute(out, value.unwrap_or_default(), &written);
+        }
     }
 }
 
@@ -1329,6 +1422,24 @@ export   EXPORT_IS_DECLARED_WITH_SOME_VALUE_AND_SPACING  =some_value
     }
 
     #[test]
+    fn binary_data_is_one_error_at_the_first_nul() {
+        for file in [
+            parse_bytes(b"A=1\nB=2\r\nC=x\x00y\nD=\x00\n"),
+            parse("A=1\nB=2\r\nC=x\0y\nD=\0\n"),
+        ] {
+            assert!(file.entries.is_empty());
+            assert_eq!(
+                file.errors,
+                vec![LineError {
+                    line: 3,
+                    column: 4,
+                    message: "binary data (a NUL byte); env files must be text".to_string()
+                }]
+            );
+        }
+    }
+
+    #[test]
     fn errors_carry_line_column_and_parsing_goes_on() {
         for nl in NEWLINES {
             let src = with_newline(
@@ -1713,6 +1824,38 @@ REF_TO_SINGLE=$SINGLE
                 let _ = expand(&parse(s));
             }
         }
+    }
+
+    #[test]
+    fn expansion_is_bounded() {
+        // A "billion laughs": each line doubles the text ten times over.
+        let mut src = format!("L0={}\n", "x".repeat(1000));
+        for i in 1..8 {
+            src.push_str(&format!("L{i}={}\n", format!("${{L{}}}", i - 1).repeat(10)));
+        }
+        let start = std::time::Instant::now();
+        let values = expanded(&src);
+        let total: usize = values.iter().map(|(_, v)| v.len()).sum();
+        assert!(total <= MAX_ADDED + src.len(), "{total}");
+        // the values past the budget keep their references as written: never empty
+        assert!(values.iter().all(|(_, v)| !v.is_empty()));
+        assert_eq!(expanded_value(&src, "L7"), "${L6}".repeat(10));
+        // Deeply nested defaults of an unset variable; a `${` that never closes, repeated.
+        let nested = format!(
+            "N=\"{}x{}\"\n",
+            "${U:-".repeat(100_000),
+            "}".repeat(100_000)
+        );
+        let value = expanded_value(&nested, "N");
+        assert!(
+            value.starts_with("${U:-") && value.ends_with('}'),
+            "kept as written"
+        );
+        let unclosed = format!("O=\"{}\"\n", "${".repeat(200_000));
+        assert_eq!(expanded_value(&unclosed, "O"), "${".repeat(200_000));
+        assert!(start.elapsed() < std::time::Duration::from_secs(20));
+        // Within the bounds nothing changes.
+        assert_eq!(expanded_value("A=\nB=${A:-${C:-${D:-d}}}\n", "B"), "d");
     }
 
     #[test]

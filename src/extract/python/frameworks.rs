@@ -809,13 +809,20 @@ fn field_call(
     }
     for (name, value) in &args.keywords {
         if matches!(*name, "validation_alias" | "alias" | "env") && aliases.is_empty() {
-            alias_names(ctx, scope, *value, aliases);
+            alias_names(ctx, scope, *value, aliases, 0);
         }
     }
 }
 
+/// How deep lists and `AliasChoices(...)` are followed inside an alias: real aliases nest one or
+/// two levels; the bound keeps the recursion finite whatever the input nests.
+const MAX_ALIAS_DEPTH: usize = 8;
+
 /// `"X"`, `AliasChoices("A", "B")`, `AliasPath("a", 0)`, `["A", "B"]`.
-fn alias_names(ctx: &Ctx, scope: &Scope, value: Node, out: &mut Vec<String>) {
+fn alias_names(ctx: &Ctx, scope: &Scope, value: Node, out: &mut Vec<String>, depth: usize) {
+    if depth > MAX_ALIAS_DEPTH {
+        return;
+    }
     let value = unparenthesize(value);
     match value.kind() {
         "string" | "concatenated_string" => {
@@ -837,14 +844,14 @@ fn alias_names(ctx: &Ctx, scope: &Scope, value: Node, out: &mut Vec<String>) {
                 }
             } else {
                 for arg in args.positional {
-                    alias_names(ctx, scope, arg, out);
+                    alias_names(ctx, scope, arg, out, depth + 1);
                 }
             }
         }
         "list" | "tuple" => {
             let mut w = value.walk();
             for item in value.named_children(&mut w) {
-                alias_names(ctx, scope, item, out);
+                alias_names(ctx, scope, item, out, depth + 1);
             }
         }
         _ => {}

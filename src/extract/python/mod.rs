@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use tree_sitter::{Node, Query, QueryCursor, StreamingIterator, Tree};
 
-use super::{Ctx, FileFacts, Key, ReadKind, plausible_name};
+use super::{Ctx, FileFacts, Key, MAX_CLIMB, ReadKind, plausible_name};
 
 mod frameworks;
 pub mod project;
@@ -138,41 +138,44 @@ impl Scope {
 
     /// The dotted path an expression stands for, if it is a chain of names and attributes.
     pub(crate) fn resolve(&self, ctx: &Ctx, node: Node) -> Option<String> {
-        match node.kind() {
-            "identifier" => {
-                let name = ctx.text(node);
-                match self.imports.get(name) {
-                    Some(path) => Some(path.clone()),
-                    // `os` used without an import seen at module level (imported in a function,
-                    // or through a star import) is still the os module.
-                    None if name == "os" => Some("os".to_string()),
-                    None => None,
-                }
-            }
-            "attribute" => {
-                let object = self.resolve(ctx, node.child_by_field_name("object")?)?;
-                let attr = ctx.text(node.child_by_field_name("attribute")?);
-                Some(format!("{object}.{attr}"))
-            }
-            _ => None,
-        }
+        self.chain(ctx, node, false)
     }
 
     /// Like [`Scope::resolve`], but a name that is not imported is taken as defined in this
     /// module: `$self.name` (the project pass resolves it).
     pub(crate) fn resolve_or_local(&self, ctx: &Ctx, node: Node) -> Option<String> {
-        if let Some(path) = self.resolve(ctx, node) {
-            return Some(path);
-        }
-        match node.kind() {
-            "identifier" => Some(format!("$self.{}", ctx.text(node))),
-            "attribute" => {
-                let object = self.resolve_or_local(ctx, node.child_by_field_name("object")?)?;
-                let attr = ctx.text(node.child_by_field_name("attribute")?);
-                Some(format!("{object}.{attr}"))
+        self.chain(ctx, node, true)
+    }
+
+    /// Walks down an attribute chain (`a.b.c`) to its first name, without recursion and at most
+    /// [`MAX_CHAIN`] links deep, then resolves that name.
+    fn chain(&self, ctx: &Ctx, node: Node, local: bool) -> Option<String> {
+        let mut attributes = Vec::new();
+        let mut node = node;
+        while node.kind() == "attribute" {
+            if attributes.len() == MAX_CHAIN {
+                return None;
             }
-            _ => None,
+            attributes.push(ctx.text(node.child_by_field_name("attribute")?));
+            node = node.child_by_field_name("object")?;
         }
+        if node.kind() != "identifier" {
+            return None;
+        }
+        let name = ctx.text(node);
+        let mut path = match self.imports.get(name) {
+            Some(path) => path.clone(),
+            // `os` used without an import seen at module level (imported in a function, or
+            // through a star import) is still the os module.
+            None if name == "os" => "os".to_string(),
+            None if local => format!("$self.{name}"),
+            None => return None,
+        };
+        for attribute in attributes.iter().rev() {
+            path.push('.');
+            path.push_str(attribute);
+        }
+        Some(path)
     }
 
     pub(crate) fn key(&self, ctx: &Ctx, node: Node) -> Key {
@@ -188,6 +191,15 @@ pub(crate) fn dotted(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// How many links of an attribute chain (`a.b.c`) are followed: no module path is longer, and
+/// the walk stays bounded whatever the input nests.
+const MAX_CHAIN: usize = 64;
+
+/// How deep `+` operands, concatenations and parentheses are followed in a string expression:
+/// no variable name is built from more pieces, and the recursion stays bounded however deeply
+/// the input nests (a 10,000-term `"a" + "a" + ...` is simply not a literal).
+const MAX_LITERAL_DEPTH: usize = 32;
+
 /// The value of a string expression that has no run-time part: a plain or concatenated literal,
 /// a `+` of literals, or a module-level constant.
 pub(crate) fn literal_string(
@@ -195,6 +207,18 @@ pub(crate) fn literal_string(
     node: Node,
     constants: &HashMap<String, Option<String>>,
 ) -> Option<String> {
+    literal_string_at(ctx, node, constants, 0)
+}
+
+fn literal_string_at(
+    ctx: &Ctx,
+    node: Node,
+    constants: &HashMap<String, Option<String>>,
+    depth: usize,
+) -> Option<String> {
+    if depth > MAX_LITERAL_DEPTH {
+        return None;
+    }
     match node.kind() {
         "string" => {
             let mut out = String::new();
@@ -222,7 +246,7 @@ pub(crate) fn literal_string(
                 if part.kind() == "comment" {
                     continue;
                 }
-                out.push_str(&literal_string(ctx, part, constants)?);
+                out.push_str(&literal_string_at(ctx, part, constants, depth + 1)?);
             }
             Some(out)
         }
@@ -231,11 +255,15 @@ pub(crate) fn literal_string(
             if ctx.text(op) != "+" {
                 return None;
             }
-            let left = literal_string(ctx, node.child_by_field_name("left")?, constants)?;
-            let right = literal_string(ctx, node.child_by_field_name("right")?, constants)?;
+            let left = node.child_by_field_name("left")?;
+            let right = node.child_by_field_name("right")?;
+            let left = literal_string_at(ctx, left, constants, depth + 1)?;
+            let right = literal_string_at(ctx, right, constants, depth + 1)?;
             Some(left + &right)
         }
-        "parenthesized_expression" => literal_string(ctx, node.named_child(0)?, constants),
+        "parenthesized_expression" => {
+            literal_string_at(ctx, node.named_child(0)?, constants, depth + 1)
+        }
         "identifier" => constants.get(ctx.text(node))?.clone(),
         _ => None,
     }
@@ -253,6 +281,9 @@ pub(super) fn extract(
     let names = query.capture_names();
     let mut matches = cursor.matches(query, root, ctx.src);
     while let Some(m) = matches.next() {
+        if ctx.out_of_time() {
+            break;
+        }
         let mut site = None;
         let mut pattern = "";
         let mut callee = None;
@@ -472,7 +503,8 @@ pub(crate) fn unparenthesize(mut node: Node) -> Node {
 fn fallback_kind(ctx: &Ctx, scope: &Scope, site: Node) -> Option<ReadKind> {
     let mut node = site;
     let mut top = None;
-    while let Some(parent) = node.parent() {
+    for _ in 0..MAX_CLIMB {
+        let Some(parent) = node.parent() else { break };
         match parent.kind() {
             "parenthesized_expression" => node = parent,
             "boolean_operator"
@@ -502,7 +534,8 @@ fn fallback_kind(ctx: &Ctx, scope: &Scope, site: Node) -> Option<ReadKind> {
 /// `os.environ["X"] = v`, `os.environ["X"] += v`, `del os.environ["X"]`, `a, os.environ["X"] = ..`.
 fn is_write_target(site: Node) -> bool {
     let mut node = site;
-    while let Some(parent) = node.parent() {
+    for _ in 0..MAX_CLIMB {
+        let Some(parent) = node.parent() else { break };
         match parent.kind() {
             "assignment" | "augmented_assignment" => {
                 return parent.child_by_field_name("left") == Some(node);

@@ -14,7 +14,7 @@
 //! `app.core.settings`); an import matches a module when one dotted path ends with the other,
 //! so scanning a subtree still resolves `from polar.config import settings`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::frameworks::{HelperDef, HelperFallback, Instance, PyCall, PyClass, PyField};
 use crate::extract::{FileFacts, Read, ReadExtra, ReadKind};
@@ -139,13 +139,15 @@ pub fn resolve(files: &mut [(&str, &mut FileFacts)]) {
                 instances.add(name, i, inst);
             }
         }
-        let ctx = Project {
+        let mut ctx = Project {
             modules: &modules,
             classes: &classes,
+            settings: HashSet::new(),
         };
+        ctx.settings = ctx.settings_classes(&facts);
         for (i, f) in facts.iter().enumerate() {
             for class in &f.python.classes {
-                if ctx.is_settings(i, class, 0) {
+                if ctx.is_settings(class) {
                     settings_reads(&ctx, i, class, &mut new_reads);
                 }
             }
@@ -168,6 +170,8 @@ pub fn resolve(files: &mut [(&str, &mut FileFacts)]) {
 struct Project<'a> {
     modules: &'a [Module],
     classes: &'a Index<'a, PyClass>,
+    /// The settings classes, by address (see [`Project::settings_classes`]).
+    settings: HashSet<*const PyClass>,
 }
 
 /// Settings configuration after inheritance.
@@ -188,16 +192,40 @@ impl Project<'_> {
         self.classes.find(self.modules, module, name)
     }
 
-    fn is_settings(&self, file: usize, class: &PyClass, depth: usize) -> bool {
-        if depth > MAX_DEPTH {
-            return false;
+    /// Every settings class of the project: those with a base named `BaseSettings`, then, going
+    /// down the inheritance edges, every class derived from one. Linear in the classes and
+    /// their bases, whatever the inheritance graph looks like (chains, diamonds, cycles).
+    fn settings_classes(&self, facts: &[&FileFacts]) -> HashSet<*const PyClass> {
+        let mut derived: HashMap<*const PyClass, Vec<&PyClass>> = HashMap::new();
+        let mut queue: Vec<&PyClass> = Vec::new();
+        for (file, f) in facts.iter().enumerate() {
+            for class in &f.python.classes {
+                for base in &class.bases {
+                    if split_last(base).1 == "BaseSettings" {
+                        queue.push(class);
+                    } else if let Some((_, parent)) = self.base_class(file, base) {
+                        derived
+                            .entry(std::ptr::from_ref(parent))
+                            .or_default()
+                            .push(class);
+                    }
+                }
+            }
         }
-        class.bases.iter().any(|base| {
-            split_last(base).1 == "BaseSettings"
-                || self.base_class(file, base).is_some_and(|(f, c)| {
-                    !std::ptr::eq(c, class) && self.is_settings(f, c, depth + 1)
-                })
-        })
+        let mut settings = HashSet::new();
+        while let Some(class) = queue.pop() {
+            let key = std::ptr::from_ref(class);
+            if settings.insert(key)
+                && let Some(children) = derived.get(&key)
+            {
+                queue.extend(children.iter().copied());
+            }
+        }
+        settings
+    }
+
+    fn is_settings(&self, class: &PyClass) -> bool {
+        self.settings.contains(&std::ptr::from_ref(class))
     }
 
     fn config(&self, file: usize, class: &PyClass, depth: usize) -> Config {
@@ -206,7 +234,7 @@ impl Project<'_> {
             .iter()
             .filter(|_| depth < MAX_DEPTH)
             .filter_map(|b| self.base_class(file, b))
-            .find(|(f, c)| !std::ptr::eq(*c, class) && self.is_settings(*f, c, depth + 1))
+            .find(|(_, c)| !std::ptr::eq(*c, class) && self.is_settings(c))
             .map(|(f, c)| self.config(f, c, depth + 1));
         let inherited = inherited.unwrap_or(Config {
             prefix: String::new(),
@@ -284,7 +312,7 @@ fn field_reads(
         let annotation = field.annotation.trim();
         let nested = ctx
             .base_class(file, &format!("$self.{annotation}"))
-            .filter(|(f, c)| !ctx.is_settings(*f, c, 0) && !c.fields.is_empty());
+            .filter(|(_, c)| !ctx.is_settings(c) && !c.fields.is_empty());
         if let Some((_, model)) = nested {
             for sub in &model.fields {
                 let kind = match field.kind {
