@@ -18,7 +18,10 @@
 # "synth pct10 full"; at 100% it runs once: one run takes about 15 minutes), SYNTH_FILES
 # (default 10000), LOAD_MAX (default 0.7), LOAD_WAIT (seconds to wait for the load to drop
 # before the first measurement, default 900), LOAD_WAIT_EACH (before each later one, default
-# 30), CARGO_TARGET_DIR (as for cargo). The load average at each measurement is recorded.
+# 30; the benchmark's own runs count in that average too), CARGO_TARGET_DIR (as for cargo).
+# The load average at each measurement is recorded. To measure again only some of it, keeping
+# the other results: MEASURE (corpora, default all: "synth pct10 pct25 pct50 full") and TOOLS
+# (default "envcheck rg ast-grep semgrep"), e.g. `MEASURE=pct50 TOOLS="envcheck rg"`.
 #
 # What it compares, each on the same directory with the same file set: `envcheck scan --format
 # json --include-tests`, `rg -n` with a regex for the same trigger words (the floor: it reads every
@@ -126,6 +129,8 @@ print("\n".join(d for i, d in enumerate(dirs) if d not in dirs[:i]))')
     fi
     CORPORA+=(pct10 pct25 pct50 full)
 fi
+MEASURE=${MEASURE:-${CORPORA[*]}}
+TOOLS=${TOOLS:-envcheck rg ast-grep semgrep}
 
 # --- measure ---------------------------------------------------------------------------------
 # wait_for_quiet_machine SECONDS: poll the 1-minute load average until it is below LOAD_MAX.
@@ -161,8 +166,7 @@ measure() {
     local corpus=$1 dir=$BC/$1 tool runs warmup start
     log "measuring $corpus ($(python3 benches/corpus.py stats "$dir"))"
     python3 benches/corpus.py stats "$dir" > "$RES/$corpus.stats"
-    for tool in envcheck rg ast-grep semgrep; do
-        rm -f "$RES/$corpus.$tool".*
+    for tool in $TOOLS; do
         runs=$RUNS
         warmup=1
         case "$tool" in
@@ -172,11 +176,12 @@ measure() {
                 warmup=0
                 if [ "$corpus" = full ] || [ "$corpus" = pct50 ]; then runs=$BIG_RUNS; fi ;;
             semgrep)
-                case " $SEMGREP_CORPORA " in *" $corpus "*) ;; *) continue ;; esac
+                case " $SEMGREP_CORPORA " in *" $corpus "*) ;; *) rm -f "$RES/$corpus.$tool".*; continue ;; esac
                 runs=$SLOW_RUNS
                 warmup=0
                 if [ "$corpus" = full ] || [ "$corpus" = pct50 ]; then runs=1; fi ;;
         esac
+        rm -f "$RES/$corpus.$tool".*
         wait_for_quiet_machine "$LOAD_WAIT_EACH"
         cut -d' ' -f1 /proc/loadavg > "$RES/$corpus.$tool.load"
         # One checked run: warms the page cache, checks the exit code, keeps the output. When the
@@ -214,7 +219,7 @@ measure() {
     echo "rg_regex=$RG_REGEX"
 } > "$RES/meta"
 wait_for_quiet_machine "$LOAD_WAIT"
-for corpus in "${CORPORA[@]}"; do
+for corpus in $MEASURE; do
     measure "$corpus"
 done
 python3 benches/report.py "$RES" "$OUT"

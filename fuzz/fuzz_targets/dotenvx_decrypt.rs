@@ -5,7 +5,9 @@
 use envcheck::sources::dotenvx;
 use libfuzzer_sys::fuzz_target;
 
-const PRIVATE: &str = "ec9e80073d7ace817d35acb8b7293cbf8e5981b4d2f5708ee5be405122993cd1";
+/// Not the key of the seed value (dotenvx's upstream test vector): with it, a mutated seed that
+/// still decoded to the same blob would decrypt, legitimately.
+const PRIVATE: &str = "1111111111111111111111111111111111111111111111111111111111111111";
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);

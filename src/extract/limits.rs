@@ -210,4 +210,130 @@ mod tests {
         let d = Deadline::after(Duration::from_secs(3600));
         assert!(!d.passed());
     }
+
+    use crate::extract::{FileFacts, extract, extract_limited, python};
+    use tree_sitter::QueryCursor;
+
+    fn limited(language: Language, src: &str, limits: Limits) -> FileFacts {
+        let mut parsers = Parsers::default();
+        extract_limited(
+            language,
+            src.as_bytes(),
+            &mut parsers,
+            &mut QueryCursor::new(),
+            &limits,
+        )
+    }
+
+    #[test]
+    fn each_limit_gives_its_note() {
+        let src = "import os\nx = os.getenv(os.getenv(os.getenv(os.getenv('A'))))\n".repeat(50);
+        let none = limited(Language::Python, &src, Limits::default());
+        assert!(none.abandoned.is_none() && none.notes.is_empty());
+        assert!(none.reads.iter().any(|r| r.name == "A"));
+
+        let slow = Limits {
+            parse_time: Duration::ZERO,
+            ..Limits::default()
+        };
+        let facts = limited(Language::Python, &src, slow);
+        assert_eq!(
+            facts.abandoned.as_deref(),
+            Some("parsing took longer than 0 s, not parsed")
+        );
+        assert!(facts.reads.is_empty());
+
+        let shallow = Limits {
+            max_depth: 5,
+            ..Limits::default()
+        };
+        let facts = limited(Language::Python, &src, shallow);
+        assert_eq!(
+            facts.abandoned.as_deref(),
+            Some("nested more than 5 levels deep, not parsed")
+        );
+
+        let few = Limits {
+            match_limit: 1,
+            ..Limits::default()
+        };
+        let facts = limited(Language::Python, &src, few);
+        assert_eq!(
+            facts.notes,
+            ["more than 1 query matches in progress at once: reads may be missing"]
+        );
+
+        let hurried = Limits {
+            extract_time: Duration::ZERO,
+            ..Limits::default()
+        };
+        for language in [Language::Python, Language::TypeScript] {
+            let src = match language {
+                Language::Python => src.clone(),
+                _ => "process.env.A;\n".repeat(50),
+            };
+            let facts = limited(language, &src, hurried.clone());
+            assert!(facts.abandoned.is_none());
+            assert_eq!(
+                facts.notes,
+                ["reading the syntax tree took longer than 0 s: stopped, reads may be missing"]
+            );
+            assert!(facts.reads.is_empty());
+        }
+    }
+
+    /// Inputs that cost exponential or quadratic time before the extractors were bounded: each
+    /// must now take well under a second (minutes or hours before).
+    #[test]
+    fn pathological_inputs_are_cheap() {
+        let start = Instant::now();
+        let mut parsers = Parsers::default();
+
+        // `{...a, ...a, ...}` spreads, 30 per level, 5 levels: 30^5 expansions before
+        let mut spreads = String::from(
+            "import { cleanEnv, str } from 'envalid';\nconst a0 = { SPREAD: str() };\n",
+        );
+        for i in 1..6 {
+            let refs = vec![format!("...a{}", i - 1); 30].join(", ");
+            spreads.push_str(&format!("const a{i} = {{ {refs} }};\n"));
+        }
+        spreads.push_str("export const env = cleanEnv(process.env, a5);\n");
+        let facts = extract(Language::TypeScript, spreads.as_bytes(), &mut parsers);
+        assert_eq!(facts.reads.len(), 1, "{:?}", facts.reads);
+
+        // a zod schema parse per read: a walk of the whole file per read before
+        let mut zod = String::from("import { z } from 'zod';\n");
+        for i in 0..3000 {
+            zod.push_str(&format!(
+                "export const x{i} = z.string().parse(process.env.Z{i});\n"
+            ));
+        }
+        let facts = extract(Language::TypeScript, zod.as_bytes(), &mut parsers);
+        assert_eq!(facts.reads.len(), 3000);
+
+        // a cycle of classes with three bases each: 3^32 steps to find no `BaseSettings` before
+        let mut classes = String::from("from pydantic_settings import BaseSettings\n");
+        for i in 0..40 {
+            let bases: Vec<String> = (1..4).map(|d| format!("C{}", (i + d) % 40)).collect();
+            classes.push_str(&format!(
+                "class C{i}({}):\n    a: str = 'x'\n",
+                bases.join(", ")
+            ));
+        }
+        classes.push_str("class S(C0, BaseSettings):\n    b: str\n");
+        let mut facts = extract(Language::Python, classes.as_bytes(), &mut parsers);
+        let mut files = [("app/settings.py", &mut facts)];
+        python::project::resolve(&mut files);
+        assert!(
+            facts.reads.iter().any(|r| r.name == "B"),
+            "{:?}",
+            facts.reads
+        );
+
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "took {:?}",
+            start.elapsed()
+        );
+    }
 }
