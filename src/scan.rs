@@ -46,13 +46,15 @@ pub enum Outcome {
     Error(String),
 }
 
-/// Substrings without which a file cannot hold a read. Checked before any parse, in one pass
-/// over the file per family (Aho-Corasick, with its SIMD prefilter).
+/// Words without which a file cannot hold a read. Checked before any parse, in one pass over the
+/// file per family (Aho-Corasick, with its SIMD prefilter). `environ` and `getenv` must end
+/// there (`environb` and `getenvb` too), so that prose about "the environment" is no trigger.
 const PYTHON_TRIGGERS: [&str; 4] = ["environ", "getenv", "BaseSettings", "decouple"];
 /// A script read needs an env object (`process.env`, `import.meta.env`, `Bun.env`, `Deno.env`,
 /// see `extract::script::env_object`) or a framework call (envalid's `cleanEnv` and
 /// `customCleanEnv`, t3's `createEnv`, Vite's `loadEnv`). The first word is `env`, checked in
-/// context by [`env_object_at`]; any of the others lets the file through.
+/// context by [`env_object_at`]; any of the others lets the file through when it ends there
+/// (`createEnv(`, not `createEnvironmentInjector(`).
 const SCRIPT_TRIGGERS: [&str; 5] = ["env", "cleanEnv", "CleanEnv", "createEnv", "loadEnv"];
 
 static PYTHON_MATCHER: LazyLock<Option<AhoCorasick>> =
@@ -64,12 +66,32 @@ fn may_hold_reads(family: Family, src: &[u8]) -> bool {
     // The automata are built from constant words and cannot fail; if one somehow did, the file
     // is parsed (never a missed read).
     match family {
-        Family::Python => PYTHON_MATCHER.as_ref().is_none_or(|m| m.is_match(src)),
+        Family::Python => PYTHON_MATCHER.as_ref().is_none_or(|m| {
+            m.find_iter(src).any(|hit| match hit.pattern().as_usize() {
+                // `environ`, `getenv` (and `environb`, `getenvb`) as whole words at their end:
+                // the word `environment` in docstrings and comments is not a trigger
+                0 | 1 => {
+                    word_ends_at(src, hit.end())
+                        || (src.get(hit.end()) == Some(&b'b') && word_ends_at(src, hit.end() + 1))
+                }
+                _ => true,
+            })
+        }),
         Family::Script => SCRIPT_MATCHER.as_ref().is_none_or(|m| {
-            m.find_iter(src)
-                .any(|hit| hit.pattern().as_usize() != 0 || env_object_at(src, hit.start()))
+            m.find_iter(src).any(|hit| match hit.pattern().as_usize() {
+                0 => env_object_at(src, hit.start()),
+                // `createEnv(`, not `createEnvironmentInjector(`
+                _ => word_ends_at(src, hit.end()),
+            })
         }),
     }
+}
+
+/// Whether no identifier character follows `at` (so a word ending there is whole at its end).
+/// Non-ASCII bytes count as identifier characters: both languages allow them in names.
+fn word_ends_at(src: &[u8], at: usize) -> bool {
+    src.get(at)
+        .is_none_or(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$') || !b.is_ascii()))
 }
 
 /// Whether the `env` at `at` can end an env object: `process.env`, `import.meta.env`, `Bun.env`
@@ -593,8 +615,30 @@ mod tests {
             "const env = 1; env.X",
             "process.env_X",
             "env",
+            "createEnvironmentInjector(providers)",
+            "loadEnvFile()",
         ] {
             assert!(!may_hold_reads(Family::Script, src.as_bytes()), "{src}");
+        }
+        for src in [
+            "import os\nenviron = 1",
+            "from os import environb",
+            "os.getenvb(b'X')",
+            "x = os.environ",
+            "import environ",
+            "getenv",
+            "class S(BaseSettings): pass",
+        ] {
+            assert!(may_hold_reads(Family::Python, src.as_bytes()), "{src}");
+        }
+        for src in [
+            "# reads the environment",
+            "\"\"\"environment variables\"\"\"",
+            "environ_name = 1",
+            "getenvironment()",
+            "os.environbx",
+        ] {
+            assert!(!may_hold_reads(Family::Python, src.as_bytes()), "{src}");
         }
     }
 }
