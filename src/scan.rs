@@ -57,10 +57,19 @@ const PYTHON_TRIGGERS: [&str; 4] = ["environ", "getenv", "BaseSettings", "decoup
 /// (`createEnv(`, not `createEnvironmentInjector(`).
 const SCRIPT_TRIGGERS: [&str; 5] = ["env", "cleanEnv", "CleanEnv", "createEnv", "loadEnv"];
 
-static PYTHON_MATCHER: LazyLock<Option<AhoCorasick>> =
-    LazyLock::new(|| AhoCorasick::new(PYTHON_TRIGGERS).ok());
-static SCRIPT_MATCHER: LazyLock<Option<AhoCorasick>> =
-    LazyLock::new(|| AhoCorasick::new(SCRIPT_TRIGGERS).ok());
+static PYTHON_MATCHER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| triggers(&PYTHON_TRIGGERS));
+static SCRIPT_MATCHER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| triggers(&SCRIPT_TRIGGERS));
+
+/// Leftmost-first rather than the default standard semantics: only leftmost kinds get the SIMD
+/// (Teddy) search, which on this corpus is several times faster than the rare-byte prefilter
+/// standard semantics fall back to. No trigger word contains another, so both report the same
+/// hits.
+fn triggers(words: &[&str]) -> Option<AhoCorasick> {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(words)
+        .ok()
+}
 
 fn may_hold_reads(family: Family, src: &[u8]) -> bool {
     // The automata are built from constant words and cannot fail; if one somehow did, the file

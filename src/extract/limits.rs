@@ -80,13 +80,17 @@ pub(crate) fn parse(parser: &mut Parser, src: &[u8], budget: Duration) -> Result
     }
 }
 
-/// `Some(note)` when the tree is nested deeper than `limit` levels. Walks the tree once with a
-/// cursor (no recursion), stopping as soon as the limit is passed.
+/// `Some(note)` when the tree is nested deeper than `limit` levels. Walks the tree with a cursor
+/// (no recursion), stopping as soon as the limit is passed. A subtree of `n` nodes is at most
+/// `n - 1` levels deep below its root, and tree-sitter keeps each node's descendant count, so
+/// subtrees too small to pass the limit are skipped whole: in real code that is every top-level
+/// statement, and the walk visits a few nodes per statement instead of every node.
 pub(crate) fn too_deep(tree: &Tree, limit: usize) -> Option<String> {
     let mut cursor = tree.walk();
     let mut depth = 0usize;
     loop {
-        if cursor.goto_first_child() {
+        let could_pass = depth + cursor.node().descendant_count().saturating_sub(1) > limit;
+        if could_pass && cursor.goto_first_child() {
             depth += 1;
             if depth > limit {
                 return Some(format!("nested more than {limit} levels deep, not parsed"));
@@ -188,6 +192,60 @@ mod tests {
             too_deep(&tree, 102).as_deref(),
             Some("nested more than 102 levels deep, not parsed")
         );
+    }
+
+    /// Depth by visiting every node: the reference the pruned walk must agree with.
+    fn naive_depth(tree: &Tree) -> usize {
+        let mut cursor = tree.walk();
+        let (mut depth, mut max) = (0, 0);
+        loop {
+            if cursor.goto_first_child() {
+                depth += 1;
+                max = max.max(depth);
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return max;
+                }
+                depth -= 1;
+            }
+        }
+    }
+
+    #[test]
+    fn pruned_depth_walk_agrees_with_visiting_every_node() {
+        let mut parsers = Parsers::default();
+        let n = 300;
+        let cases = [
+            (Language::Python, format!("import os\nx = {}1{}\n", "(".repeat(n), ")".repeat(n))),
+            (Language::Python, format!("x = 'P' {}\n", "+ 'a' ".repeat(n))),
+            (Language::Python, format!("def f():\n    y = a{}(1)\n    return [[[y]]]\n", ".b".repeat(n))),
+            (Language::Python, "import os\nclass A:\n    def f(self):\n        if x:\n            return os.environ['A']\n".repeat(20)),
+            (Language::TypeScript, format!("export const x = {}process.env.A{};\n", "[".repeat(n), "]".repeat(n))),
+            (Language::TypeScript, format!("if (a) {{}}{}\n", " else if (b) {}".repeat(n))),
+            (Language::TypeScript, "function f() { return { a: [1, { b: () => process.env.B ?? 'x' }] }; }\n".repeat(20)),
+        ];
+        for (language, src) in cases {
+            let tree = parse(
+                parsers.get(language),
+                src.as_bytes(),
+                Duration::from_secs(60),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            let depth = naive_depth(&tree);
+            assert_eq!(tree_depth(&tree), depth, "{src}");
+            for limit in [0, 1, depth.saturating_sub(1), depth, depth + 1] {
+                assert_eq!(
+                    too_deep(&tree, limit).is_some(),
+                    depth > limit,
+                    "{limit}: {src}"
+                );
+            }
+        }
     }
 
     fn tree_depth(tree: &Tree) -> usize {

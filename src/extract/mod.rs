@@ -179,10 +179,15 @@ fn extract_tree_limited(
         deadline: limits::Deadline::after(limits.extract_time),
     };
     cursor.set_match_limit(limits.match_limit);
-    cursor.set_byte_range(query_range(language.family(), src));
     let mut facts = match language.family() {
-        Family::Python => python::extract(&ctx, tree, language.query(), cursor),
-        Family::Script => script::extract(&ctx, tree, language.query(), cursor),
+        Family::Python => {
+            cursor.set_byte_range(0..src.len());
+            python::extract(&ctx, tree, language.query(), cursor)
+        }
+        Family::Script => {
+            let ranges = script_ranges(src);
+            script::extract(&ctx, tree, language.query(), cursor, &ranges)
+        }
     };
     if cursor.did_exceed_match_limit() {
         facts.notes.push(format!(
@@ -213,31 +218,32 @@ fn extract_tree_limited(
     facts
 }
 
-/// Where the env-read query can match. Every script pattern needs an object ending in `env` or a
-/// callee ending in `Env` (grammars/typescript/env_reads.scm), so a script match always holds one
-/// of those words and nothing before the first or after the last can match: the query cursor
-/// skips that part of the tree (a third of the bytes in bundles). Python calls may reach env
-/// helpers under any name, so the whole file is queried.
-fn query_range(family: Family, src: &[u8]) -> std::ops::Range<usize> {
+/// Where the script query can match. Every script pattern needs an object ending in `env` or a
+/// callee ending in `Env` (grammars/typescript/env_reads.scm), so every match holds one of those
+/// words and the query only needs to run over them: on each occurrence, with occurrences closer
+/// than [`RANGE_GAP`] merged into one range. The cursor then walks down to each range instead
+/// of through the whole tree (a bundle mentioning `process.env` ten times is mostly skipped).
+/// Python calls may reach env helpers under any name, so Python files are queried whole.
+fn script_ranges(src: &[u8]) -> Vec<std::ops::Range<usize>> {
     const WORDS: [&[u8]; 2] = [b"env", b"Env"];
-    match family {
-        Family::Python => 0..src.len(),
-        Family::Script => {
-            let first = WORDS
-                .iter()
-                .filter_map(|w| memchr::memmem::find(src, w))
-                .min();
-            let last = WORDS
-                .iter()
-                .filter_map(|w| memchr::memmem::rfind(src, w))
-                .max();
-            match (first, last) {
-                (Some(first), Some(last)) => first..last + 3,
-                _ => 0..0,
-            }
+    let mut starts: Vec<usize> = WORDS
+        .iter()
+        .flat_map(|w| memchr::memmem::find_iter(src, w))
+        .collect();
+    starts.sort_unstable();
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    for start in starts {
+        match ranges.last_mut() {
+            Some(last) if start <= last.end + RANGE_GAP => last.end = start + 3,
+            _ => ranges.push(start..start + 3),
         }
     }
+    ranges
 }
+
+/// Occurrences of the script trigger words closer than this share one query range: walking a
+/// few KiB of tree costs about what one more descent from the root does.
+const RANGE_GAP: usize = 4096;
 
 /// The source of one file and its line index, shared by the language extractors.
 pub(crate) struct Ctx<'s> {
@@ -356,5 +362,74 @@ pub(crate) mod testing {
             .into_iter()
             .map(|(name, kind, _, _)| (name, kind))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// The script query run over [`script_ranges`] finds what it finds over the whole file:
+    /// reads far apart, a framework call and a destructuring that cross from one range into the
+    /// next (reported once), reads inside template literals.
+    #[test]
+    fn script_ranges_find_what_the_whole_file_does() {
+        let filler = |n: usize| format!("const pad{n} = [{}];\n", "1, ".repeat(RANGE_GAP / 2));
+        let comment = format!("  /* {} */\n", "x".repeat(RANGE_GAP + 1));
+        let src = [
+            "import { cleanEnv, str, num } from 'envalid';\n".to_string(),
+            "export const a = process.env.FIRST ?? 'x';\n".to_string(),
+            filler(1),
+            "const env = process.env;\n".to_string(),
+            filler(2),
+            "export const b = env.ALIASED;\n".to_string(),
+            "export const cfg = cleanEnv(process.env, {\n  PORT: num({ default: 3000 }),\n"
+                .to_string(),
+            comment.clone(),
+            "  HOST: str(),\n  // process.env in a comment\n});\n".to_string(),
+            "const {\n  D1,\n".to_string(),
+            comment,
+            "  D2 = 'x',\n} = process.env;\n".to_string(),
+            "export const t = `${process.env.IN_TEMPLATE}`;\n".to_string(),
+            filler(5),
+            "if (!process.env.LAST) throw new Error('LAST');\n".to_string(),
+        ]
+        .concat();
+        let bytes = src.as_bytes();
+        let ranges = script_ranges(bytes);
+        assert!(ranges.len() >= 4, "{ranges:?}");
+        for language in [Language::TypeScript, Language::Tsx, Language::JavaScript] {
+            let mut parsers = Parsers::default();
+            let tree = limits::parse(parsers.get(language), bytes, Duration::from_secs(60))
+                .unwrap_or_else(|e| panic!("{e}"));
+            let run = |ranges: &[std::ops::Range<usize>]| {
+                let ctx = Ctx {
+                    src: bytes,
+                    lines: LineIndex::new(bytes),
+                    deadline: limits::Deadline::after(Duration::from_secs(60)),
+                };
+                let facts = script::extract(
+                    &ctx,
+                    &tree,
+                    language.query(),
+                    &mut QueryCursor::new(),
+                    ranges,
+                );
+                let mut reads: Vec<(String, String, usize)> = facts
+                    .reads
+                    .into_iter()
+                    .map(|r| (r.name, format!("{:?}", r.kind), r.position.line))
+                    .collect();
+                reads.sort();
+                reads
+            };
+            let whole = run(std::slice::from_ref(&(0..bytes.len())));
+            let names: Vec<&str> = whole.iter().map(|(n, ..)| n.as_str()).collect();
+            for name in ["FIRST", "PORT", "HOST", "D1", "D2", "IN_TEMPLATE", "LAST"] {
+                assert!(names.contains(&name), "{language:?}: {name} in {names:?}");
+            }
+            assert_eq!(run(&ranges), whole, "{language:?}");
+        }
     }
 }

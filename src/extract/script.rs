@@ -2,9 +2,10 @@
 //! member, subscript, destructuring and `in` forms. Schema frameworks (envalid, t3-env, zod,
 //! Vite `loadEnv`) are handled in `script_frameworks`, from the sites this module collects.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
-use tree_sitter::{Node, Query, QueryCursor, StreamingIterator, Tree};
+use tree_sitter::{Node, Query, QueryCursor, QueryMatch, StreamingIterator, Tree};
 
 use super::script_frameworks::{self, Framework, LazyScope};
 use super::{Ctx, FileFacts, Key, MAX_CLIMB, ReadKind, plausible_name};
@@ -230,11 +231,13 @@ impl File<'_, '_> {
     }
 }
 
+/// Runs the query over `ranges` (see `super::query_ranges`) and classifies each match.
 pub(super) fn extract(
     ctx: &Ctx,
     tree: &Tree,
     query: &Query,
     cursor: &mut QueryCursor,
+    ranges: &[Range<usize>],
 ) -> FileFacts {
     let root = tree.root_node();
     let mut file = File {
@@ -245,11 +248,50 @@ pub(super) fn extract(
     let scope = LazyScope::new(root);
     let mut frameworks = Vec::new();
     let names = query.capture_names();
-    let mut matches = cursor.matches(query, root, ctx.src);
-    while let Some(m) = matches.next() {
+    // A match that crosses from one range into the next comes once per range.
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    for range in ranges {
         if ctx.out_of_time() {
             break;
         }
+        cursor.set_byte_range(range.clone());
+        let mut matches = cursor.matches(query, root, ctx.src);
+        while let Some(m) = matches.next() {
+            if ctx.out_of_time() {
+                break;
+            }
+            classify(
+                &mut file,
+                &mut frameworks,
+                &scope,
+                names,
+                m,
+                &mut seen,
+                ranges.len() > 1,
+            );
+        }
+    }
+    script_frameworks::apply(&mut file, &scope, &frameworks);
+    for read in &mut file.facts.reads {
+        if script_frameworks::public_name(&read.name) {
+            read.extra.client_exposed = true;
+        }
+    }
+    file.facts
+}
+
+/// One query match: a read for the file, a framework call for later, or nothing.
+fn classify<'t>(
+    file: &mut File<'_, 't>,
+    frameworks: &mut Vec<Framework<'t>>,
+    scope: &LazyScope<'t>,
+    names: &[&str],
+    m: &QueryMatch<'_, 't>,
+    seen: &mut HashSet<(usize, usize)>,
+    dedup: bool,
+) {
+    let ctx = file.ctx;
+    {
         let mut site = None;
         let mut pattern = "";
         let (mut object, mut key, mut args, mut method, mut pat) = (None, None, None, None, None);
@@ -271,32 +313,35 @@ pub(super) fn extract(
                 }
             }
         }
+        if dedup && site.is_some_and(|site| !seen.insert((m.pattern_index, site.id()))) {
+            return;
+        }
         match (pattern, site, callee, args, schema, object) {
             ("framework", Some(site), Some(callee), Some(args), ..) => {
                 frameworks.push(Framework::Call { site, callee, args });
-                continue;
+                return;
             }
             ("schema", _, _, _, Some(schema), Some(object)) => {
                 if env_object(ctx, object).is_some() {
                     frameworks.push(Framework::SchemaParse(schema));
                 }
-                continue;
+                return;
             }
             _ => {}
         }
         let (Some(site), Some(object)) = (site, object) else {
-            continue;
+            return;
         };
         let Some(env) = env_object(ctx, object) else {
-            continue;
+            return;
         };
         match (pattern, key, args, method, pat) {
             ("member", Some(key), ..) if env != EnvObject::Deno => {
                 // `process.env.hasOwnProperty(..)`: a method of the env object, not a variable
                 if is_callee(site) {
-                    continue;
+                    return;
                 }
-                let kind = access_kind(ctx, site, &scope);
+                let kind = access_kind(ctx, site, scope);
                 file.push_with_default(
                     key,
                     Key::Name(ctx.text(key).to_string()),
@@ -306,7 +351,7 @@ pub(super) fn extract(
                 );
             }
             ("subscript", Some(key), ..) if env != EnvObject::Deno => {
-                let kind = access_kind(ctx, site, &scope);
+                let kind = access_kind(ctx, site, scope);
                 let key_kind = file.key(key);
                 let default = literal_fallback(ctx, site);
                 file.push_with_default(key, key_kind, kind, api(env, Form::Subscript), default);
@@ -319,31 +364,24 @@ pub(super) fn extract(
                 let form = match ctx.text(method) {
                     "get" => Form::Get,
                     "has" => Form::Has,
-                    _ => continue,
+                    _ => return,
                 };
                 let Some(key) = args.named_child(0).filter(|k| k.kind() != "comment") else {
-                    continue;
+                    return;
                 };
                 let kind = match form {
                     Form::Has => Some(ReadKind::Presence),
-                    _ => access_kind(ctx, site, &scope),
+                    _ => access_kind(ctx, site, scope),
                 };
                 let key_kind = file.key(key);
                 file.push(key, key_kind, kind, api(env, form));
             }
             ("destructure", _, _, _, Some(pat)) if env != EnvObject::Deno => {
-                destructure(&mut file, pat, api(env, Form::Destructure));
+                destructure(file, pat, api(env, Form::Destructure));
             }
             _ => {}
         }
     }
-    script_frameworks::apply(&mut file, &scope, &frameworks);
-    for read in &mut file.facts.reads {
-        if script_frameworks::public_name(&read.name) {
-            read.extra.client_exposed = true;
-        }
-    }
-    file.facts
 }
 
 fn is_callee(node: Node) -> bool {
