@@ -5,7 +5,9 @@
 //! ::error file=app.py,line=3,endLine=3,col=9,endColumn=15,title=envcheck (ENV101)::message
 //! ```
 //!
-//! Errors become `error`, warnings `warning`, infos `notice`. Lines and columns are 1-based and
+//! Errors become `error`, warnings `warning`, infos `notice`. With `--base`, findings the base
+//! revision already had become notices titled `existing` (they do not fail the job), printed
+//! after the new ones of their level. Lines and columns are 1-based and
 //! inclusive. `endLine` is always written; `col` and `endColumn` are written together, only when
 //! the span is on one line and has column information (a [`Span::line`] span, column 1 to 1,
 //! has none). A finding with no line (line 0) is annotated on the file alone.
@@ -60,6 +62,17 @@ pub(crate) fn columns(span: &Span) -> Option<(usize, usize)> {
         .then_some((span.column, span.end_column))
 }
 
+/// The annotation level of a finding. With `--base`, a finding the base revision already had
+/// does not fail the job, so it is annotated as a notice (titled `existing`), whatever its
+/// severity: errors and warnings on the diff are then only the ones the change brings.
+fn level(f: &Finding) -> Severity {
+    if f.new == Some(false) {
+        Severity::Info
+    } else {
+        f.severity
+    }
+}
+
 fn command(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
@@ -80,7 +93,12 @@ fn properties(f: &Finding) -> Vec<(&'static str, String)> {
             props.push(("endColumn", end_col.to_string()));
         }
     }
-    props.push(("title", format!("envcheck ({})", f.rule.code)));
+    let existing = if f.new == Some(false) {
+        ", existing"
+    } else {
+        ""
+    };
+    props.push(("title", format!("envcheck ({}{existing})", f.rule.code)));
     props
 }
 
@@ -105,7 +123,16 @@ fn write_command(
 /// Writes one workflow command per finding, ranked by severity, and a notice naming how many
 /// annotations GitHub will not show. `findings` must be sorted.
 pub fn emit(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
-    let of = |severity: Severity| findings.iter().filter(move |f| f.severity == severity);
+    // Within a level, new findings first, so GitHub's per-kind limit hides existing ones first.
+    let of = |severity: Severity| {
+        let new = findings
+            .iter()
+            .filter(move |f| level(f) == severity && f.new != Some(false));
+        let existing = findings
+            .iter()
+            .filter(move |f| level(f) == severity && f.new == Some(false));
+        new.chain(existing)
+    };
     let (errors, warnings, notices) = (
         of(Severity::Error).count(),
         of(Severity::Warning).count(),
@@ -120,7 +147,7 @@ pub fn emit(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
         + notices.saturating_sub(notice_places);
 
     for f in of(Severity::Error).chain(of(Severity::Warning)) {
-        write_command(out, command(f.severity), &properties(f), &f.message)?;
+        write_command(out, command(level(f)), &properties(f), &f.message)?;
     }
     if truncated {
         let message = format!(
@@ -140,7 +167,7 @@ pub fn emit(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     for f in of(Severity::Info) {
-        write_command(out, command(f.severity), &properties(f), &f.message)?;
+        write_command(out, command(level(f)), &properties(f), &f.message)?;
     }
     Ok(())
 }
@@ -211,6 +238,44 @@ mod tests {
 ::error file=we%2Cird/a%3Ab%25c.py,line=1,endLine=1,title=envcheck (ENV101)::100%25 broken:%0D%0Aline two, with a comma
 ::warning file=src/app.py,line=3,endLine=6,title=envcheck (ENV102)::`DEBUG` (optional) is not set in prod
 ::notice file=.env.prod,line=4,endLine=4,title=envcheck (ENV104)::`OLD_FLAG` is set in prod but no code reads it
+";
+        assert_eq!(render(&findings), expected);
+    }
+
+    #[test]
+    fn with_a_base_existing_findings_are_notices_after_new_ones() {
+        let mark = |f: Finding, new: bool| Finding {
+            new: Some(new),
+            ..f
+        };
+        let findings = [
+            mark(
+                finding(
+                    "ENV101",
+                    "a.py",
+                    Span::line(1),
+                    "`OLD` (required) is not set",
+                ),
+                false,
+            ),
+            mark(
+                finding(
+                    "ENV101",
+                    "b.py",
+                    Span::line(2),
+                    "`NEW` (required) is not set",
+                ),
+                true,
+            ),
+            mark(
+                finding("ENV104", ".env.prod", Span::line(3), "`X` is not read"),
+                true,
+            ),
+        ];
+        let expected = "\
+::error file=b.py,line=2,endLine=2,title=envcheck (ENV101)::`NEW` (required) is not set
+::notice file=.env.prod,line=3,endLine=3,title=envcheck (ENV104)::`X` is not read
+::notice file=a.py,line=1,endLine=1,title=envcheck (ENV101%2C existing)::`OLD` (required) is not set
 ";
         assert_eq!(render(&findings), expected);
     }
