@@ -62,12 +62,12 @@ fn plain_files() -> Vec<(&'static str, String)> {
     vec![
         (
             ".env.example",
-            "# documented, with a committed secret-looking value\n\
-             DATABASE_URL=postgres://u:CANARY-EXAMPLE-1@db/app\n\
+            "# placeholders (they say `example`) and committed real-looking secrets\n\
+             DATABASE_URL=postgres://app:CANARYXMPL1s3cr3tPw9@db.internal/app\n\
              API_TOKEN=CANARY-EXAMPLE-2\n\
              STALE_ONE=CANARY-EXAMPLE-3\n\
              NOT A LINE CANARY-EXAMPLE-4\n\
-             NEXT_PUBLIC_SECRET_KEY=sk_live_CANARY-EXAMPLE-5\n"
+             NEXT_PUBLIC_SECRET_KEY=sk_live_CANARYXMPL5a1b2c3d4e5f6g7h8i9j0\n"
                 .to_string(),
         ),
         (
@@ -246,7 +246,12 @@ fn project() -> Project {
         }
         values.extend(sentinels(&text));
     }
-    let mut example = example_text;
+    // ... the placeholders only: `example` blanks the real-looking secrets (a password in a URL,
+    // a live Stripe key)
+    let mut example: Vec<String> = example_text
+        .into_iter()
+        .filter(|v| v.contains("CANARY-EXAMPLE"))
+        .collect();
     example.sort_by_key(|v| std::cmp::Reverse(v.len()));
     values.push(STANDARD.encode("CANARY-K8S-2")); // as it stands in the manifest
     values.push("CANARY-K8S-7".to_string()); // `!!binary` in bad/nested.yaml
@@ -531,8 +536,9 @@ fn no_value_reaches_any_output() {
         }
     }
 
-    // `envcheck example` prints the .env.example it proposes: the committed file's lines, values
-    // included, plus the missing names. No other source's value may appear in it.
+    // `envcheck example` prints the .env.example it proposes: the committed file's lines, their
+    // placeholder values included, plus the missing names. A secret-looking value is blanked, and
+    // no other source's value may appear.
     for args in [&["example"][..], &["example", "--check"][..]] {
         for env in [vec![], with_job_env.clone()] {
             let r = run(&p, args, &env, false);
