@@ -570,7 +570,7 @@ pub(super) fn access_kind(ctx: &Ctx, site: Node, scope: &LazyScope) -> Option<Re
     if ternary_default(ctx, node) {
         return Some(ReadKind::Default);
     }
-    if guarded_by_throw(ctx, node) {
+    if guarded_by_throw(ctx, node) || tested_then_throws(ctx, node) {
         return Some(ReadKind::Required);
     }
     Some(ReadKind::Optional)
@@ -644,13 +644,62 @@ fn guarded_by_throw(ctx: &Ctx, node: Node) -> bool {
         || cond == format!("({var}===undefined)")
         || cond == format!("({var}==null)")
         || cond == format!("({var}===\"\")");
-    let throws = next.child_by_field_name("consequence").is_some_and(|c| {
-        c.kind() == "throw_statement"
-            || (c.kind() == "statement_block"
-                && c.named_child(0)
-                    .is_some_and(|s| s.kind() == "throw_statement"))
-    });
-    tests_missing && throws
+    tests_missing && consequence_throws(next)
+}
+
+/// Whether an `if` statement's consequence is a `throw`, or a block that starts with one.
+fn consequence_throws(if_statement: Node) -> bool {
+    if_statement
+        .child_by_field_name("consequence")
+        .is_some_and(|c| {
+            c.kind() == "throw_statement"
+                || (c.kind() == "statement_block"
+                    && c.named_child(0)
+                        .is_some_and(|s| s.kind() == "throw_statement"))
+        })
+}
+
+/// `if (!process.env.X) throw new Error(...)`, also with `=== undefined`, `== null` or `=== ""`
+/// as the test, and with several such tests joined by `||` (`if (!A || !B) throw ...`): missing
+/// means an exception. Tests joined by `&&` throw only when all are missing, so they do not
+/// make one read required.
+fn tested_then_throws(ctx: &Ctx, node: Node) -> bool {
+    let Some(mut test) = node.parent() else {
+        return false;
+    };
+    let operator = |n: Node| n.child_by_field_name("operator").map(|o| o.kind());
+    let tests_missing = match test.kind() {
+        "unary_expression" => operator(test) == Some("!"),
+        "binary_expression" if matches!(operator(test), Some("===" | "==")) => {
+            let other = if test.child_by_field_name("left") == Some(node) {
+                test.child_by_field_name("right")
+            } else {
+                test.child_by_field_name("left")
+            };
+            other.is_some_and(|o| {
+                is_nullish(ctx, o) || matches!(ctx.text(unwrap(o)), "\"\"" | "''" | "``")
+            })
+        }
+        _ => false,
+    };
+    if !tests_missing {
+        return false;
+    }
+    for _ in 0..MAX_CLIMB {
+        let Some(parent) = test.parent() else {
+            return false;
+        };
+        match parent.kind() {
+            "parenthesized_expression" => test = parent,
+            "binary_expression" if operator(parent) == Some("||") => test = parent,
+            "if_statement" => {
+                return parent.child_by_field_name("condition") == Some(test)
+                    && consequence_throws(parent);
+            }
+            _ => return false,
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -721,6 +770,35 @@ mod tests {
                 "X",
                 Required,
             ),
+            ("if (!process.env.X) throw new Error('X');", "X", Required),
+            (
+                "if (!process.env.A || !process.env.X) {\n  throw new Error('A and X');\n}",
+                "X",
+                Required,
+            ),
+            (
+                "if (process.env.X === undefined) throw new Error('X');",
+                "X",
+                Required,
+            ),
+            (
+                "if (process.env.X == null) { throw Error(); }",
+                "X",
+                Required,
+            ),
+            (
+                "if (process.env.X === '') throw new Error('X');",
+                "X",
+                Required,
+            ),
+            // both must be missing to throw: neither is required on its own
+            (
+                "if (!process.env.A && !process.env.X) throw new Error();",
+                "X",
+                Optional,
+            ),
+            ("if (!process.env.X) console.warn('X');", "X", Optional),
+            ("if (process.env.X) throw new Error('set');", "X", Optional),
             (
                 "@Module({ a: process.env.X ?? 'd' })\nclass M {}",
                 "X",
