@@ -2,19 +2,20 @@
 ; the capture-name contract. This file compiles for the TypeScript, TSX and JavaScript grammars,
 ; so it names only node types the three share; TypeScript-only wrappers such as `x!` are handled
 ; by the extractor (src/extract/script.rs), which also checks that the object really is an
-; env object (`process.env`, `import.meta.env`, `Bun.env`, ...).
+; env object (`process.env`, `import.meta.env`, `Bun.env`, ...) or a module-level alias of one
+; whose name ends in `env` or `Env` (`const env = process.env`, `const rawEnv = import.meta.env`).
 
 ; process.env.X, import.meta.env.VITE_X, Bun.env.X, process?.env?.X
 (member_expression
   object: (_) @object
   property: (property_identifier) @key
-  (#match? @object "env$")) @read.member
+  (#match? @object "[eE]nv$")) @read.member
 
 ; process.env["X"], process.env[key]
 (subscript_expression
   object: (_) @object
   index: (_) @key
-  (#match? @object "env$")) @read.subscript
+  (#match? @object "[eE]nv$")) @read.subscript
 
 ; Deno.env.get("X"), Deno.env.has("X")
 (call_expression
@@ -29,13 +30,13 @@
   left: (_) @key
   operator: "in"
   right: (_) @object
-  (#match? @object "env$")) @read.presence
+  (#match? @object "[eE]nv$")) @read.presence
 
 ; const { A, B = "d", C: alias } = process.env
 (variable_declarator
   name: (object_pattern) @pattern
   value: (_) @object
-  (#match? @object "env$")) @read.destructure
+  (#match? @object "[eE]nv$")) @read.destructure
 
 ; Framework entry points: envalid `cleanEnv(process.env, {...})` (also `envalid.cleanEnv`,
 ; `customCleanEnv`), t3-env `createEnv({ server, client, runtimeEnv })`, Vite

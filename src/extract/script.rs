@@ -74,6 +74,138 @@ pub(super) fn env_object(ctx: &Ctx, node: Node) -> Option<EnvObject> {
     }
 }
 
+/// Module-level `const env = process.env` (or `import.meta.env`, `Bun.env`, `Deno.env`) and
+/// `const { env } = process`: names that stand for an env object in the whole file. A name that
+/// is bound anywhere else in the file too (a parameter, a local, an import) is no alias: the
+/// reads through it could be of something else.
+fn aliases(ctx: &Ctx, root: Node) -> HashMap<String, EnvObject> {
+    let mut out: HashMap<String, EnvObject> = HashMap::new();
+    let mut w = root.walk();
+    for stmt in root.named_children(&mut w) {
+        let decl = match stmt.kind() {
+            "export_statement" => match stmt.child_by_field_name("declaration") {
+                Some(d) => d,
+                None => continue,
+            },
+            _ => stmt,
+        };
+        if decl.kind() != "lexical_declaration" || !ctx.text(decl).starts_with("const") {
+            continue;
+        }
+        let mut dw = decl.walk();
+        for declarator in decl.named_children(&mut dw) {
+            let (Some(name), Some(value)) = (
+                declarator.child_by_field_name("name"),
+                declarator.child_by_field_name("value"),
+            ) else {
+                continue;
+            };
+            match name.kind() {
+                "identifier" => {
+                    if let Some(env) = env_object(ctx, unwrap(value)) {
+                        out.insert(ctx.text(name).to_string(), env);
+                    }
+                }
+                // `const { env } = process`, `const { env: e } = process`
+                "object_pattern" if ctx.text(unwrap(value)) == "process" => {
+                    let mut pw = name.walk();
+                    for prop in name.named_children(&mut pw) {
+                        let local = match prop.kind() {
+                            "shorthand_property_identifier_pattern" if ctx.text(prop) == "env" => {
+                                Some(prop)
+                            }
+                            "pair_pattern"
+                                if prop
+                                    .child_by_field_name("key")
+                                    .is_some_and(|k| ctx.text(k) == "env") =>
+                            {
+                                prop.child_by_field_name("value")
+                                    .filter(|v| v.kind() == "identifier")
+                            }
+                            _ => None,
+                        };
+                        if let Some(local) = local {
+                            out.insert(ctx.text(local).to_string(), EnvObject::Process);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    if !out.is_empty() {
+        let bindings = binding_counts(ctx, root, &out);
+        out.retain(|name, _| bindings.get(name.as_str()) == Some(&1));
+    }
+    out
+}
+
+/// How often each of `names` is bound (declared, a parameter, imported, destructured) in the
+/// file. One walk over the tree with a cursor; only made for files that declare an alias.
+fn binding_counts<'s>(
+    ctx: &Ctx<'s>,
+    root: Node,
+    names: &HashMap<String, EnvObject>,
+) -> HashMap<&'s str, usize> {
+    let mut counts: HashMap<&'s str, usize> = HashMap::new();
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        if matches!(
+            node.kind(),
+            "identifier" | "shorthand_property_identifier_pattern"
+        ) {
+            let text = ctx.text(node);
+            if names.contains_key(text) && is_binding(node) {
+                *counts.entry(text).or_default() += 1;
+            }
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return counts;
+            }
+        }
+    }
+}
+
+/// Whether an identifier declares a name rather than uses one.
+fn is_binding(node: Node) -> bool {
+    if node.kind() == "shorthand_property_identifier_pattern" {
+        return true;
+    }
+    let Some(parent) = node.parent() else {
+        return false;
+    };
+    let field = |name: &str| parent.child_by_field_name(name) == Some(node);
+    match parent.kind() {
+        "variable_declarator" => field("name"),
+        "required_parameter" | "optional_parameter" => field("pattern"),
+        "formal_parameters" | "array_pattern" | "rest_pattern" => true,
+        "arrow_function" => field("parameter"),
+        "catch_clause" => field("parameter"),
+        "assignment_pattern" | "object_assignment_pattern" => field("left"),
+        "pair_pattern" => field("value"),
+        "function_declaration"
+        | "function_expression"
+        | "class_declaration"
+        | "generator_function_declaration" => field("name"),
+        "import_specifier" => {
+            parent
+                .child_by_field_name("alias")
+                .unwrap_or_else(|| parent.child_by_field_name("name").unwrap_or(parent))
+                == node
+        }
+        "import_clause" | "namespace_import" => true,
+        _ => false,
+    }
+}
+
 /// Module-level `const NAME = "literal"`, for keys given by a constant.
 fn constants(ctx: &Ctx, root: Node) -> HashMap<String, Option<String>> {
     let mut out: HashMap<String, Option<String>> = HashMap::new();
@@ -186,10 +318,21 @@ fn literal_string_at(
 pub(super) struct File<'a, 's> {
     pub ctx: &'a Ctx<'s>,
     constants: HashMap<String, Option<String>>,
+    /// Module-level names for an env object: `const env = process.env`.
+    aliases: HashMap<String, EnvObject>,
     pub facts: FileFacts,
 }
 
 impl File<'_, '_> {
+    /// What an object expression is: an env object, or a module-level alias of one.
+    fn env_object(&self, node: Node) -> Option<EnvObject> {
+        env_object(self.ctx, node).or_else(|| {
+            (node.kind() == "identifier" && !self.aliases.is_empty())
+                .then(|| self.aliases.get(self.ctx.text(node)).copied())
+                .flatten()
+        })
+    }
+
     pub fn key(&self, node: Node) -> Key {
         match literal_string(self.ctx, node, &self.constants) {
             Some(name) if plausible_name(&name) => Key::Name(name),
@@ -243,6 +386,7 @@ pub(super) fn extract(
     let mut file = File {
         ctx,
         constants: constants(ctx, root),
+        aliases: aliases(ctx, root),
         facts: FileFacts::default(),
     };
     let scope = LazyScope::new(root);
@@ -332,7 +476,7 @@ fn classify<'t>(
         let (Some(site), Some(object)) = (site, object) else {
             return;
         };
-        let Some(env) = env_object(ctx, object) else {
+        let Some(env) = file.env_object(object) else {
             return;
         };
         match (pattern, key, args, method, pat) {
@@ -341,7 +485,7 @@ fn classify<'t>(
                 if is_callee(site) {
                     return;
                 }
-                let kind = access_kind(ctx, site, scope);
+                let kind = access_kind(file, site, scope);
                 file.push_with_default(
                     key,
                     Key::Name(ctx.text(key).to_string()),
@@ -351,7 +495,7 @@ fn classify<'t>(
                 );
             }
             ("subscript", Some(key), ..) if env != EnvObject::Deno => {
-                let kind = access_kind(ctx, site, scope);
+                let kind = access_kind(file, site, scope);
                 let key_kind = file.key(key);
                 let default = literal_fallback(ctx, site);
                 file.push_with_default(key, key_kind, kind, api(env, Form::Subscript), default);
@@ -371,7 +515,7 @@ fn classify<'t>(
                 };
                 let kind = match form {
                     Form::Has => Some(ReadKind::Presence),
-                    _ => access_kind(ctx, site, scope),
+                    _ => access_kind(file, site, scope),
                 };
                 let key_kind = file.key(key);
                 file.push(key, key_kind, kind, api(env, form));
@@ -501,7 +645,8 @@ fn literal_fallback(ctx: &Ctx, site: Node) -> Option<String> {
     literal_text(ctx, last)
 }
 
-pub(super) fn access_kind(ctx: &Ctx, site: Node, scope: &LazyScope) -> Option<ReadKind> {
+pub(super) fn access_kind(file: &File, site: Node, scope: &LazyScope) -> Option<ReadKind> {
+    let ctx = file.ctx;
     let mut node = site;
     // the outermost `??` / `||` chain the read flows into
     let mut chain_top = None;
@@ -560,7 +705,7 @@ pub(super) fn access_kind(ctx: &Ctx, site: Node, scope: &LazyScope) -> Option<Re
     if let Some(top) = chain_top {
         let last = top.child_by_field_name("right")?;
         let is_last = last.byte_range().contains(&site.start_byte());
-        if !is_last && !is_nullish(ctx, last) && !bare_env_read(ctx, last) {
+        if !is_last && !is_nullish(ctx, last) && !bare_env_read(file, last) {
             return Some(ReadKind::Default);
         }
     }
@@ -577,12 +722,12 @@ pub(super) fn access_kind(ctx: &Ctx, site: Node, scope: &LazyScope) -> Option<Re
 }
 
 /// An env read with no fallback of its own (`process.env.Y` as the last link of a chain).
-fn bare_env_read(ctx: &Ctx, node: Node) -> bool {
+fn bare_env_read(file: &File, node: Node) -> bool {
     let node = unwrap(node);
     match node.kind() {
         "member_expression" | "subscript_expression" => node
             .child_by_field_name("object")
-            .is_some_and(|o| env_object(ctx, o).is_some()),
+            .is_some_and(|o| file.env_object(o).is_some()),
         _ => false,
     }
 }
@@ -798,6 +943,42 @@ mod tests {
                 Optional,
             ),
             ("if (!process.env.X) console.warn('X');", "X", Optional),
+            (
+                "const env = process.env;\nexport const a = env.X;",
+                "X",
+                Optional,
+            ),
+            (
+                "export const env = process.env;\nconst a = env.X || 'd';",
+                "X",
+                Default,
+            ),
+            (
+                "const { env } = process;\nconst { X = 'd' } = env;",
+                "X",
+                Default,
+            ),
+            (
+                "const { env: penv } = process;\nif (!penv.X) throw new Error();",
+                "X",
+                Required,
+            ),
+            (
+                "const rawEnv = import.meta.env;\nconst a = rawEnv['X'];",
+                "X",
+                Optional,
+            ),
+            (
+                "const env = (process.env);\nconst a = 'X' in env;",
+                "X",
+                Presence,
+            ),
+            // the chain ends in another env read: no default
+            (
+                "const env = process.env;\nconst a = env.X || env.Y;",
+                "X",
+                Optional,
+            ),
             ("if (process.env.X) throw new Error('set');", "X", Optional),
             (
                 "@Module({ a: process.env.X ?? 'd' })\nclass M {}",
@@ -887,6 +1068,13 @@ mod tests {
             "if ('X' in other.env) {}",
             "const m = import.meta.env.MODE, d = import.meta.env.DEV, b = import.meta.env.BASE_URL;",
             "const { PROD, SSR } = import.meta.env;",
+            // an alias only when the name is bound once in the file, at module level
+            "const env = process.env;\nfunction f(env) { return env.X; }",
+            "const env = process.env;\nconst g = (env) => env.X;",
+            "const env = process.env;\nfunction f() { const env = load(); return env.X; }",
+            "import { env } from './config';\nconst env2 = process.env;\nconst a = env.X;",
+            "const env = loadConfig();\nconst a = env.X;",
+            "let env = process.env;\nenv = {};\nconst a = env.X;",
         ];
         for src in cases {
             for language in [Language::TypeScript, Language::JavaScript] {

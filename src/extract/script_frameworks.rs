@@ -870,7 +870,7 @@ fn env_member(file: &mut File, site: Node, api: &'static str, scope: &LazyScope)
     if is_callee {
         return;
     }
-    let kind = access_kind(file.ctx, site, scope);
+    let kind = access_kind(file, site, scope);
     match site.kind() {
         "member_expression" => {
             let Some(key) = site
