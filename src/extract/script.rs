@@ -80,57 +80,37 @@ pub(super) fn env_object(ctx: &Ctx, node: Node) -> Option<EnvObject> {
 /// reads through it could be of something else.
 fn aliases(ctx: &Ctx, root: Node) -> HashMap<String, EnvObject> {
     let mut out: HashMap<String, EnvObject> = HashMap::new();
-    let mut w = root.walk();
-    for stmt in root.named_children(&mut w) {
-        let decl = match stmt.kind() {
-            "export_statement" => match stmt.child_by_field_name("declaration") {
-                Some(d) => d,
-                None => continue,
-            },
-            _ => stmt,
-        };
-        if decl.kind() != "lexical_declaration" || !ctx.text(decl).starts_with("const") {
-            continue;
-        }
-        let mut dw = decl.walk();
-        for declarator in decl.named_children(&mut dw) {
-            let (Some(name), Some(value)) = (
-                declarator.child_by_field_name("name"),
-                declarator.child_by_field_name("value"),
-            ) else {
-                continue;
-            };
-            match name.kind() {
-                "identifier" => {
-                    if let Some(env) = env_object(ctx, unwrap(value)) {
-                        out.insert(ctx.text(name).to_string(), env);
-                    }
+    for (name, value) in module_consts(ctx, root) {
+        match name.kind() {
+            "identifier" => {
+                if let Some(env) = env_object(ctx, unwrap(value)) {
+                    out.insert(ctx.text(name).to_string(), env);
                 }
-                // `const { env } = process`, `const { env: e } = process`
-                "object_pattern" if ctx.text(unwrap(value)) == "process" => {
-                    let mut pw = name.walk();
-                    for prop in name.named_children(&mut pw) {
-                        let local = match prop.kind() {
-                            "shorthand_property_identifier_pattern" if ctx.text(prop) == "env" => {
-                                Some(prop)
-                            }
-                            "pair_pattern"
-                                if prop
-                                    .child_by_field_name("key")
-                                    .is_some_and(|k| ctx.text(k) == "env") =>
-                            {
-                                prop.child_by_field_name("value")
-                                    .filter(|v| v.kind() == "identifier")
-                            }
-                            _ => None,
-                        };
-                        if let Some(local) = local {
-                            out.insert(ctx.text(local).to_string(), EnvObject::Process);
-                        }
-                    }
-                }
-                _ => {}
             }
+            // `const { env } = process`, `const { env: e } = process`
+            "object_pattern" if ctx.text(unwrap(value)) == "process" => {
+                let mut pw = name.walk();
+                for prop in name.named_children(&mut pw) {
+                    let local = match prop.kind() {
+                        "shorthand_property_identifier_pattern" if ctx.text(prop) == "env" => {
+                            Some(prop)
+                        }
+                        "pair_pattern"
+                            if prop
+                                .child_by_field_name("key")
+                                .is_some_and(|k| ctx.text(k) == "env") =>
+                        {
+                            prop.child_by_field_name("value")
+                                .filter(|v| v.kind() == "identifier")
+                        }
+                        _ => None,
+                    };
+                    if let Some(local) = local {
+                        out.insert(ctx.text(local).to_string(), EnvObject::Process);
+                    }
+                }
+            }
+            _ => {}
         }
     }
     if !out.is_empty() {
@@ -206,9 +186,10 @@ fn is_binding(node: Node) -> bool {
     }
 }
 
-/// Module-level `const NAME = "literal"`, for keys given by a constant.
-fn constants(ctx: &Ctx, root: Node) -> HashMap<String, Option<String>> {
-    let mut out: HashMap<String, Option<String>> = HashMap::new();
+/// `(name, value)` of every declarator of the module-level `const` declarations (exported or
+/// not): the names the whole file can rely on.
+fn module_consts<'t>(ctx: &Ctx, root: Node<'t>) -> Vec<(Node<'t>, Node<'t>)> {
+    let mut out = Vec::new();
     let mut w = root.walk();
     for stmt in root.named_children(&mut w) {
         let decl = match stmt.kind() {
@@ -226,24 +207,32 @@ fn constants(ctx: &Ctx, root: Node) -> HashMap<String, Option<String>> {
             if declarator.kind() != "variable_declarator" {
                 continue;
             }
-            let (Some(name), Some(value)) = (
+            if let (Some(name), Some(value)) = (
                 declarator.child_by_field_name("name"),
                 declarator.child_by_field_name("value"),
-            ) else {
-                continue;
-            };
-            if name.kind() != "identifier" {
-                continue;
+            ) {
+                out.push((name, value));
             }
-            let value = literal_string(ctx, value, &HashMap::new());
-            let name = ctx.text(name).to_string();
-            match out.get(&name) {
-                Some(prev) if *prev != value => {
-                    out.insert(name, None);
-                }
-                _ => {
-                    out.insert(name, value);
-                }
+        }
+    }
+    out
+}
+
+/// Module-level `const NAME = "literal"`, for keys given by a constant.
+fn constants(ctx: &Ctx, root: Node) -> HashMap<String, Option<String>> {
+    let mut out: HashMap<String, Option<String>> = HashMap::new();
+    for (name, value) in module_consts(ctx, root) {
+        if name.kind() != "identifier" {
+            continue;
+        }
+        let value = literal_string(ctx, value, &HashMap::new());
+        let name = ctx.text(name).to_string();
+        match out.get(&name) {
+            Some(prev) if *prev != value => {
+                out.insert(name, None);
+            }
+            _ => {
+                out.insert(name, value);
             }
         }
     }
