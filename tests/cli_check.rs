@@ -411,6 +411,46 @@ SECRET_KEY=
     assert!(findings(&out).is_empty(), "{}", stdout(&out));
 }
 
+/// `example` keeps the file's lines but never repeats a real-looking secret: values (one-line and
+/// multi-line, live and commented out) are blanked, a pasted token is left out with a note, and a
+/// secret-shaped word in a comment is masked. The token shapes are split in the source so secret
+/// scanners do not flag this file.
+#[test]
+fn example_never_repeats_a_secret() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, "app.py", "import os\nos.environ['API_KEY']\n");
+    let live = concat!("sk_live", "_51H8qXk2LmNpQrStUvWxYz0123");
+    let text = format!(
+        "# Settings.\nAPI_KEY={live}\n# OLD_KEY={live}\n  {live}\n# rotated after  {live} leaked\n\
+         PEM=\"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n-----END PRIVATE KEY-----\"\n\
+         PLAIN=changeme\n"
+    );
+    write(root, ".env.example", &text);
+    let out = envcheck(root, &["example"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "# Settings.\nAPI_KEY=\n# OLD_KEY=\n# rotated after  *** leaked\nPEM=\nPLAIN=changeme\n"
+    );
+    assert!(
+        stderr(&out).contains(".env.example:4: left out a lone word that looks like a credential"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("sk_live"), "{}", stderr(&out));
+    // ENV301 names both the live and the commented-out entry
+    let out = envcheck(root, &["check", "--format", "json", "--select", "ENV301"]);
+    assert_eq!(
+        findings(&out),
+        rows(&[
+            ("ENV301", ".env.example", 2, "API_KEY"),
+            ("ENV301", ".env.example", 3, "OLD_KEY"),
+            ("ENV301", ".env.example", 6, "PEM"),
+        ])
+    );
+}
+
 #[test]
 fn rules_and_explain() {
     let dir = tempfile::tempdir().expect("tempdir");

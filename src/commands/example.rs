@@ -73,6 +73,17 @@ pub fn run(
         )?;
         return Ok(ExitStatus::Failure);
     }
+    for e in parsed
+        .entries
+        .iter()
+        .filter(|e| e.value.is_none() && secret_shapes::secret_shape(&e.key).is_some())
+    {
+        writeln!(
+            err,
+            "envcheck: {display}:{}: left out a lone word that looks like a credential (a pasted token?)",
+            e.line
+        )?;
+    }
     let rendered = render(&text, &parsed, &missing);
     if args.write {
         if missing.is_empty() && existing.is_some() {
@@ -99,30 +110,54 @@ fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
     std::fs::write(path, text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
-/// The existing text (secret-looking values blanked) followed by the missing keys.
+/// What [`render`] writes in place of an existing line.
+enum Rewrite<'a> {
+    /// `KEY=` for an entry, `# KEY=` for a commented-out one, on the entry's first line.
+    Blank { key: &'a str, commented: bool },
+    /// The line goes: a lone word shaped like a credential (a pasted token), or the later lines
+    /// of a blanked multi-line value.
+    Drop,
+}
+
+/// The existing text followed by the missing keys. The existing text never repeats a
+/// real-looking secret: a secret-shaped value, in an entry or a commented-out `# KEY=value`, is
+/// blanked; a lone pasted token is left out; a secret-shaped word in a comment is masked.
 pub fn render(text: &str, parsed: &DotenvFile, missing: &[&Variable]) -> String {
     let mut out = String::new();
-    let blank: Vec<(usize, usize, &str)> = parsed
-        .entries
-        .iter()
-        .filter(|e| {
-            e.value
-                .as_ref()
-                .is_some_and(|v| secret_shapes::secret_shape(v.expose()).is_some())
-        })
-        .map(|e| (e.line, e.end_line, e.key.as_str()))
-        .collect();
+    let mut rewrites: Vec<(usize, usize, Rewrite)> = Vec::new();
+    for e in parsed.entries.iter().chain(&parsed.commented) {
+        match &e.value {
+            Some(v) if secret_shapes::secret_shape(v.expose()).is_some() => {
+                let blank = Rewrite::Blank {
+                    key: &e.key,
+                    commented: e.commented_out,
+                };
+                rewrites.push((e.line, e.line, blank));
+                if e.end_line > e.line {
+                    rewrites.push((e.line + 1, e.end_line, Rewrite::Drop));
+                }
+            }
+            None if secret_shapes::secret_shape(&e.key).is_some() => {
+                rewrites.push((e.line, e.end_line, Rewrite::Drop));
+            }
+            _ => {}
+        }
+    }
     for (i, line) in text.split_inclusive('\n').enumerate() {
         let n = i + 1;
-        match blank
+        match rewrites
             .iter()
             .find(|(start, end, _)| (*start..=*end).contains(&n))
         {
-            Some((start, _, key)) if *start == n => {
+            Some((_, _, Rewrite::Blank { key, commented })) => {
+                if *commented {
+                    out.push_str("# ");
+                }
                 out.push_str(key);
                 out.push_str("=\n");
             }
-            Some(_) => {}
+            Some((_, _, Rewrite::Drop)) => {}
+            None if line.trim_start().starts_with('#') => out.push_str(&mask_comment(line)),
             None => out.push_str(line),
         }
     }
@@ -170,6 +205,29 @@ pub fn render(text: &str, parsed: &DotenvFile, missing: &[&Variable]) -> String 
                 _ => out.push_str(&format!("{}={value}\n", v.name)),
             }
         }
+    }
+    out
+}
+
+/// A comment line with each secret-shaped word (`# rotated after sk_live_... leaked`) replaced
+/// by `***`; other text, spacing included, as it was.
+fn mask_comment(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while !rest.is_empty() {
+        let space = rest
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..space]);
+        rest = &rest[space..];
+        let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..word_end];
+        if secret_shapes::secret_shape(word.trim_start_matches('#')).is_some() {
+            out.push_str("***");
+        } else {
+            out.push_str(word);
+        }
+        rest = &rest[word_end..];
     }
     out
 }

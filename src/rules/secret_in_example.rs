@@ -14,7 +14,7 @@ pub static RULE: RuleInfo = RuleInfo {
 ## What it does
 Reports example-file values shaped like real credentials: provider tokens (`AKIA...`, `ghp_...`,
 `sk_live_...`, `xox...-`), private-key blocks, JWTs, URLs with a real-looking password, and
-long high-entropy strings. Placeholders (`changeme`, `your-key-here`, `<...>`, `xxx`, empty)
+long high-entropy strings, in live and in commented-out (`# KEY=value`) lines. Placeholders (`changeme`, `your-key-here`, `<...>`, `xxx`, empty)
 are fine. The finding names the key and the kind of secret, never the value.
 
 ## Why is this bad?
@@ -43,18 +43,24 @@ pub fn check(project: &Project, out: &mut Vec<Finding>) {
 }
 
 fn check_file(example: &EnvFile, out: &mut Vec<Finding>) {
-    for entry in &example.file.entries {
+    // a commented-out `# KEY=value` is as committed as a live one
+    for entry in example.file.entries.iter().chain(&example.file.commented) {
         let Some(value) = &entry.value else {
             continue;
         };
         if let Some(shape) = secret_shapes::secret_shape(value.expose()) {
+            let what = if entry.commented_out {
+                "the commented-out "
+            } else {
+                ""
+            };
             out.push(
                 Finding::new(
                     &RULE,
                     &example.path,
                     Span::at(entry.line, entry.column, entry.key.len()),
                     format!(
-                        "`{}` holds a value that looks like a real secret ({}); use a placeholder and rotate the secret",
+                        "{what}`{}` holds a value that looks like a real secret ({}); use a placeholder and rotate the secret",
                         entry.key,
                         shape.name()
                     ),
@@ -95,7 +101,9 @@ mod tests {
                     concat!(
                         "AWS_ACCESS_KEY_ID=AKIA",
                         "Z7QW3XK5JH2MNPLV\nGITHUB_TOKEN=ghp",
-                        "_Qx7Lm2Np4Rs6Tv8Wy0Za1Bc3De5Fg7Hj9Kl1\nSECRET_KEY=changeme\nAPI_KEY=your-key-here\nTOKEN=<token>\nEMPTY=\n"
+                        "_Qx7Lm2Np4Rs6Tv8Wy0Za1Bc3De5Fg7Hj9Kl1\nSECRET_KEY=changeme\nAPI_KEY=your-key-here\nTOKEN=<token>\nEMPTY=\n\
+                         # OLD_TOKEN=ghp",
+                        "_Qx7Lm2Np4Rs6Tv8Wy0Za1Bc3De5Fg7Hj9Kl4\n# OLD_KEY=changeme\n"
                     ),
                 ),
             ],
@@ -106,6 +114,7 @@ mod tests {
             rows(&[
                 ("ENV301", ".env.example", 1, "AWS_ACCESS_KEY_ID"),
                 ("ENV301", ".env.example", 2, "GITHUB_TOKEN"),
+                ("ENV301", ".env.example", 7, "OLD_TOKEN"),
                 ("ENV301", "packages/api/.env.sample", 1, "GITHUB_TOKEN"),
             ])
         );
