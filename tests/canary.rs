@@ -67,7 +67,10 @@ fn plain_files() -> Vec<(&'static str, String)> {
              API_TOKEN=CANARY-EXAMPLE-2\n\
              STALE_ONE=CANARY-EXAMPLE-3\n\
              NOT A LINE CANARY-EXAMPLE-4\n\
-             NEXT_PUBLIC_SECRET_KEY=sk_live_CANARYXMPL5a1b2c3d4e5f6g7h8i9j0\n"
+             NEXT_PUBLIC_SECRET_KEY=sk_live_CANARYXMPL5a1b2c3d4e5f6g7h8i9j0\n\
+             # OLD_TOKEN=sk_live_CANARYXMPL6a1b2c3d4e5f6g7h8i9j0\n\
+             sk_live_CANARYXMPL7a1b2c3d4e5f6g7h8i9j0\n\
+             # rotated after sk_live_CANARYXMPL8a1b2c3d4e5f6g7h8i9j0 leaked\n"
                 .to_string(),
         ),
         (
@@ -122,8 +125,17 @@ fn plain_files() -> Vec<(&'static str, String)> {
         (
             "bad/nested.yaml",
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  \
-             K8S_NESTED: {inner: CANARY-K8S-4}\n  K8S_LIST: [CANARY-K8S-5]\n  \
-             K8S_ANCHOR: &a CANARY-K8S-6\n  K8S_ALIAS: *a\n  K8S_BIN: !!binary Q0FOQVJZLUs4Uy03\n"
+             K8S_NESTED: {inner: CANARY-K8S-4}\n  K8S_LIST: [CANARY-K8S-5]\n"
+                .to_string(),
+        ),
+        // YAML anchors, aliases and tags: read, never echoed
+        (
+            "tags.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  \
+             K8S_ANCHOR: &a CANARY-K8S-6\n  K8S_ALIAS: *a\n  K8S_BIN: !!binary Q0FOQVJZLUs4Uy03\n  \
+             K8S_STR: !!str CANARY-K8S-8\n\
+             ---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    \
+             - name: p\n      envFrom: [{configMapRef: {name: c}}]\n"
                 .to_string(),
         ),
         (
@@ -138,6 +150,22 @@ fn plain_files() -> Vec<(&'static str, String)> {
         (
             "bad/compose.yaml",
             "services:\n  web:\n    environment: CANARY-BAD-5\n    - x\n".to_string(),
+        ),
+        // compose list items that hold a value without `=`: never taken whole as a name
+        (
+            "bad/compose-colon.yaml",
+            "services:\n  web:\n    environment:\n      - OK=1\n      - API_TOKEN:CANARY-BAD-10\n"
+                .to_string(),
+        ),
+        (
+            "bad/compose-space.yaml",
+            "services:\n  web:\n    environment:\n      - OK=1\n      - \"API_TOKEN CANARY-BAD-11\"\n"
+                .to_string(),
+        ),
+        (
+            "bad/compose-pasted.yaml",
+            "services:\n  web:\n    environment:\n      - OK=1\n      - sk_live_CANARYBAD12a1b2c3d4e5f6g7h8\n"
+                .to_string(),
         ),
         (
             "bad/broken.env",
@@ -183,6 +211,12 @@ fn sentinels(text: &str) -> Vec<String> {
         {
             out.push(value.trim().trim_matches(['"', '\'']).to_string());
         }
+        // a sentinel inside a bare word (`sk_live_CANARY...`, a pasted token)
+        out.extend(
+            line.split_whitespace()
+                .filter(|w| w.contains("CANARY") && !w.contains("CANARY-") && !w.contains('='))
+                .map(str::to_string),
+        );
         let mut rest = line;
         while let Some(at) = rest.find("CANARY-") {
             let token: String = rest[at..]
@@ -583,6 +617,36 @@ fn no_value_reaches_any_output() {
             "bad/compose.yaml",
         ),
         (
+            vec![
+                "diff",
+                "staging",
+                "--source",
+                "compose:bad/compose-colon.yaml",
+            ],
+            vec![],
+            "bad/compose-colon.yaml:5",
+        ),
+        (
+            vec![
+                "diff",
+                "staging",
+                "--source",
+                "compose:bad/compose-space.yaml",
+            ],
+            vec![],
+            "bad/compose-space.yaml:5",
+        ),
+        (
+            vec![
+                "sources",
+                "staging",
+                "--source",
+                "compose:bad/compose-pasted.yaml",
+            ],
+            vec![],
+            "bad/compose-pasted.yaml:5",
+        ),
+        (
             vec!["diff", "staging", "--source", "dotenv:bad/binary.env"],
             vec![],
             "bad/binary.env",
@@ -628,8 +692,21 @@ fn no_value_reaches_any_output() {
         }
     }
 
-    // Non-string YAML values (maps, lists, anchors, `!!binary`): read or refused, never echoed.
+    // Non-string YAML values (maps, lists, anchors, `!!binary`): a mapping or a list where a
+    // string belongs is refused (file and line named), never read as empty, never echoed; the
+    // rest is read.
     for format in REPORT_FORMATS {
+        let args = [
+            "diff",
+            "staging",
+            "--source",
+            "kubernetes:tags.yaml",
+            "--format",
+            format,
+        ];
+        let r = run(&p, &args, &[], true);
+        assert_reported(&p, &r, &["K8S_ANCHOR", "K8S_ALIAS"]);
+        runs += 1;
         let args = [
             "diff",
             "staging",
@@ -639,7 +716,8 @@ fn no_value_reaches_any_output() {
             format,
         ];
         let r = run(&p, &args, &[], true);
-        assert!(matches!(r.code(), Some(0..=2)), "{}", r.label);
+        assert_eq!(r.code(), Some(2), "{}", r.label);
+        assert!(r.stderr().contains("bad/nested.yaml:6"), "{}", r.stderr());
         assert_clean(&p, &r);
         runs += 1;
     }
@@ -673,7 +751,12 @@ fn encodings_are_checked() {
         assert!(f.iter().any(|x| x == expected), "{expected} in {f:?}");
     }
     assert_eq!(
-        sentinels("A=\"postgres://u:CANARY-A-1@h\"\nB C CANARY-B-2 x\n"),
-        ["postgres://u:CANARY-A-1@h", "CANARY-A-1", "CANARY-B-2"]
+        sentinels("A=\"postgres://u:CANARY-A-1@h\"\nB C CANARY-B-2 x\n# sk_CANARYC3 y\n"),
+        [
+            "postgres://u:CANARY-A-1@h",
+            "CANARY-A-1",
+            "CANARY-B-2",
+            "sk_CANARYC3"
+        ]
     );
 }

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use super::yaml::{self, Node, Resolved};
 use super::{Provided, SourceData, SourceError, ValueState};
 use crate::secret::Secret;
+use crate::secret_shapes;
 
 /// The environment one compose service declares.
 ///
@@ -148,13 +149,10 @@ pub fn read(path: &str, text: &str, service: Option<&str>) -> Result<ComposeServ
                         Some((key, value)) => (key, literal_or_pass_through(key, value)),
                         None => (entry, Ok(ValueState::PassThrough)),
                     };
-                    let state = state.map_err(|m| err(Some(item.line), m))?;
-                    if key.is_empty() {
-                        return Err(err(
-                            Some(item.line),
-                            "an `environment` list item has no name before `=`".to_string(),
-                        ));
+                    if let Err(problem) = list_name(key, entry.contains('=')) {
+                        return Err(err(Some(item.line), problem.to_string()));
                     }
+                    let state = state.map_err(|m| err(Some(item.line), m))?;
                     insert(&mut provided, path, key, item.line, state);
                 }
             } else {
@@ -177,6 +175,27 @@ pub fn read(path: &str, text: &str, service: Option<&str>) -> Result<ComposeServ
         data,
         env_files,
     })
+}
+
+/// Whether the name of a list item (the text before `=`, or the whole item) can be a variable
+/// name. A list item is one string, so a value written after `:` or a space, or a pasted token,
+/// would otherwise become the *name*, and names are printed: such items are errors, and the
+/// message never repeats the item.
+fn list_name(name: &str, has_value: bool) -> Result<(), &'static str> {
+    if name.is_empty() {
+        return Err("an `environment` list item has no name before `=`");
+    }
+    if name.contains(':') || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(
+            "an `environment` list item is not `NAME=value` or `NAME`: its name holds a `:`, a space or a control character",
+        );
+    }
+    if !has_value && secret_shapes::secret_shape(name).is_some() {
+        return Err(
+            "an `environment` list item is a lone word that looks like a credential, not `NAME=value`",
+        );
+    }
+    Ok(())
 }
 
 fn insert(
@@ -524,6 +543,22 @@ services:
                 4,
             ),
             ("services:\n  s:\n    environment: [A=${CANARY-C-6]\n", 3),
+            (
+                "services:\n  s:\n    environment:\n      - API_TOKEN:CANARY-C-8\n",
+                4,
+            ),
+            (
+                "services:\n  s:\n    environment:\n      - \"API_TOKEN CANARY-C-9\"\n",
+                4,
+            ),
+            (
+                "services:\n  s:\n    environment:\n      - \"A\\tCANARY-C-10=x\"\n",
+                4,
+            ),
+            (
+                "services:\n  s:\n    environment:\n      - ok=1\n      - sk_live_CANARYC11a1b2c3d4e5f6g7h8\n",
+                5,
+            ),
             (
                 "services:\n  s:\n    environment:\n      \"\": CANARY-C-7\n",
                 4,

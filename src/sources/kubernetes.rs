@@ -169,6 +169,13 @@ enum StoreKind {
 }
 
 impl StoreKind {
+    fn kind_name(self) -> &'static str {
+        match self {
+            StoreKind::ConfigMap => "ConfigMap",
+            StoreKind::Secret => "Secret",
+        }
+    }
+
     fn ref_name(self) -> &'static str {
         match self {
             StoreKind::ConfigMap => "configMapRef",
@@ -203,17 +210,28 @@ impl Store {
             .map(str::to_string);
         let mut entries: BTreeMap<String, Provided> = BTreeMap::new();
         let path = &object.path;
+        // the API server rejects a mapping or a list as a value; reading one as empty would
+        // report a wrong "empty" (ENV103)
+        let text = |field: &str, (key, line): (&str, usize), value: &Node| {
+            scalar_text(value).ok_or_else(|| SourceError {
+                path: path.clone(),
+                line: Some(line),
+                message: format!(
+                    "{} `{name}` {field} key `{key}` holds a mapping or a list, not a string",
+                    kind.kind_name()
+                ),
+            })
+        };
         match kind {
             StoreKind::ConfigMap => {
                 for (key, value) in map_entries(node.get("data")) {
-                    let text = scalar_text(value).unwrap_or_default();
+                    let text = text("data", key, value)?;
                     insert(&mut entries, path, key, Secret::new(text));
                 }
             }
             StoreKind::Secret => {
                 for (key, value) in map_entries(node.get("data")) {
-                    let encoded: String = scalar_text(value)
-                        .unwrap_or_default()
+                    let encoded: String = text("data", key, value)?
                         .chars()
                         .filter(|c| *c != '\n' && *c != '\r')
                         .collect();
@@ -231,7 +249,7 @@ impl Store {
                     insert(&mut entries, path, key, Secret::new(text));
                 }
                 for (key, value) in map_entries(node.get("stringData")) {
-                    let text = scalar_text(value).unwrap_or_default();
+                    let text = text("stringData", key, value)?;
                     insert(&mut entries, path, key, Secret::new(text));
                 }
             }
@@ -781,6 +799,32 @@ spec:
             "{err}"
         );
         assert!(!format!("{err} {err:?}").contains("CANARY"));
+    }
+
+    #[test]
+    fn collection_values_in_stores_are_errors_not_empty() {
+        for (text, line, what) in [
+            (
+                "kind: ConfigMap\nmetadata: {name: c}\ndata:\n  OK: a\n  NESTED: {inner: CANARY-1}\n",
+                5,
+                "ConfigMap `c` data key `NESTED`",
+            ),
+            (
+                "kind: Secret\nmetadata: {name: s}\ndata:\n  LIST: [CANARY-2]\n",
+                4,
+                "Secret `s` data key `LIST`",
+            ),
+            (
+                "kind: Secret\nmetadata: {name: s}\nstringData:\n  A: b\n  LIST:\n    - CANARY-3\n",
+                5,
+                "Secret `s` stringData key `LIST`",
+            ),
+        ] {
+            let err = read(&files(&[("m.yaml", text)]), None).expect_err(text);
+            assert_eq!((err.path.as_str(), err.line), ("m.yaml", Some(line)));
+            assert!(err.message.contains(what), "{err}");
+            assert!(!format!("{err} {err:?}").contains("CANARY"), "{err}");
+        }
     }
 
     #[test]
