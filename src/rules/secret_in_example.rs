@@ -14,8 +14,8 @@ pub static RULE: RuleInfo = RuleInfo {
 ## What it does
 Reports example-file values shaped like real credentials: provider tokens (`AKIA...`, `ghp_...`,
 `sk_live_...`, `xox...-`), private-key blocks, JWTs, URLs with a real-looking password, and
-long high-entropy strings, in live and in commented-out (`# KEY=value`) lines. Placeholders (`changeme`, `your-key-here`, `<...>`, `xxx`, empty)
-are fine. The finding names the key and the kind of secret, never the value.
+long high-entropy strings, in live and in commented-out (`# KEY=value`) lines. Placeholders
+(`changeme`, `your-key-here`, `<...>`, `xxx`, empty) are fine. The finding names the key and the kind of secret, never the value.
 
 ## Why is this bad?
 The example file is committed and copied around; a real key in it is a leaked key. Rotate it.
