@@ -588,6 +588,20 @@ fn no_value_reaches_any_output() {
         }
     }
 
+    // Several vault keys pasted one per line (not comma-separated): each is read as its own key,
+    // and none is printed in a "no key for environment" error.
+    let pasted = format!("{}\n{}", p.vault_staging_key, p.vault_prod_key);
+    for format in ["full", "json"] {
+        let r = run(
+            &p,
+            &["diff", "prod", "--format", format],
+            &[("DOTENV_KEY", pasted.as_str())],
+            true,
+        );
+        assert_reported(&p, &r, &["NEVER_SET"]);
+        runs += 1;
+    }
+
     // Error paths: exit 2, the file (or key) named, nothing leaked.
     let other_key = "1".repeat(64);
     let errors: Vec<(Vec<&str>, Env, &str)> = vec![

@@ -50,6 +50,8 @@ pub enum UriProblem {
     KeyNotHex,
     /// No non-empty `environment` query parameter.
     MissingEnvironment,
+    /// The `environment` parameter holds more than a name.
+    BadEnvironment,
 }
 
 impl fmt::Display for UriProblem {
@@ -63,6 +65,9 @@ impl fmt::Display for UriProblem {
             UriProblem::KeyNotHex => "its key does not end in 64 hex characters",
             UriProblem::MissingEnvironment => {
                 "it has no `environment` parameter (expected `?environment=<name>`)"
+            }
+            UriProblem::BadEnvironment => {
+                "its `environment` is not a name (letters, digits, `_`, `-`, `.`)"
             }
         })
     }
@@ -117,10 +122,13 @@ fn list_or_none(names: &[String]) -> String {
 /// Parses a `DOTENV_KEY` value: one or more comma-separated URIs, kept in order.
 pub fn parse_dotenv_key(uri_list: &str) -> Result<Vec<VaultKey>, VaultError> {
     let mut keys = Vec::new();
-    for (index, uri) in uri_list.split(',').map(str::trim).enumerate() {
-        if uri.is_empty() {
-            continue;
-        }
+    // dotenv-vault separates URIs with commas; a URI never holds whitespace, so keys pasted one
+    // per line or space-separated are split too, and never read as one URI whose environment
+    // runs into the next key
+    let uris = uri_list
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|uri| !uri.is_empty());
+    for (index, uri) in uris.enumerate() {
         let key = parse_uri(uri).map_err(|problem| VaultError::BadUri {
             position: index + 1,
             problem,
@@ -167,6 +175,13 @@ fn parse_uri(uri: &str) -> Result<VaultKey, UriProblem> {
         .find_map(|pair| pair.strip_prefix("environment="))
         .filter(|env| !env.is_empty())
         .ok_or(UriProblem::MissingEnvironment)?;
+    // the environment is printed in errors: never anything but a name
+    if !environment
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
+    {
+        return Err(UriProblem::BadEnvironment);
+    }
 
     Ok(VaultKey {
         environment: environment.to_owned(),
@@ -346,6 +361,18 @@ mod tests {
         let keys = parse_dotenv_key(&list)?;
         let envs: Vec<&str> = keys.iter().map(|k| k.environment.as_str()).collect();
         assert_eq!(envs, ["production", "development"]);
+        // one per line or space-separated, as keys are often pasted: each is its own URI, and no
+        // environment runs into the next key (which an error would then print)
+        for sep in ["\n", " ", "\r\n", ",\n"] {
+            let list = format!(
+                "dotenv://:key_{}@h/vault/.env.vault?environment=production{sep}{}",
+                "0".repeat(64),
+                upstream_uri()
+            );
+            let keys = parse_dotenv_key(&list)?;
+            let envs: Vec<&str> = keys.iter().map(|k| k.environment.as_str()).collect();
+            assert_eq!(envs, ["production", "development"], "{sep:?}");
+        }
         Ok(())
     }
 
@@ -395,6 +422,10 @@ mod tests {
         assert_eq!(
             uri_problem(&format!("dotenv://:key_{hex}@h/?environment=")),
             Some(UriProblem::MissingEnvironment)
+        );
+        assert_eq!(
+            uri_problem(&format!("dotenv://:key_{hex}@h/?environment=prod%20{hex}")),
+            Some(UriProblem::BadEnvironment)
         );
     }
 
