@@ -226,13 +226,13 @@ pub fn read_env_file(
 }
 
 /// Parses an env file. A line holding a lone word that looks like a credential (a pasted
-/// token) would otherwise become an entry whose *key* is the secret, and keys appear in
-/// messages: such lines become errors instead.
+/// token, or base64 whose `=` padding makes it read as `KEY=`) would otherwise become an entry
+/// whose *key* is the secret, and keys appear in messages: such lines become errors instead.
 pub fn parse_env_text(bytes: &[u8]) -> DotenvFile {
     let mut file = dotenv::parse_bytes(bytes);
     let (keep, pasted): (Vec<_>, Vec<_>) = std::mem::take(&mut file.entries)
         .into_iter()
-        .partition(|e| e.value.is_some() || secret_shapes::secret_shape(&e.key).is_none());
+        .partition(|e| secret_shapes::secret_shape(&e.key).is_none());
     file.entries = keep;
     for entry in pasted {
         file.errors.push(dotenv::LineError {

@@ -336,7 +336,7 @@ fn load_table(
     if let Some(p) = &table.dotenv {
         if p == "-" {
             let text = read_stdin(stdin)?;
-            let file = dotenv::parse(&text);
+            let file = crate::check::parse_env_text(text.as_bytes());
             check_parse_errors(&file, "<stdin>")?;
             return Ok(vec![from_dotenv_file(
                 &file, "<stdin>", "<stdin>", env_name,
@@ -537,7 +537,7 @@ fn glob_files(base: &Path, pattern: &str) -> anyhow::Result<Vec<PathBuf>> {
 /// A dotenv file, plaintext or dotenvx-encrypted.
 fn load_dotenv(path: &Path, shown: String, env_name: &str) -> anyhow::Result<LoadedSource> {
     let bytes = std::fs::read(path).with_context(|| shown.clone())?;
-    let file = dotenv::parse_bytes(&bytes);
+    let file = crate::check::parse_env_text(&bytes);
     check_parse_errors(&file, &shown)?;
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or(".env");
     from_dotenv_file(&file, &shown, file_name, env_name)
@@ -684,7 +684,7 @@ fn load_vault(
     let keys = vault::parse_dotenv_key(&raw).map_err(|e| anyhow::anyhow!("{var}: {e}"))?;
     let plaintext = vault::decrypt_environment(entries, environment, &keys)
         .map_err(|e| anyhow::anyhow!("{shown}: {environment}: {e} (key from {var})"))?;
-    let file = dotenv::parse(plaintext.expose());
+    let file = crate::check::parse_env_text(plaintext.expose().as_bytes());
     check_parse_errors(&file, &format!("{label} (decrypted)"))?;
     let expanded: BTreeMap<String, Secret> = dotenv::expand(&file).into_iter().collect();
     let provided = file

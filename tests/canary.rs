@@ -70,7 +70,9 @@ fn plain_files() -> Vec<(&'static str, String)> {
              NEXT_PUBLIC_SECRET_KEY=sk_live_CANARYXMPL5a1b2c3d4e5f6g7h8i9j0\n\
              # OLD_TOKEN=sk_live_CANARYXMPL6a1b2c3d4e5f6g7h8i9j0\n\
              sk_live_CANARYXMPL7a1b2c3d4e5f6g7h8i9j0\n\
-             # rotated after sk_live_CANARYXMPL8a1b2c3d4e5f6g7h8i9j0 leaked\n"
+             # rotated after sk_live_CANARYXMPL8a1b2c3d4e5f6g7h8i9j0 leaked\n\
+             DOC_URL=https://docs.internal # old: sk_live_CANARYXMPL9a1b2c3d4e5f6g7h8i9j0\n\
+             Q0FOQVJZWE1QTDEwYWJjZGVmZ2hpamtsbW5vcA==\n"
                 .to_string(),
         ),
         (
@@ -167,6 +169,27 @@ fn plain_files() -> Vec<(&'static str, String)> {
             "services:\n  web:\n    environment:\n      - OK=1\n      - sk_live_CANARYBAD12a1b2c3d4e5f6g7h8\n"
                 .to_string(),
         ),
+        // values written where a name belongs: refused, never printed as a name
+        (
+            "bad/k8s-name.yaml",
+            "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: p\n      env:\n\
+             \x20       - {name: OK, value: x}\n        - {name: \"API_TOKEN=CANARY-BAD-13\", value: x}\n"
+                .to_string(),
+        ),
+        (
+            "bad/k8s-key.yaml",
+            "kind: ConfigMap\nmetadata: {name: c}\ndata:\n  OK: x\n  sk_live_CANARYBAD14a1b2c3d4e5f6g7h8: x\n"
+                .to_string(),
+        ),
+        (
+            "bad/json-key.json",
+            "{\"OK\": \"x\",\n \"API_TOKEN CANARY-BAD-15\": \"y\"}\n".to_string(),
+        ),
+        (
+            "bad/compose-map.yaml",
+            "services:\n  web:\n    environment:\n      OK: x\n      API_TOKEN=CANARY-BAD-16: y\n"
+                .to_string(),
+        ),
         (
             "bad/broken.env",
             "OK=CANARY-BAD-8\nBROKEN LINE=CANARY-BAD-9\n".to_string(),
@@ -177,6 +200,10 @@ fn plain_files() -> Vec<(&'static str, String)> {
         ),
     ]
 }
+
+/// Sentinels the `CANARY` search cannot see: base64 pasted into `.env.example` (its `=` padding
+/// makes the line read as `KEY=`).
+const HIDDEN_SENTINELS: [&str; 1] = ["Q0FOQVJZWE1QTDEwYWJjZGVmZ2hpamtsbW5vcA"];
 
 /// The process environment given to the runs that read it (`--source env`).
 const JOB_ENV: [(&str, &str); 2] = [("JOB_ONE", "CANARY-JOB-1"), ("JOB_EXTRA", "CANARY-JOB-2")];
@@ -288,7 +315,8 @@ fn project() -> Project {
         .collect();
     example.sort_by_key(|v| std::cmp::Reverse(v.len()));
     values.push(STANDARD.encode("CANARY-K8S-2")); // as it stands in the manifest
-    values.push("CANARY-K8S-7".to_string()); // `!!binary` in bad/nested.yaml
+    values.push("CANARY-K8S-7".to_string()); // `!!binary` in tags.yaml
+    values.extend(HIDDEN_SENTINELS.iter().map(|v| v.to_string()));
     values.extend(JOB_ENV.iter().map(|(_, v)| v.to_string()));
     let copy = |from: &str, to: &str| {
         fs::copy(Path::new(FIXTURES).join(from), root.join(to)).expect("copy fixture");
@@ -659,6 +687,36 @@ fn no_value_reaches_any_output() {
             ],
             vec![],
             "bad/compose-pasted.yaml:5",
+        ),
+        (
+            vec![
+                "diff",
+                "staging",
+                "--source",
+                "kubernetes:bad/k8s-name.yaml",
+            ],
+            vec![],
+            "bad/k8s-name.yaml:8",
+        ),
+        (
+            vec!["diff", "staging", "--source", "kubernetes:bad/k8s-key.yaml"],
+            vec![],
+            "bad/k8s-key.yaml:5",
+        ),
+        (
+            vec!["sources", "staging", "--source", "json:bad/json-key.json"],
+            vec![],
+            "bad/json-key.json:2",
+        ),
+        (
+            vec![
+                "diff",
+                "staging",
+                "--source",
+                "compose:bad/compose-map.yaml",
+            ],
+            vec![],
+            "bad/compose-map.yaml:5",
         ),
         (
             vec!["diff", "staging", "--source", "dotenv:bad/binary.env"],

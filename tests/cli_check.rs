@@ -419,26 +419,42 @@ SECRET_KEY=
 fn example_never_repeats_a_secret() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
-    write(root, "app.py", "import os\nos.environ['API_KEY']\n");
     let live = concat!("sk_live", "_51H8qXk2LmNpQrStUvWxYz0123");
+    write(
+        root,
+        "app.py",
+        &format!(
+            "import os\nos.environ['API_KEY']\nos.getenv('STRIPE', '{live}')\n\
+             os.getenv('DATABASE_URL', 'postgres://admin:Q9x7LmN2pW4r@prod-db.internal:5432/app')\n"
+        ),
+    );
     let text = format!(
         "# Settings.\nAPI_KEY={live}\n# OLD_KEY={live}\n  {live}\n# rotated after  {live} leaked\n\
          PEM=\"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n-----END PRIVATE KEY-----\"\n\
-         PLAIN=changeme\n"
+         PLAIN=changeme\nURL=https://x # old:\t{live}\nc2tfbGl2ZV9RN3hLbTJMcE45dlI0dFc4eVo2YjNOMWM==\n"
     );
     write(root, ".env.example", &text);
     let out = envcheck(root, &["example"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "# Settings.\nAPI_KEY=\n# OLD_KEY=\n# rotated after  *** leaked\nPEM=\nPLAIN=changeme\n"
+        "# Settings.\nAPI_KEY=\n# OLD_KEY=\n# rotated after  *** leaked\nPEM=\nPLAIN=changeme\n\
+         URL=https://x # old:\t***\n\
+         \n# Added by `envcheck example`: keys the code reads, with where they are read.\n\
+         \n# With a default in code: set them to change the default.\n\
+         # read in app.py:4\nDATABASE_URL=\n# read in app.py:3\nSTRIPE=\n"
     );
-    assert!(
-        stderr(&out).contains(".env.example:4: left out a lone word that looks like a credential"),
-        "{}",
-        stderr(&out)
-    );
+    for line in [4, 12] {
+        assert!(
+            stderr(&out).contains(&format!(
+                ".env.example:{line}: left out a lone word that looks like a credential"
+            )),
+            "{}",
+            stderr(&out)
+        );
+    }
     assert!(!stderr(&out).contains("sk_live"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("c2tfbGl2"), "{}", stderr(&out));
     // ENV301 names both the live and the commented-out entry
     let out = envcheck(root, &["check", "--format", "json", "--select", "ENV301"]);
     assert_eq!(

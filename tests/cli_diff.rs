@@ -492,6 +492,26 @@ fn no_sources_and_unknown_kinds_are_usage_errors() {
         run.stderr()
     );
     assert_clean(&[&run], &[]);
+    // base64 pasted alone on a line reads as `KEY=` through its `=` padding: refused, never a name
+    // (base64 of `CANARY-PASTED-1 and more`), from a file and from standard input
+    let pasted = "Q0FOQVJZLVBBU1RFRC0xIGFuZCBtb3Jl==";
+    let text = format!("X=1\n{pasted}\n");
+    write(root, ".env.production", &text);
+    let from_file = envcheck(root, &["diff", "prod"], &[], None);
+    let from_stdin = envcheck(
+        root,
+        &["diff", "staging", "--source", "dotenv:-"],
+        &[],
+        Some(&text),
+    );
+    for (run, at) in [
+        (&from_file, ".env.production:2"),
+        (&from_stdin, "<stdin>:2"),
+    ] {
+        assert_eq!(run.code(), Some(2), "{}", run.stderr());
+        assert!(run.stderr().contains(at), "{}", run.stderr());
+        assert_clean(&[run], &["Q0FOQVJZLVBBU1RFRC0x".to_string()]);
+    }
 }
 
 #[test]

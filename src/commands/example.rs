@@ -76,7 +76,7 @@ pub fn run(
     for e in parsed
         .entries
         .iter()
-        .filter(|e| e.value.is_none() && secret_shapes::secret_shape(&e.key).is_some())
+        .filter(|e| secret_shapes::secret_shape(&e.key).is_some())
     {
         writeln!(
             err,
@@ -126,6 +126,10 @@ pub fn render(text: &str, parsed: &DotenvFile, missing: &[&Variable]) -> String 
     let mut out = String::new();
     let mut rewrites: Vec<(usize, usize, Rewrite)> = Vec::new();
     for e in parsed.entries.iter().chain(&parsed.commented) {
+        if secret_shapes::secret_shape(&e.key).is_some() {
+            rewrites.push((e.line, e.end_line, Rewrite::Drop));
+            continue;
+        }
         match &e.value {
             Some(v) if secret_shapes::secret_shape(v.expose()).is_some() => {
                 let blank = Rewrite::Blank {
@@ -136,9 +140,6 @@ pub fn render(text: &str, parsed: &DotenvFile, missing: &[&Variable]) -> String 
                 if e.end_line > e.line {
                     rewrites.push((e.line + 1, e.end_line, Rewrite::Drop));
                 }
-            }
-            None if secret_shapes::secret_shape(&e.key).is_some() => {
-                rewrites.push((e.line, e.end_line, Rewrite::Drop));
             }
             _ => {}
         }
@@ -157,8 +158,7 @@ pub fn render(text: &str, parsed: &DotenvFile, missing: &[&Variable]) -> String 
                 out.push_str("=\n");
             }
             Some((_, _, Rewrite::Drop)) => {}
-            None if line.trim_start().starts_with('#') => out.push_str(&mask_comment(line)),
-            None => out.push_str(line),
+            None => out.push_str(&mask_comment(line)),
         }
     }
     if missing.is_empty() {
@@ -189,12 +189,15 @@ pub fn render(text: &str, parsed: &DotenvFile, missing: &[&Variable]) -> String 
                 n => format!(" and {} more", n - 1),
             };
             out.push_str(&format!("# read in {}:{}{more}\n", first.path, first.line));
+            // a default that is a secret (by its name or its shape) is not copied into a file
+            // that is committed and shared
             let value = if secret_shapes::is_secret_name(&v.name) {
                 String::new()
             } else {
                 v.reads
                     .iter()
                     .find_map(|r| r.extra.default.clone())
+                    .filter(|d| secret_shapes::secret_shape(d).is_none())
                     .map(|d| quote(&d))
                     .unwrap_or_default()
             };
@@ -209,11 +212,23 @@ pub fn render(text: &str, parsed: &DotenvFile, missing: &[&Variable]) -> String 
     out
 }
 
-/// A comment line with each secret-shaped word (`# rotated after sk_live_... leaked`) replaced
-/// by `***`; other text, spacing included, as it was.
+/// A line with each secret-shaped word of its comment (`# rotated after sk_live_... leaked`,
+/// `KEY=x # old: sk_live_...`) replaced by `***`; other text, spacing included, as it was. The
+/// comment starts at a `#` that begins the line or follows whitespace.
 fn mask_comment(line: &str) -> String {
+    let start = line
+        .char_indices()
+        .find(|&(i, c)| {
+            c == '#'
+                && line[..i]
+                    .chars()
+                    .next_back()
+                    .is_none_or(char::is_whitespace)
+        })
+        .map_or(line.len(), |(i, _)| i);
     let mut out = String::with_capacity(line.len());
-    let mut rest = line;
+    out.push_str(&line[..start]);
+    let mut rest = &line[start..];
     while !rest.is_empty() {
         let space = rest
             .find(|c: char| !c.is_whitespace())

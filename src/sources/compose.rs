@@ -12,9 +12,8 @@
 use std::collections::BTreeMap;
 
 use super::yaml::{self, Node, Resolved};
-use super::{Provided, SourceData, SourceError, ValueState};
+use super::{Provided, SourceData, SourceError, ValueState, name_problem};
 use crate::secret::Secret;
-use crate::secret_shapes;
 
 /// The environment one compose service declares.
 ///
@@ -131,6 +130,12 @@ pub fn read(path: &str, text: &str, service: Option<&str>) -> Result<ComposeServ
                             "an `environment` key is empty or not a string".to_string(),
                         ));
                     };
+                    if let Some(problem) = name_problem(key_text) {
+                        return Err(err(
+                            Some(key.line),
+                            format!("an `environment` key {problem}"),
+                        ));
+                    }
                     let state = map_value(key_text, value).map_err(|m| err(Some(value.line), m))?;
                     insert(&mut provided, path, key_text, key.line, state);
                 }
@@ -149,8 +154,8 @@ pub fn read(path: &str, text: &str, service: Option<&str>) -> Result<ComposeServ
                         Some((key, value)) => (key, literal_or_pass_through(key, value)),
                         None => (entry, Ok(ValueState::PassThrough)),
                     };
-                    if let Err(problem) = list_name(key, entry.contains('=')) {
-                        return Err(err(Some(item.line), problem.to_string()));
+                    if let Err(problem) = list_name(key) {
+                        return Err(err(Some(item.line), problem));
                     }
                     let state = state.map_err(|m| err(Some(item.line), m))?;
                     insert(&mut provided, path, key, item.line, state);
@@ -181,21 +186,20 @@ pub fn read(path: &str, text: &str, service: Option<&str>) -> Result<ComposeServ
 /// name. A list item is one string, so a value written after `:` or a space, or a pasted token,
 /// would otherwise become the *name*, and names are printed: such items are errors, and the
 /// message never repeats the item.
-fn list_name(name: &str, has_value: bool) -> Result<(), &'static str> {
+fn list_name(name: &str) -> Result<(), String> {
     if name.is_empty() {
-        return Err("an `environment` list item has no name before `=`");
+        return Err("an `environment` list item has no name before `=`".to_string());
     }
-    if name.contains(':') || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if name.contains(':') {
         return Err(
-            "an `environment` list item is not `NAME=value` or `NAME`: its name holds a `:`, a space or a control character",
+            "an `environment` list item is not `NAME=value` or `NAME`: its name holds a `:`"
+                .to_string(),
         );
     }
-    if !has_value && secret_shapes::secret_shape(name).is_some() {
-        return Err(
-            "an `environment` list item is a lone word that looks like a credential, not `NAME=value`",
-        );
+    match name_problem(name) {
+        Some(problem) => Err(format!("the name of an `environment` list item {problem}")),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 fn insert(
@@ -561,6 +565,14 @@ services:
             ),
             (
                 "services:\n  s:\n    environment:\n      \"\": CANARY-C-7\n",
+                4,
+            ),
+            (
+                "services:\n  s:\n    environment:\n      A=CANARY-C-12: x\n",
+                4,
+            ),
+            (
+                "services:\n  s:\n    environment:\n      sk_live_CANARYC13a1b2c3d4e5f6g7h8: x\n",
                 4,
             ),
         ] {

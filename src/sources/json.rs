@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 use serde_json::error::Category;
 
-use super::{Provided, SourceData, SourceError, ValueState};
+use super::{Provided, SourceData, SourceError, ValueState, name_problem};
 use crate::secret::Secret;
 use crate::span::LineIndex;
 
@@ -39,6 +39,9 @@ pub fn read(path: &str, text: &str) -> Result<SourceData, SourceError> {
     let mut data = SourceData::default();
     for (name, value) in map {
         let line = lines.get(name.as_str()).copied().unwrap_or(0);
+        if let Some(problem) = name_problem(&name) {
+            return Err(err((line > 0).then_some(line), format!("a key {problem}")));
+        }
         let text = match value {
             Value::Null => continue,
             Value::String(s) => s,
@@ -191,6 +194,21 @@ mod tests {
             assert_eq!(err.line, Some(2));
             assert!(err.message.contains("`NESTED`"), "{err}");
             assert!(!format!("{err} {err:?}").contains("CANARY"));
+        }
+    }
+
+    #[test]
+    fn values_in_key_position_are_refused_unprinted() {
+        for key in [
+            "A=CANARY-J-UNIT-5",
+            "A CANARY-J-UNIT-6",
+            "sk_live_CANARYJ7a1b2c3d4e5f6g7h8i9",
+            "",
+        ] {
+            let text = format!("{{\"OK\": \"x\",\n \"{key}\": \"y\"}}");
+            let err = read("env.json", &text).expect_err(key);
+            assert_eq!(err.line, Some(2), "{err}");
+            assert!(!format!("{err} {err:?}").contains("CANARY"), "{err}");
         }
     }
 

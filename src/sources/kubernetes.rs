@@ -19,7 +19,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use super::yaml::{self, Node, Resolved};
-use super::{Provided, SourceData, SourceError, ValueState};
+use super::{Provided, SourceData, SourceError, ValueState, name_problem};
 use crate::secret::Secret;
 
 /// `kind: List` objects nested deeper than this are ignored.
@@ -77,7 +77,7 @@ pub fn read(
                 continue;
             };
             for item in items {
-                reader.container(&object.path, namespace, item, container);
+                reader.container(&object.path, namespace, item, container)?;
             }
         }
     }
@@ -213,6 +213,16 @@ impl Store {
         // the API server rejects a mapping or a list as a value; reading one as empty would
         // report a wrong "empty" (ENV103)
         let text = |field: &str, (key, line): (&str, usize), value: &Node| {
+            if let Some(problem) = name_problem(key) {
+                return Err(SourceError {
+                    path: path.clone(),
+                    line: Some(line),
+                    message: format!(
+                        "{} `{name}` has a {field} key that {problem}",
+                        kind.kind_name()
+                    ),
+                });
+            }
             scalar_text(value).ok_or_else(|| SourceError {
                 path: path.clone(),
                 line: Some(line),
@@ -311,7 +321,7 @@ impl Reader<'_> {
         namespace: Option<&str>,
         item: &Node,
         wanted: Option<&str>,
-    ) {
+    ) -> Result<(), SourceError> {
         let name = item.get("name").and_then(Node::as_str);
         if let Some(name) = name {
             self.found.insert(name.to_string());
@@ -319,7 +329,7 @@ impl Reader<'_> {
         if let Some(wanted) = wanted
             && name != Some(wanted)
         {
-            return;
+            return Ok(());
         }
         self.matched = true;
         self.containers += 1;
@@ -332,9 +342,10 @@ impl Reader<'_> {
             self.env_from(path, namespace, source, &mut env);
         }
         for entry in item.get("env").and_then(Node::as_seq).unwrap_or_default() {
-            self.env_entry(path, entry, &mut env);
+            self.env_entry(path, entry, &mut env)?;
         }
         self.merged.extend(env);
+        Ok(())
     }
 
     fn env_from(
@@ -397,20 +408,32 @@ impl Reader<'_> {
         }
     }
 
-    fn env_entry(&mut self, path: &str, entry: &Node, env: &mut BTreeMap<String, Provided>) {
+    fn env_entry(
+        &mut self,
+        path: &str,
+        entry: &Node,
+        env: &mut BTreeMap<String, Provided>,
+    ) -> Result<(), SourceError> {
         let Some(name_node) = entry.get("name") else {
             self.data
                 .notices
                 .push(format!("{path}:{}: env entry has no name", entry.line));
-            return;
+            return Ok(());
         };
         let Some(name) = name_node.as_str().filter(|_| !name_node.is_null()) else {
             self.data
                 .notices
                 .push(format!("{path}:{}: env entry has no name", name_node.line));
-            return;
+            return Ok(());
         };
         let line = name_node.line;
+        if let Some(problem) = name_problem(name) {
+            return Err(SourceError {
+                path: path.to_string(),
+                line: Some(line),
+                message: format!("an env entry's name {problem}"),
+            });
+        }
         let state = if entry.get("valueFrom").is_some_and(|v| !v.is_null()) {
             ValueState::External
         } else {
@@ -449,6 +472,7 @@ impl Reader<'_> {
                 line,
             },
         );
+        Ok(())
     }
 }
 
@@ -799,6 +823,32 @@ spec:
             "{err}"
         );
         assert!(!format!("{err} {err:?}").contains("CANARY"));
+    }
+
+    #[test]
+    fn values_in_name_position_are_refused_unprinted() {
+        for (text, line) in [
+            (
+                "kind: Pod\nspec:\n  containers:\n    - name: p\n      env:\n        - {name: OK}\n        - {name: \"A=CANARY-1\", value: x}\n",
+                7,
+            ),
+            (
+                "kind: Pod\nspec:\n  containers:\n    - name: p\n      env:\n        - name: \"A CANARY-2\"\n",
+                6,
+            ),
+            (
+                "kind: Secret\nmetadata: {name: s}\nstringData:\n  sk_live_CANARY3a1b2c3d4e5f6g7h8i9j: x\n",
+                4,
+            ),
+        ] {
+            let err = read(&files(&[("m.yaml", text)]), None).expect_err(text);
+            assert_eq!(
+                (err.path.as_str(), err.line),
+                ("m.yaml", Some(line)),
+                "{err}"
+            );
+            assert!(!format!("{err} {err:?}").contains("CANARY"), "{err}");
+        }
     }
 
     #[test]

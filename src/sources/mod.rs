@@ -59,6 +59,24 @@ pub struct SourceData {
     pub notices: Vec<String>,
 }
 
+/// Why `name`, as a source declares it, cannot be a variable name; `None` when it can. Names are
+/// printed, so a value written where a name belongs (`NAME=value` or `NAME value` as one string)
+/// or a pasted token would be printed with them: the readers refuse such names, and this message
+/// never repeats the name.
+pub fn name_problem(name: &str) -> Option<&'static str> {
+    if name.is_empty() {
+        Some("is empty")
+    } else if name.contains('=') {
+        Some("holds `=` (a value written into the name?)")
+    } else if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Some("holds a space or a control character (a value written into the name?)")
+    } else if crate::secret_shapes::secret_shape(name).is_some() {
+        Some("looks like a credential, not a variable name (a pasted token?)")
+    } else {
+        None
+    }
+}
+
 /// An error reading a source: names the file and, where there is one, the line. The message
 /// never contains a value, a key or ciphertext.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
