@@ -232,14 +232,17 @@ pub fn load(
         None => {
             target_name = name.to_string();
             env_name_for_keys = canonical(name).to_string();
+            // anything at a convention path counts: a dangling link or a directory there is an
+            // error, not a file silently skipped (its variables would read as missing)
+            let present = |path: &Path| path.symlink_metadata().is_ok();
             for file in convention_files(name) {
                 let path = root.join(&file);
-                if path.is_file() {
+                if present(&path) {
                     sources.push(load_dotenv(&path, display(&path), &env_name_for_keys)?);
                 }
             }
             let vault_path = root.join(".env.vault");
-            if vault_path.is_file() {
+            if present(&vault_path) {
                 let text = read_text(&vault_path, display)?;
                 let entries = entries_of(&dotenv::parse(&text));
                 if vault::environments(&entries)

@@ -529,3 +529,30 @@ fn the_shipped_example_reports_its_gap() {
         ])
     );
 }
+
+/// A convention file that is a dangling link or a directory is an error naming it, not a file
+/// skipped while another convention file (`.env.prod`) is read: its variables would otherwise
+/// be reported missing.
+#[test]
+fn a_broken_convention_file_is_an_error_not_skipped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, "app.py", "import os\nos.environ['A']\n");
+    write(root, ".env.prod", "A=1\n");
+    std::os::unix::fs::symlink("nowhere", root.join(".env.production")).expect("symlink");
+    let run = envcheck(root, &["diff", "prod"], &[], None);
+    assert_eq!(run.code(), Some(2), "{}", run.stdout());
+    assert!(
+        run.stderr().contains(".env.production: No such file"),
+        "{}",
+        run.stderr()
+    );
+    fs::remove_file(root.join(".env.production")).expect("unlink");
+    fs::create_dir(root.join(".env.vault")).expect("mkdir");
+    let run = envcheck(root, &["diff", "prod"], &[], None);
+    assert_eq!(run.code(), Some(2), "{}", run.stdout());
+    assert!(run.stderr().contains(".env.vault"), "{}", run.stderr());
+    fs::remove_dir(root.join(".env.vault")).expect("rmdir");
+    let run = envcheck(root, &["diff", "prod"], &[], None);
+    assert_eq!(run.code(), Some(0), "{}", run.stderr());
+}
