@@ -115,6 +115,10 @@ pub fn read(path: &str, text: &str, service: Option<&str>) -> Result<ComposeServ
             "{path}:{}: service `{name}` uses `extends`; the environment it inherits is not read",
             extends.line
         ));
+        // what it inherits is unknown: "missing" is unprovable
+        data.opaque.push(format!(
+            "service `{name}` inherits an environment through `extends`"
+        ));
     }
 
     let mut provided: BTreeMap<String, Provided> = BTreeMap::new();
@@ -605,6 +609,8 @@ services:
         assert_eq!(s.data.notices.len(), 2, "{:?}", s.data.notices);
         assert!(s.data.notices[0].contains("only the first YAML document"));
         assert!(s.data.notices[1].contains("`extends`"));
+        // what `extends` inherits is unknown: missing is unprovable
+        assert_eq!(s.data.opaque.len(), 1, "{:?}", s.data.opaque);
     }
 
     #[test]

@@ -37,11 +37,14 @@ pub fn read(
     let mut data = SourceData::default();
     let mut objects: Vec<Object> = Vec::new();
     for (path, text) in files {
-        if text.contains("{{") {
+        if is_template(text) {
             data.notices.push(format!(
                 "{path}: contains Helm template syntax (`{{{{`); skipped (render it with \
                  `helm template` and check the output instead)"
             ));
+            // what the template would provide is unknown: "missing" is unprovable
+            data.opaque
+                .push(format!("{path} is a Helm template, not read"));
             continue;
         }
         for doc in yaml::parse(path, text)? {
@@ -109,12 +112,44 @@ pub fn read(
             ),
         });
     }
+    if container.is_none() && containers > 1 {
+        data.notices.push(format!(
+            "read {containers} containers together ({}); a variable set in any of them counts as \
+             set: name the one that runs this code with `kubernetes:GLOB#CONTAINER`",
+            found
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     if containers == 0 && !files.is_empty() {
         data.notices
             .push("no Pod or pod template with containers in the manifests".to_string());
     }
     data.provided = merged.into_values().collect();
     Ok(data)
+}
+
+/// Whether `text` holds a Go template action (`{{ .Values.x }}`, `{{- include "..." . }}`,
+/// `{{ if ... }}`), as Helm charts do. A plain `{{` in a value (`Hello {{name}}`, a mustache
+/// placeholder in a rendered manifest) is not one: such a file is read like any other.
+fn is_template(text: &str) -> bool {
+    const KEYWORDS: [&str; 16] = [
+        "include", "template", "if", "else", "end", "range", "with", "define", "block", "toYaml",
+        "tpl", "required", "default", "quote", "printf", "lookup",
+    ];
+    text.match_indices("{{").any(|(at, _)| {
+        let action = text[at + 2..].trim_start_matches('-').trim_start();
+        if action.starts_with(['.', '$', '"']) || action.starts_with("/*") {
+            return true;
+        }
+        let word_len = action
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(action.len());
+        let word = &action[..word_len];
+        KEYWORDS.contains(&word) && action[word_len..].starts_with([' ', '\t', '}'])
+    })
 }
 
 /// One top-level object (or `List` item) and the file it is in.
@@ -389,15 +424,15 @@ impl Reader<'_> {
                         );
                     }
                 }
-                None if is_optional(reference) => self.data.notices.push(format!(
-                    "{path}:{}: optional envFrom {} `{name}` is not in the manifests; its keys \
-                     are not known",
-                    reference.line,
-                    kind.ref_name()
-                )),
+                // optional or not, it may exist in the cluster: its keys are unknown
                 None => {
+                    let optional = if is_optional(reference) {
+                        "optional "
+                    } else {
+                        ""
+                    };
                     let reason = format!(
-                        "envFrom {} `{name}` is not in the manifests",
+                        "{optional}envFrom {} `{name}` is not in the manifests",
                         kind.ref_name()
                     );
                     if !self.data.opaque.contains(&reason) {
@@ -577,7 +612,8 @@ spec:
         assert_eq!(get(&data, "DATABASE_URL").line, 16);
         assert_eq!(get(&data, "DATABASE_URL").path, "k8s/app.yaml");
         assert!(data.opaque.is_empty());
-        assert!(data.notices.is_empty(), "{:?}", data.notices);
+        assert_eq!(data.notices.len(), 1, "{:?}", data.notices);
+        assert!(data.notices[0].starts_with("read 3 containers together (api, migrate, sidecar)"));
     }
 
     #[test]
@@ -744,19 +780,20 @@ spec:
     }
 
     #[test]
-    fn missing_reference_is_opaque_unless_optional() {
+    fn missing_reference_is_opaque_even_when_optional() {
         let data = one(
             "kind: Pod\nspec:\n  containers:\n    - name: p\n      envFrom:\n        - secretRef: {name: vault-synced}\n        - configMapRef: {name: maybe, optional: true}\n        - secretRef:\n            name: also-maybe\n            optional: true\n      env:\n        - {name: A, value: x}\n",
         );
+        // an optional reference may still exist in the cluster and provide keys
         assert_eq!(
             data.opaque,
-            ["envFrom secretRef `vault-synced` is not in the manifests"]
+            [
+                "envFrom secretRef `vault-synced` is not in the manifests",
+                "optional envFrom configMapRef `maybe` is not in the manifests",
+                "optional envFrom secretRef `also-maybe` is not in the manifests",
+            ]
         );
-        assert_eq!(data.notices.len(), 2, "{:?}", data.notices);
-        assert!(
-            data.notices[0].starts_with("k8s/app.yaml:7: optional envFrom configMapRef `maybe`")
-        );
-        assert!(data.notices[1].contains("secretRef `also-maybe`"));
+        assert!(data.notices.is_empty(), "{:?}", data.notices);
         assert_eq!(names(&data), ["A"]);
     }
 
@@ -787,6 +824,42 @@ spec:
         assert_eq!(value(&data, "X"), "second");
         assert_eq!(get(&data, "X").line, 7);
         assert_eq!(value(&data, "Y"), "c");
+        // merging is said out loud, with the way to pick one
+        assert_eq!(data.notices.len(), 1, "{:?}", data.notices);
+        assert!(
+            data.notices[0].starts_with("read 3 containers together (a, b, c)")
+                && data.notices[0].contains("#CONTAINER"),
+            "{:?}",
+            data.notices
+        );
+    }
+
+    #[test]
+    fn template_actions_not_braces_mark_a_template() {
+        for text in [
+            "value: {{ .Values.x }}",
+            "{{- include \"app.env\" . | nindent 8 }}",
+            "{{if .Values.on}}",
+            "{{ $x := 1 }}",
+            "{{/* a comment */}}",
+            "{{- end }}",
+        ] {
+            assert!(is_template(text), "{text}");
+        }
+        for text in [
+            "value: \"Hello {{name}}\"",
+            "value: '{{ user }}'",
+            "value: {{",
+            "endpoint: x{{y",
+        ] {
+            assert!(!is_template(text), "{text}");
+        }
+        // a rendered manifest with a mustache placeholder in a value is read
+        let data = one(
+            "kind: Pod\nspec:\n  containers:\n    - name: p\n      env: [{name: GREETING, value: \"Hello {{name}}\"}]\n",
+        );
+        assert_eq!(names(&data), ["GREETING"]);
+        assert!(data.opaque.is_empty());
     }
 
     #[test]
@@ -804,6 +877,10 @@ spec:
         let data = read(&f, None).expect("reads");
         assert_eq!(names(&data), ["PLAIN"]);
         assert!(data.notices[0].starts_with("chart/templates/deploy.yaml: contains Helm"));
+        assert_eq!(
+            data.opaque,
+            ["chart/templates/deploy.yaml is a Helm template, not read"]
+        );
     }
 
     #[test]
