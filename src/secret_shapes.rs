@@ -40,6 +40,8 @@
 //!   are listed one by one rather than as `GITHUB_*`, because applications define `GITHUB_TOKEN`,
 //!   `GITHUB_CLIENT_ID` and `GITHUB_SECRET` themselves.
 
+use std::borrow::Cow;
+
 /// Why a value looks like a real secret.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SecretShape {
@@ -147,6 +149,38 @@ pub fn secret_shape(value: &str) -> Option<SecretShape> {
         return Some(shape);
     }
     is_high_entropy(value).then_some(SecretShape::HighEntropy)
+}
+
+/// `text` (a line of code, a key expression) with every secret-shaped token replaced by as many
+/// `*` as it has characters, so that columns stay where they were. Tokens are split at
+/// whitespace, quotes, brackets and the punctuation that separates code tokens; a URL with a
+/// password, a provider token or a high-entropy string inside a string literal is one token.
+pub fn mask_tokens(text: &str) -> Cow<'_, str> {
+    let is_separator = |c: char| c.is_whitespace() || "'\"`()[]{},;+<>|&!?".contains(c);
+    let mut masked: Option<String> = None;
+    let mut start = 0;
+    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        if !is_separator(c) {
+            continue;
+        }
+        let token = &text[start..i];
+        if token.len() >= 8 && secret_shape(token).is_some() {
+            let out = masked.get_or_insert_with(|| text[..start].to_string());
+            out.extend(token.chars().map(|_| '*'));
+        } else if let Some(out) = masked.as_mut() {
+            out.push_str(token);
+        }
+        if let Some(out) = masked.as_mut()
+            && i < text.len()
+        {
+            out.push(c);
+        }
+        start = i + c.len_utf8();
+    }
+    match masked {
+        Some(out) => Cow::Owned(out),
+        None => Cow::Borrowed(text),
+    }
 }
 
 /// Whether `value` is a placeholder rather than a real value: empty, `changeme`, `your-key-here`,
@@ -1476,6 +1510,33 @@ mod tests {
     /// scanners to trip on.
     fn fake(parts: &[&str]) -> String {
         parts.concat()
+    }
+
+    // --- mask_tokens ---------------------------------------------------------------------------
+
+    #[test]
+    fn mask_tokens_hides_secrets_and_keeps_columns() {
+        let live = fake(&["sk_live", "_51H8qXk2LmNpQrStUvWxYz0123"]);
+        let line = format!("STRIPE = os.getenv(\"STRIPE_SECRET_KEY\", \"{live}\")  # é");
+        let masked = mask_tokens(&line);
+        assert_eq!(
+            masked,
+            format!(
+                "STRIPE = os.getenv(\"STRIPE_SECRET_KEY\", \"{}\")  # é",
+                "*".repeat(34)
+            )
+        );
+        assert_eq!(masked.chars().count(), line.chars().count());
+        let url = "db = connect('postgres://admin:Q9x7LmN2pW4r@prod-db.internal:5432/app')";
+        assert!(!mask_tokens(url).contains("Q9x7"), "{}", mask_tokens(url));
+        // ordinary code is returned as it is, without a copy
+        for code in [
+            "const url = process.env.DATABASE_URL ?? 'postgres://localhost/app';",
+            "API_KEY = os.environ['NEXT_PUBLIC_SUPABASE_ANON_KEY']",
+            "",
+        ] {
+            assert!(matches!(mask_tokens(code), Cow::Borrowed(_)), "{code}");
+        }
     }
 
     // --- secret_shape ------------------------------------------------------------------------

@@ -49,6 +49,8 @@ JSON_ONE = os.environ['JSON_ONE']
 JOB_ONE = os.environ['JOB_ONE']
 NEVER_SET = os.environ['NEVER_SET']
 WITH_DEFAULT = os.getenv('WITH_DEFAULT', 'plain-default')
+STRIPE_SECRET_KEY = os.getenv('STRIPE_SECRET_KEY', 'sk_live_CANARYCODE1a2b3c4d5e6f7g8h9i0j')
+PASTED = os.getenv('sk_live_CANARYCODE2a2b3c4d5e6f7g8h9i0j')
 ";
 
 const APP_TS: &str = "\
@@ -201,9 +203,15 @@ fn plain_files() -> Vec<(&'static str, String)> {
     ]
 }
 
-/// Sentinels the `CANARY` search cannot see: base64 pasted into `.env.example` (its `=` padding
-/// makes the line read as `KEY=`).
-const HIDDEN_SENTINELS: [&str; 1] = ["Q0FOQVJZWE1QTDEwYWJjZGVmZ2hpamtsbW5vcA"];
+/// Sentinels that `sentinels` does not find in the plain files: base64 pasted into
+/// `.env.example` (its `=` padding makes the line read as `KEY=`), which the `CANARY` search
+/// cannot see either, and the secrets in the code (a literal default, a token passed as a key),
+/// which code frames, dynamic-read expressions and `example` must mask.
+const EXTRA_SENTINELS: [&str; 3] = [
+    "Q0FOQVJZWE1QTDEwYWJjZGVmZ2hpamtsbW5vcA",
+    "sk_live_CANARYCODE1a2b3c4d5e6f7g8h9i0j",
+    "sk_live_CANARYCODE2a2b3c4d5e6f7g8h9i0j",
+];
 
 /// The process environment given to the runs that read it (`--source env`).
 const JOB_ENV: [(&str, &str); 2] = [("JOB_ONE", "CANARY-JOB-1"), ("JOB_EXTRA", "CANARY-JOB-2")];
@@ -316,7 +324,7 @@ fn project() -> Project {
     example.sort_by_key(|v| std::cmp::Reverse(v.len()));
     values.push(STANDARD.encode("CANARY-K8S-2")); // as it stands in the manifest
     values.push("CANARY-K8S-7".to_string()); // `!!binary` in tags.yaml
-    values.extend(HIDDEN_SENTINELS.iter().map(|v| v.to_string()));
+    values.extend(EXTRA_SENTINELS.iter().map(|v| v.to_string()));
     values.extend(JOB_ENV.iter().map(|(_, v)| v.to_string()));
     let copy = |from: &str, to: &str| {
         fs::copy(Path::new(FIXTURES).join(from), root.join(to)).expect("copy fixture");

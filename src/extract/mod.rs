@@ -276,6 +276,9 @@ impl<'s> Ctx<'s> {
         let end = range.end.min(range.start.saturating_add(16 * MAX));
         let cut = end < range.end;
         let text = String::from_utf8_lossy(&self.src[range.start..end]);
+        // the expression is printed (ENV201): a secret in it (a token passed as the key, a
+        // connection string) is masked before it is shortened, so no part of one is shown
+        let text = crate::secret_shapes::mask_tokens(&text);
         let mut out = String::new();
         for word in text.split_whitespace() {
             if !out.is_empty() {
@@ -319,13 +322,15 @@ pub(crate) enum Key {
 }
 
 /// Names a variable can plausibly have. Keys that are not identifiers (`"a b"`, `""`) are not
-/// env reads we can check, so they are treated as dynamic.
+/// env reads we can check, so they are treated as dynamic; so is a key shaped like a credential
+/// (a token passed where its name belongs), whose expression is then printed masked.
 pub(crate) fn plausible_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 256
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        && crate::secret_shapes::secret_shape(name).is_none()
 }
 
 #[cfg(test)]

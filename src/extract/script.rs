@@ -1081,6 +1081,13 @@ mod tests {
             ("const a = import.meta.env[name] ?? 'd';", "name"),
             ("const a = Deno.env.get(name);", "name"),
             ("const a = process.env['A' + suffix];", "'A' + suffix"),
+            (
+                concat!(
+                    "const a = process.env['sk_live",
+                    "_51H8qXk2LmNpQrStUvWxYz0123'];"
+                ),
+                "'**********************************'",
+            ),
         ];
         for (src, expr) in cases {
             let (reads, dynamic) = run(Language::TypeScript, src);

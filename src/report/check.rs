@@ -181,7 +181,10 @@ fn location_only(f: &Finding, title: &str) -> String {
 fn frame(text: &str, f: &Finding) -> Option<(String, usize, std::ops::Range<usize>)> {
     let line = f.span.line.checked_sub(1)?;
     let lines: Vec<&str> = text.split('\n').collect();
-    let source_line = lines.get(line)?.trim_end_matches('\r');
+    // a secret in the code (a literal default ENV303 reports, a token passed as a key) is
+    // masked character for character, so the columns still point where they did
+    let masked = crate::secret_shapes::mask_tokens(lines.get(line)?.trim_end_matches('\r'));
+    let source_line: &str = &masked;
     let start_char = f.span.column.saturating_sub(1);
     let start = source_line
         .char_indices()

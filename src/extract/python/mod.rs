@@ -822,6 +822,18 @@ mod tests {
             ("import os\nos.getenv(prefix + '_X')", "prefix + '_X'"),
             ("import os\nk in os.environ", "k"),
             ("import os\nos.environ.get(\n    name,\n    'd')", "name"),
+            // a token or a connection string where the name belongs: printed masked
+            (
+                concat!(
+                    "import os\nos.getenv('sk_live",
+                    "_51H8qXk2LmNpQrStUvWxYz0123')"
+                ),
+                "'**********************************'",
+            ),
+            (
+                "import os\nos.environ['postgres://admin:Q9x7LmN2pW4r@prod-db.internal:5432/app']",
+                "'*******************************************************'",
+            ),
         ];
         for (src, expr) in cases {
             let (reads, dynamic) = run(Language::Python, src);
