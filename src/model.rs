@@ -45,6 +45,8 @@ pub struct DynamicSite {
 pub struct FileNotice {
     pub path: String,
     pub message: String,
+    /// Where in the file, when the notice is about one place (the first syntax error).
+    pub position: Option<crate::span::Position>,
 }
 
 /// Counts of files seen by a scan.
@@ -88,12 +90,14 @@ impl Inventory {
                 Outcome::NotParsed(message) => inv.notices.push(FileNotice {
                     path: file.path,
                     message,
+                    position: None,
                 }),
                 Outcome::Error(message) => {
                     inv.files.errors += 1;
                     inv.errors.push(FileNotice {
                         path: file.path,
                         message,
+                        position: None,
                     });
                 }
                 Outcome::Parsed(facts, note) => {
@@ -102,6 +106,7 @@ impl Inventory {
                         inv.notices.push(FileNotice {
                             path: file.path.clone(),
                             message,
+                            position: None,
                         });
                     }
                     if facts.partial {
@@ -109,6 +114,7 @@ impl Inventory {
                         inv.notices.push(FileNotice {
                             path: file.path.clone(),
                             message: "syntax errors: only partly parsed".to_string(),
+                            position: facts.first_error,
                         });
                     }
                     for comment in facts.suppressions {

@@ -100,6 +100,8 @@ pub struct FileFacts {
     pub dynamic: Vec<DynamicRead>,
     /// The tree holds syntax errors: reads outside the broken regions are still reported.
     pub partial: bool,
+    /// Where the first syntax error is, when there is one.
+    pub first_error: Option<Position>,
     /// Python facts that need the whole project to turn into reads: settings classes, env
     /// helper functions and the calls that may reach them.
     pub python: python::PyFacts,
@@ -202,6 +204,9 @@ fn extract_tree_limited(
         ));
     }
     facts.partial = tree.root_node().has_error();
+    if facts.partial {
+        facts.first_error = Some(ctx.position(first_error(tree.root_node())));
+    }
     let style = match language.family() {
         Family::Python => crate::suppress::CommentStyle::Hash,
         Family::Script => crate::suppress::CommentStyle::Slash,
@@ -311,6 +316,23 @@ impl<'s> Ctx<'s> {
             position: self.position(key),
             api,
             expression: self.expression(key),
+        }
+    }
+}
+
+/// The first error or missing node under `root` (which has an error), found by descending
+/// through the first child that holds one: a loop, not recursion, so the depth of the tree is
+/// no risk.
+fn first_error(root: Node) -> Node {
+    let mut node = root;
+    loop {
+        if node.is_error() || node.is_missing() {
+            return node;
+        }
+        let mut cursor = node.walk();
+        match node.children(&mut cursor).find(|c| c.has_error()) {
+            Some(child) => node = child,
+            None => return node,
         }
     }
 }

@@ -29,10 +29,14 @@ notice; suppression is per file with `per-path-ignores`.
 
 pub fn check(project: &Project, out: &mut Vec<Finding>) {
     for notice in &project.inventory.notices {
+        let span = match notice.position {
+            Some(at) => Span::at(at.line, at.column, 1),
+            None => Span::line(1),
+        };
         out.push(Finding::new(
             &RULE,
             &notice.path,
-            Span::line(1),
+            span,
             notice.message.clone(),
         ));
     }
@@ -52,6 +56,7 @@ mod tests {
             ],
             &[],
         );
-        assert_eq!(fx.run(check), rows(&[("ENV202", "a.py", 1, "")]));
+        // the finding points at the first syntax error, not the top of the file
+        assert_eq!(fx.run(check), rows(&[("ENV202", "a.py", 3, "")]));
     }
 }
