@@ -551,6 +551,18 @@ impl<'a> Parser<'a> {
                 resume: self.next_line(end),
             });
         }
+        // `KEY=` lines may use `-` in keys (some dialects do), but a bare word with one is far
+        // more often a value on a line of its own (a wrapped or pasted value) than a name, and
+        // names are printed
+        if key.contains('-') {
+            return Err(Failure {
+                at: key_at,
+                message: "a word without `=` that is not a variable name (a value on a line of \
+                          its own?)"
+                    .to_string(),
+                resume: self.next_line(end),
+            });
+        }
         let at = self.index.position(self.src.as_bytes(), key_at);
         Ok((
             Entry {
@@ -969,6 +981,14 @@ mod tests {
         assert_eq!(entry(&file, "SPACED_BARE").value, None);
         assert_eq!(entry(&file, "SPACED_BARE").column, 3);
         assert_eq!(entry(&file, "EMPTY_SPACED").value, Some(Secret::new("")));
+        // a bare word with `-` is a value on a line of its own, not a name: an error that does
+        // not repeat it; `KEY-WITH-DASH=` stays a key
+        let file = parse("A=wrapped \\\nCANARY-D-1\nKEY-WITH-DASH=x\n");
+        assert_eq!(file.errors.len(), 1, "{:?}", file.errors);
+        assert_eq!(file.errors[0].line, 2);
+        assert!(!format!("{:?}", file.errors).contains("CANARY"));
+        let keys: Vec<&str> = file.entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["A", "KEY-WITH-DASH"]);
     }
 
     #[test]
