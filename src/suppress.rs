@@ -11,8 +11,11 @@ use memchr::memmem;
 /// The comment syntax of a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CommentStyle {
-    /// `#` comments: Python and env files.
+    /// `#` comments: Python.
     Hash,
+    /// `#` comments of env files: at the start of a line or after whitespace, outside quotes
+    /// (a `#` inside a value, even a multi-line quoted one, is part of the value).
+    EnvFile,
     /// `//` comments: TypeScript and JavaScript.
     Slash,
 }
@@ -96,28 +99,70 @@ fn codes(text: &str) -> Vec<String> {
     out
 }
 
+/// Where the comment of an env file line starts: the first `#` that begins the line or follows
+/// whitespace, outside quotes. `open_quote` carries a quote left open at the end of a line (a
+/// multi-line value) to the next one. Backslash escapes count inside double quotes only.
+fn env_comment_start(line: &str, open_quote: &mut Option<char>) -> Option<usize> {
+    let mut prev_space = true;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match *open_quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' && q == '"' {
+                    escaped = true;
+                } else if c == q {
+                    *open_quote = None;
+                }
+                prev_space = false;
+                continue;
+            }
+            None => {
+                if c == '#' && prev_space {
+                    return Some(i);
+                }
+                if matches!(c, '"' | '\'' | '`') && opens_value(line, i) {
+                    *open_quote = Some(c);
+                }
+            }
+        }
+        prev_space = c.is_whitespace();
+    }
+    None
+}
+
+/// Whether the quote at `at` opens a value: it follows `=` (or `: `) with only spaces between.
+/// A quote elsewhere (`it's` in an unquoted value) opens nothing.
+fn opens_value(line: &str, at: usize) -> bool {
+    let before = line[..at].trim_end();
+    before.ends_with('=') || before.ends_with(':')
+}
+
 /// Finds the suppression comments of a file.
 pub fn find(text: &[u8], style: CommentStyle) -> Vec<Comment> {
     if memmem::find(text, b"envcheck").is_none() && memmem::find(text, b"noqa").is_none() {
         return Vec::new();
     }
     let mut out = Vec::new();
+    let mut open_quote: Option<char> = None;
     for (i, raw) in lines(text).enumerate() {
         let line_no = i + 1;
         let Ok(line) = std::str::from_utf8(raw) else {
             continue;
         };
-        let marker = match style {
-            CommentStyle::Hash => "#",
-            CommentStyle::Slash => "//",
+        let (marker, start) = match style {
+            CommentStyle::Hash => ("#", line.find('#')),
+            CommentStyle::Slash => ("//", line.find("//")),
+            CommentStyle::EnvFile => ("#", env_comment_start(line, &mut open_quote)),
         };
-        let Some(start) = line.find(marker) else {
+        let Some(start) = start else {
             continue;
         };
         let standalone = line[..start].trim().is_empty();
         let comment = &line[start + marker.len()..];
         let (found, target) = match style {
-            CommentStyle::Hash => {
+            CommentStyle::Hash | CommentStyle::EnvFile => {
                 if let Some(at) = comment.find("envcheck: ignore[") {
                     let inner = &comment[at + "envcheck: ignore[".len()..];
                     let inner = inner.split(']').next().unwrap_or("");
@@ -148,7 +193,7 @@ pub fn find(text: &[u8], style: CommentStyle) -> Vec<Comment> {
             continue;
         }
         // A `#` comment alone on its line covers the next line.
-        let target_line = if style == CommentStyle::Hash && standalone {
+        let target_line = if style != CommentStyle::Slash && standalone {
             line_no + 1
         } else {
             target
@@ -165,6 +210,30 @@ pub fn find(text: &[u8], style: CommentStyle) -> Vec<Comment> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn env_file_comments_are_never_inside_values() {
+        let text = "\
+DB_PASSWORD=\"x # envcheck: ignore[ENV302]\"
+PASSWORD=abc#noqa: ENV302
+PEM=\"line one
+# envcheck: ignore[ENV301]
+end\"
+NOTE='single # envcheck: ignore[ENV303]'
+A=1 # envcheck: ignore[ENV101]
+# envcheck: ignore[ENV102]
+B=it's fine # noqa: ENV103
+C=\"esc \\\" # envcheck: ignore[ENV104]\"
+";
+        assert_eq!(
+            targets(text, CommentStyle::EnvFile),
+            vec![
+                (7, 7, vec!["ENV101".to_string()]),
+                (8, 9, vec!["ENV102".to_string()]),
+                (9, 9, vec!["ENV103".to_string()]),
+            ]
+        );
+    }
 
     fn targets(text: &str, style: CommentStyle) -> Vec<(usize, usize, Vec<String>)> {
         find(text.as_bytes(), style)

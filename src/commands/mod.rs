@@ -177,7 +177,7 @@ impl Workspace {
                 self.all_tracked || tracked.as_ref().is_some_and(|t| t.contains(&display));
             let file = read_env_file(&path, display.clone(), is_tracked, is_example)?;
             if let Ok(bytes) = std::fs::read(&path) {
-                for c in suppress::find(&bytes, suppress::CommentStyle::Hash) {
+                for c in suppress::find(&bytes, suppress::CommentStyle::EnvFile) {
                     suppressions.push(Suppression::new(&display, c, true));
                 }
             }
