@@ -143,9 +143,10 @@ pub fn parse_source_arg(arg: &str) -> anyhow::Result<SourceTable> {
             ..SourceTable::default()
         });
     }
+    // the argument is not repeated in errors: a value typed into it would be printed
     let Some((kind, rest)) = arg.split_once(':') else {
         bail!(
-            "--source `{arg}`: expected KIND:PATH (dotenv, vault, kubernetes, compose, json, names) or `env`"
+            "--source: expected KIND:PATH (dotenv, vault, kubernetes, compose, json, names) or `env`"
         );
     };
     // `PATH#selector` picks the vault environment, the container or the compose service
@@ -177,9 +178,16 @@ pub fn parse_source_arg(arg: &str) -> anyhow::Result<SourceTable> {
                     .collect(),
             )
         }
-        other => bail!(
-            "--source `{arg}`: unknown kind `{other}` (dotenv, vault, kubernetes, compose, json, names, env)"
-        ),
+        other => {
+            let shown = if other.len() <= 20 && other.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                format!(" `{other}`")
+            } else {
+                String::new()
+            };
+            bail!(
+                "--source: unknown kind{shown} (dotenv, vault, kubernetes, compose, json, names, env)"
+            )
+        }
     }
     Ok(t)
 }
@@ -201,6 +209,10 @@ pub fn load(
     display: &dyn Fn(&Path) -> String,
     stdin: &mut dyn Read,
 ) -> anyhow::Result<Target> {
+    let stdin = &mut OnceStdin {
+        inner: stdin,
+        done: false,
+    };
     let config_dir = loaded.dir().unwrap_or(root);
     let configured = loaded
         .config
@@ -244,7 +256,10 @@ pub fn load(
             let vault_path = root.join(".env.vault");
             if present(&vault_path) {
                 let text = read_text(&vault_path, display)?;
-                let entries = entries_of(&dotenv::parse(&text));
+                // a vault that does not parse may hold this environment: an error, not skipped
+                let file = dotenv::parse(&text);
+                check_parse_errors(&file, &display(&vault_path))?;
+                let entries = entries_of(&file);
                 if vault::environments(&entries)
                     .iter()
                     .any(|e| e == &env_name_for_keys)
@@ -351,7 +366,9 @@ fn load_table(
     if let Some(p) = &table.vault {
         let path = resolve(p);
         let text = read_text(&path, display)?;
-        let entries = entries_of(&dotenv::parse(&text));
+        let file = dotenv::parse(&text);
+        check_parse_errors(&file, &display(&path))?;
+        let entries = entries_of(&file);
         let env = table
             .environment
             .as_deref()
@@ -390,9 +407,27 @@ fn load_table(
             compose::read(&shown, &text, table.service.as_deref()).map_err(source_error)?;
         let dir = path.parent().unwrap_or(Path::new("."));
         let mut data = SourceData::default();
-        // env_file entries first (later files win), then `environment`, which beats them
+        // env_file entries first (later files win), then `environment`, which beats them: one
+        // entry per name, the one compose would apply (an empty `environment` value hides a
+        // value from an env file)
+        let mut merged: BTreeMap<String, Provided> = BTreeMap::new();
         for env_file in &service.env_files {
+            if env_file.path.contains('$') {
+                // the path comes from the deploying shell: which file is read is unknown
+                data.opaque.push(format!(
+                    "env_file {} of service `{}` is interpolated",
+                    env_file.path, service.service
+                ));
+                continue;
+            }
             let file_path = dir.join(&env_file.path);
+            if file_path.symlink_metadata().is_ok() && !file_path.is_file() {
+                bail!(
+                    "{shown}: env_file {} of service `{}` is not a readable file",
+                    env_file.path,
+                    service.service
+                );
+            }
             if !file_path.is_file() {
                 if env_file.required {
                     bail!(
@@ -404,10 +439,15 @@ fn load_table(
                 continue;
             }
             let loaded = load_dotenv(&file_path, display(&file_path), env_name)?;
-            data.provided.extend(loaded.data.provided);
+            for p in loaded.data.provided {
+                merged.insert(p.name.clone(), p);
+            }
             data.opaque.extend(loaded.data.opaque);
         }
-        data.provided.extend(service.data.provided);
+        for p in service.data.provided {
+            merged.insert(p.name.clone(), p);
+        }
+        data.provided = merged.into_values().collect();
         data.opaque.extend(service.data.opaque);
         data.notices.extend(service.data.notices);
         return Ok(vec![LoadedSource {
@@ -437,6 +477,9 @@ fn load_table(
         }]);
     }
     if let Some(names) = &table.names {
+        if let Some(problem) = names.iter().find_map(|n| crate::sources::name_problem(n)) {
+            bail!("a `names` source: an entry {problem}");
+        }
         let provided = names
             .iter()
             .map(|n| Provided {
@@ -462,7 +505,8 @@ fn load_table(
     let provided = std::env::vars_os()
         .filter_map(|(k, v)| {
             let name = k.into_string().ok()?;
-            let value = v.into_string().unwrap_or_default();
+            // a value that is not UTF-8 is still set (and not empty): read lossily, never printed
+            let value = v.to_string_lossy().into_owned();
             Some(Provided {
                 name,
                 state: ValueState::Value(Secret::new(value)),
@@ -488,6 +532,28 @@ fn source_error(e: sources::SourceError) -> anyhow::Error {
     anyhow::anyhow!("{e}")
 }
 
+/// Standard input, readable by one `-` source only: a second one would read nothing and report
+/// everything it should provide as missing.
+struct OnceStdin<'a> {
+    inner: &'a mut dyn Read,
+    done: bool,
+}
+
+impl Read for OnceStdin<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.done {
+            return Err(std::io::Error::other(
+                "it was already read by another `-` source; only one source can read it",
+            ));
+        }
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.done = true;
+        }
+        Ok(n)
+    }
+}
+
 fn read_stdin(stdin: &mut dyn Read) -> anyhow::Result<String> {
     let mut text = String::new();
     stdin
@@ -498,6 +564,11 @@ fn read_stdin(stdin: &mut dyn Read) -> anyhow::Result<String> {
 
 /// Files matching a glob relative to `base`, sorted.
 fn glob_files(base: &Path, pattern: &str) -> anyhow::Result<Vec<PathBuf>> {
+    // `./deploy/*.yaml` means `deploy/*.yaml`: matched paths are relative, without `./`
+    let mut pattern = pattern;
+    while let Some(rest) = pattern.strip_prefix("./") {
+        pattern = rest;
+    }
     let glob = globset::Glob::new(pattern)
         .with_context(|| format!("kubernetes source `{pattern}`"))?
         .compile_matcher();
@@ -519,12 +590,22 @@ fn glob_files(base: &Path, pattern: &str) -> anyhow::Result<Vec<PathBuf>> {
     if !start.is_dir() {
         return Ok(out);
     }
+    // links are followed (a manifest linked into the deploy directory is read; a loop is an
+    // error the walk reports and skips); a dangling link matched by the glob is an error
     for entry in ignore::WalkBuilder::new(&start)
         .standard_filters(false)
+        .follow_links(true)
         .build()
         .flatten()
     {
         if !entry.file_type().is_some_and(|t| t.is_file()) {
+            if entry.path_is_symlink()
+                && !entry.path().exists()
+                && let Ok(rel) = entry.path().strip_prefix(base)
+                && glob.is_match(rel)
+            {
+                bail!("{}: a link to nothing", rel.display());
+            }
             continue;
         }
         if let Ok(rel) = entry.path().strip_prefix(base)

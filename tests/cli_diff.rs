@@ -556,3 +556,146 @@ fn a_broken_convention_file_is_an_error_not_skipped() {
     let run = envcheck(root, &["diff", "prod"], &[], None);
     assert_eq!(run.code(), Some(0), "{}", run.stderr());
 }
+
+/// What a source cannot fully tell is never reported as missing: a vault that does not parse,
+/// linked manifests, an interpolated env_file, a non-UTF-8 value, a second reader of standard
+/// input, names that hold values. Each is read right or is an error (exit 2) that repeats no
+/// value.
+#[test]
+fn sources_that_cannot_be_fully_read_are_never_missing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "app.py",
+        "import os\nA = os.environ['ALPHA']\nB = os.environ['BETA']\n",
+    );
+    let codes = |run: &Run| -> Vec<(String, String)> { run.findings() };
+
+    // a convention vault with a broken line: an error, not skipped
+    write(root, ".env.production", "OTHER=x\n");
+    write(
+        root,
+        ".env.vault",
+        "DOTENV_VAULT_PRODUCTION=\"CANARY-R-1\nDOTENV_VAULT_STAGING=\"x\"\n",
+    );
+    let run = envcheck(root, &["diff", "prod"], &[], None);
+    assert_eq!(run.code(), Some(2), "{}", run.stdout());
+    assert!(run.stderr().contains(".env.vault:2"), "{}", run.stderr());
+    assert_clean(&[&run], &[]);
+    fs::remove_file(root.join(".env.vault")).expect("rm");
+    fs::remove_file(root.join(".env.production")).expect("rm");
+
+    // a manifest linked into the globbed directory is read; `./` in the glob is fine
+    write(
+        root,
+        "deploy/real/b.yaml",
+        "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: p\n      env: [{name: ALPHA, value: a}, {name: BETA, value: b}]\n",
+    );
+    fs::create_dir_all(root.join("deploy/prod")).expect("mkdir");
+    std::os::unix::fs::symlink("../real/b.yaml", root.join("deploy/prod/b.yaml")).expect("ln");
+    for glob in [
+        "kubernetes:deploy/prod/*.yaml",
+        "kubernetes:./deploy/prod/*.yaml",
+    ] {
+        let run = envcheck(
+            root,
+            &["diff", "staging", "--source", glob, "--format", "json"],
+            &[],
+            None,
+        );
+        assert_eq!(codes(&run), pairs(&[]), "{glob}: {}", run.stderr());
+    }
+
+    // compose: an interpolated env_file is unknown (ENV105, not ENV101); an empty
+    // `environment` value beats the env file's value (ENV103)
+    write(root, "prod.env", "ALPHA=from-file\nBETA=from-file\n");
+    write(
+        root,
+        "compose.yaml",
+        "services:\n  web:\n    env_file:\n      - prod.env\n      - {path: \"${STAGE:-prod}.env\", required: false}\n    environment:\n      BETA: \"\"\n",
+    );
+    let run = envcheck(
+        root,
+        &[
+            "diff",
+            "staging",
+            "--source",
+            "compose:compose.yaml",
+            "--format",
+            "json",
+        ],
+        &[],
+        None,
+    );
+    assert_eq!(
+        codes(&run),
+        pairs(&[("ENV103", "BETA")]),
+        "{}",
+        run.stderr()
+    );
+    write(
+        root,
+        "compose.yaml",
+        "services:\n  web:\n    env_file:\n      - {path: \"${STAGE:-prod}.env\", required: false}\n",
+    );
+    let run = envcheck(
+        root,
+        &[
+            "diff",
+            "staging",
+            "--source",
+            "compose:compose.yaml",
+            "--format",
+            "json",
+        ],
+        &[],
+        None,
+    );
+    assert_eq!(
+        codes(&run),
+        pairs(&[("ENV105", "ALPHA"), ("ENV105", "BETA")]),
+        "{}",
+        run.stderr()
+    );
+
+    // a process environment value that is not UTF-8 is set, not empty
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_envcheck"))
+        .current_dir(root)
+        .args(["diff", "staging", "--source", "env", "--format", "json"])
+        .env(
+            "ALPHA",
+            <std::ffi::OsString as std::os::unix::ffi::OsStringExt>::from_vec(
+                b"\xff\xfeok".to_vec(),
+            ),
+        )
+        .env("BETA", "ok")
+        .output()
+        .expect("run");
+    let run = Run { out };
+    assert_eq!(codes(&run), pairs(&[]), "{}", run.stderr());
+
+    // a second reader of standard input is an error, not an empty source
+    let run = envcheck(
+        root,
+        &[
+            "diff", "staging", "--source", "dotenv:-", "--source", "json:-",
+        ],
+        &[],
+        Some("ALPHA=1\nBETA=2\n"),
+    );
+    assert_eq!(run.code(), Some(2), "{}", run.stdout());
+    assert!(run.stderr().contains("already read"), "{}", run.stderr());
+
+    // names that hold values, from the command line or a JSON key: refused, not printed
+    for source in ["names:ALPHA, BETA=CANARY-R-2", "json:j.json"] {
+        write(
+            root,
+            "j.json",
+            "{\"ALPHA\": \"x\", \"BETA:CANARY-R-3\": \"y\"}\n",
+        );
+        let run = envcheck(root, &["sources", "staging", "--source", source], &[], None);
+        assert_eq!(run.code(), Some(2), "{source}: {}", run.stdout());
+        assert_clean(&[&run], &[]);
+    }
+}

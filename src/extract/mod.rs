@@ -283,7 +283,17 @@ impl<'s> Ctx<'s> {
         let text = String::from_utf8_lossy(&self.src[range.start..end]);
         // the expression is printed (ENV201): a secret in it (a token passed as the key, a
         // connection string) is masked before it is shortened, so no part of one is shown
-        let text = crate::secret_shapes::mask_tokens(&text);
+        let mut text = crate::secret_shapes::mask_tokens(&text).into_owned();
+        if cut {
+            // the window may end inside a secret, whose cut-off start no longer looks like one:
+            // the last, partial token goes
+            let keep = text
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| c.is_whitespace() || "'\"`()[]{},;+".contains(c))
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            text.truncate(keep);
+        }
         let mut out = String::new();
         for word in text.split_whitespace() {
             if !out.is_empty() {

@@ -126,6 +126,9 @@ pub fn read(
     if containers == 0 && !files.is_empty() {
         data.notices
             .push("no Pod or pod template with containers in the manifests".to_string());
+        // the pods are defined somewhere else: what they get is unknown
+        data.opaque
+            .push("no Pod or pod template with containers in the manifests".to_string());
     }
     data.provided = merged.into_values().collect();
     Ok(data)
@@ -181,7 +184,9 @@ fn collect_objects(path: &str, node: &Rc<Node>, depth: usize, out: &mut Vec<Obje
     });
 }
 
-/// Where the pod spec of an object of `kind` is.
+/// Where the pod spec of an object of `kind` is. Other kinds that hold a pod template at
+/// `spec.template.spec` with containers (Argo `Rollout`, Knative `Service`, OpenShift
+/// `DeploymentConfig`, ...) are read the same way.
 fn pod_spec<'a>(kind: &str, node: &'a Node) -> Option<&'a Node> {
     match kind {
         "Pod" => node.get("spec"),
@@ -193,7 +198,9 @@ fn pod_spec<'a>(kind: &str, node: &'a Node) -> Option<&'a Node> {
         | "Job" => node.path(&["spec", "template", "spec"]),
         "CronJob" => node.path(&["spec", "jobTemplate", "spec", "template", "spec"]),
         "PodTemplate" => node.path(&["template", "spec"]),
-        _ => None,
+        _ => node
+            .path(&["spec", "template", "spec"])
+            .filter(|spec| spec.get("containers").is_some_and(|c| c.as_seq().is_some())),
     }
 }
 
@@ -831,6 +838,27 @@ spec:
                 && data.notices[0].contains("#CONTAINER"),
             "{:?}",
             data.notices
+        );
+    }
+
+    #[test]
+    fn other_kinds_with_a_pod_template_are_read() {
+        for kind in [
+            "apiVersion: argoproj.io/v1alpha1\nkind: Rollout",
+            "apiVersion: serving.knative.dev/v1\nkind: Service",
+            "apiVersion: apps.openshift.io/v1\nkind: DeploymentConfig",
+        ] {
+            let data = one(&format!(
+                "{kind}\nmetadata: {{name: r}}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          env: [{{name: ALPHA, value: x}}]\n"
+            ));
+            assert_eq!(names(&data), ["ALPHA"], "{kind}");
+            assert!(data.opaque.is_empty(), "{kind}: {:?}", data.opaque);
+        }
+        // files without any pod: what the pods get is unknown, not "nothing"
+        let data = one("kind: ConfigMap\nmetadata: {name: c}\ndata: {A: x}\n");
+        assert_eq!(
+            data.opaque,
+            ["no Pod or pod template with containers in the manifests"]
         );
     }
 

@@ -70,6 +70,12 @@ pub fn name_problem(name: &str) -> Option<&'static str> {
         Some("holds `=` (a value written into the name?)")
     } else if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
         Some("holds a space or a control character (a value written into the name?)")
+    } else if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+    {
+        // `:` or `;` before a value, invisible or bidi characters that hide part of the name
+        Some("holds a character other than ASCII letters, digits, `_`, `.` and `-`")
     } else if crate::secret_shapes::secret_shape(name).is_some() {
         Some("looks like a credential, not a variable name (a pasted token?)")
     } else {
