@@ -64,7 +64,14 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitStatus {
     match result {
         Ok(status) => status,
         Err(e) => {
-            let _ = writeln!(err, "envcheck: error: {e:#}");
+            // the message names files and objects from the input: printed without control
+            // characters, which could start a line of their own or a terminal escape
+            let message = format!("{e:#}");
+            let _ = writeln!(
+                err,
+                "envcheck: error: {}",
+                crate::report::printable(&message)
+            );
             ExitStatus::Error
         }
     }

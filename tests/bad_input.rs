@@ -661,3 +661,69 @@ fn a_20_mb_env_value_is_never_echoed_and_is_quick() {
         );
     }
 }
+
+/// File and object names are input too: a newline in one must not start a line of its own
+/// (where a CI runner reads `::error ...` as a workflow command), and ESC must not start a
+/// terminal escape, in any text format, the summary file or a note on standard error.
+#[test]
+fn names_with_control_characters_cannot_inject_lines_or_escapes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "app/nl\n::error file=x::injected.py",
+        "import os\nos.environ['ALPHA']\n",
+    );
+    write(
+        root,
+        "app/syn\n::warning file=y::note.py",
+        "import os\nos.environ['BETA']\ndef f(:\n",
+    );
+    write(
+        root,
+        "app/esc\u{1b}[31mred.py",
+        "import os\nos.environ['GAMMA']\n",
+    );
+    write(root, "app/pi|pe`x.py", "import os\nos.environ['DELTA']\n");
+    write(root, ".env.example", "");
+    let summary = root.join("summary.md");
+    let summary_arg = summary.display().to_string();
+    for format in [
+        "full", "concise", "markdown", "github", "json", "sarif", "gitlab",
+    ] {
+        let run = envcheck(
+            root,
+            &["check", "--format", format, "--summary-file", &summary_arg],
+        );
+        assert_eq!(run.out.status.code(), Some(1), "{format}: {}", run.stderr());
+        let written = fs::read_to_string(&summary).expect("summary");
+        for (what, text) in [
+            ("stdout", run.stdout()),
+            ("stderr", run.stderr()),
+            ("summary", written.clone()),
+        ] {
+            for line in text.lines() {
+                assert!(
+                    !line.starts_with("::error file=x") && !line.starts_with("::warning file=y"),
+                    "{format} {what}: an injected line:\n{text}"
+                );
+            }
+            assert!(
+                !text.contains("\u{1b}[31mred"),
+                "{format} {what}: ESC passed through"
+            );
+        }
+        // the markdown table keeps four cells a row, whatever the paths hold
+        for row in written.lines().filter(|l| l.starts_with("| error")) {
+            let cells = row.replace("\\|", "").matches('|').count();
+            assert_eq!(cells, 5, "{format}: a broken row: {row}");
+        }
+    }
+    let run = envcheck(root, &["check", "--format", "concise"]);
+    assert!(
+        run.stdout()
+            .contains("app/nl\\u{a}::error file=x::injected.py:2:"),
+        "{}",
+        run.stdout()
+    );
+}

@@ -11,6 +11,7 @@ use crate::config::FailOn;
 use crate::finding::Finding;
 use crate::model::Inventory;
 use crate::report;
+use crate::report::printable;
 use crate::rules;
 
 use super::Workspace;
@@ -245,11 +246,21 @@ pub fn print_file_notes(
 ) -> std::io::Result<()> {
     if !findings_cover {
         for notice in &inventory.notices {
-            writeln!(err, "envcheck: note: {}: {}", notice.path, notice.message)?;
+            writeln!(
+                err,
+                "envcheck: note: {}: {}",
+                printable(&notice.path),
+                printable(&notice.message)
+            )?;
         }
     }
     for error in &inventory.errors {
-        writeln!(err, "envcheck: error: {}: {}", error.path, error.message)?;
+        writeln!(
+            err,
+            "envcheck: error: {}: {}",
+            printable(&error.path),
+            printable(&error.message)
+        )?;
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ use crate::check::{self, RuleSelection};
 use crate::cli::DiffArgs;
 use crate::config::FailOn;
 use crate::diff::{self, DiffProject};
+use crate::report::printable;
 use crate::target;
 
 use super::Workspace;
@@ -58,7 +59,12 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
     if !report.quiet {
         for source in &target.sources {
             for notice in &source.data.notices {
-                writeln!(err, "envcheck: note: {}: {notice}", source.label)?;
+                writeln!(
+                    err,
+                    "envcheck: note: {}: {}",
+                    printable(&source.label),
+                    printable(notice)
+                )?;
             }
         }
         print_file_notes(&ws.inventory, false, err)?;

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::ExitStatus;
 use crate::cli::{ScanFormat, SourcesArgs};
 use crate::config;
+use crate::report::printable;
 use crate::sources::ValueState;
 use crate::target::{self, LoadedSource};
 
@@ -122,12 +123,12 @@ pub fn run(args: SourcesArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus>
                     1 => "1 name".to_string(),
                     n => format!("{n} names"),
                 };
-                writeln!(out, "\n{} ({}, {count})", s.label, s.kind)?;
+                writeln!(out, "\n{} ({}, {count})", printable(&s.label), s.kind)?;
                 for reason in opaque(s) {
-                    writeln!(out, "  opaque: {reason}")?;
+                    writeln!(out, "  opaque: {}", printable(&reason))?;
                 }
                 for notice in &s.data.notices {
-                    writeln!(out, "  note: {notice}")?;
+                    writeln!(out, "  note: {}", printable(notice))?;
                 }
                 let width = names.iter().map(|n| n.name.len()).max().unwrap_or(0);
                 for n in names {

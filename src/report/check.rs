@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::baseline::Change;
 use crate::finding::{Finding, Severity};
+use crate::report::{printable, printable_line};
 
 /// Version of the findings JSON schema.
 pub const JSON_VERSION: u32 = 1;
@@ -101,12 +102,12 @@ pub fn concise_lines(findings: &[Finding], out: &mut dyn Write) -> io::Result<()
         writeln!(
             out,
             "{}:{}:{}: {} [{}] {}",
-            f.path,
+            printable(&f.path),
             f.span.line,
             f.span.column,
             f.rule.code,
             f.severity.as_str(),
-            f.message
+            printable(&f.message)
         )?;
     }
     Ok(())
@@ -127,7 +128,8 @@ pub fn full(
             Severity::Warning => Level::WARNING,
             Severity::Info => Level::INFO,
         };
-        let title = f.message.clone();
+        let title = printable(&f.message).into_owned();
+        let path = printable(&f.path);
         let text = if f.in_env_file {
             None
         } else {
@@ -141,7 +143,7 @@ pub fn full(
                 let group: Group = level.primary_title(title).id(f.rule.code).element(
                     Snippet::source(snippet_text.as_str())
                         .line_start(line_start)
-                        .path(f.path.as_str())
+                        .path(&*path)
                         .annotation(AnnotationKind::Primary.span(range)),
                 );
                 renderer.render(&[group])
@@ -170,7 +172,7 @@ fn location_only(f: &Finding, title: &str) -> String {
         "{level}{}[{}]{level:#}{bold}: {title}{bold:#}\n {arrow}-->{arrow:#} {}:{}:{}",
         f.severity.as_str(),
         f.rule.code,
-        f.path,
+        printable(&f.path),
         f.span.line,
         f.span.column
     )
@@ -184,7 +186,8 @@ fn frame(text: &str, f: &Finding) -> Option<(String, usize, std::ops::Range<usiz
     // a secret in the code (a literal default ENV303 reports, a token passed as a key) is
     // masked character for character, so the columns still point where they did
     let masked = crate::secret_shapes::mask_tokens(lines.get(line)?.trim_end_matches('\r'));
-    let source_line: &str = &masked;
+    let shown = printable_line(&masked);
+    let source_line: &str = &shown;
     let start_char = f.span.column.saturating_sub(1);
     let start = source_line
         .char_indices()

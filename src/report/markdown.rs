@@ -10,6 +10,7 @@ use std::io::{self, Write};
 
 use crate::baseline::{Change, ChangeKind};
 use crate::finding::{Finding, Severity};
+use crate::report::printable;
 
 /// Bytes of Markdown written at most (GitHub allows 1 MiB per step summary; leave room for
 /// other steps' output).
@@ -27,19 +28,28 @@ pub struct Report<'a> {
     pub changes: Option<&'a [Change]>,
 }
 
+/// Text for a table cell: unprintable characters escaped, `|` escaped, on one line.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+    printable(text).replace('|', "\\|")
+}
+
+/// Text as inline code in a table cell. A backtick cannot be escaped in a code span: one in the
+/// text makes the span use two, with spaces inside.
+fn code(text: &str) -> String {
+    let text = cell(text);
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
 }
 
 fn at(f: &Finding) -> String {
-    format!("`{}:{}`", f.path, f.span.line)
+    code(&format!("{}:{}", f.path, f.span.line))
 }
 
 fn var(f: &Finding) -> String {
-    f.variable
-        .as_deref()
-        .map(|v| format!("`{v}`"))
-        .unwrap_or_default()
+    f.variable.as_deref().map(code).unwrap_or_default()
 }
 
 /// A section with a bullet per item; nothing when empty.
@@ -97,7 +107,7 @@ fn plan(out: &mut String, env: &str, findings: &[Finding], changes: &[Change]) {
             c.change == ChangeKind::Added
                 && matches!(c.to, Some(k) if k == crate::extract::ReadKind::Default)
         })
-        .map(|c| format!("`{}`: read at `{}`", c.variable, c.site))
+        .map(|c| format!("{}: read at {}", code(&c.variable), code(&c.site)))
         .collect();
     let removed: Vec<String> = changes
         .iter()
@@ -108,7 +118,7 @@ fn plan(out: &mut String, env: &str, findings: &[Finding], changes: &[Change]) {
                 Some(false) => format!(" (not set in `{env}`)"),
                 None => String::new(),
             };
-            format!("`{}`: was read at `{}`{set}", c.variable, c.site)
+            format!("{}: was read at {}{set}", code(&c.variable), code(&c.site))
         })
         .collect();
     let changed: Vec<String> = changes
@@ -116,18 +126,18 @@ fn plan(out: &mut String, env: &str, findings: &[Finding], changes: &[Change]) {
         .filter(|c| c.change == ChangeKind::RequirementChanged)
         .map(|c| {
             format!(
-                "`{}`: {} → {}, at `{}`",
-                c.variable,
+                "{}: {} → {}, at {}",
+                code(&c.variable),
                 c.from.map(|k| k.as_str()).unwrap_or("-"),
                 c.to.map(|k| k.as_str()).unwrap_or("-"),
-                c.site
+                code(&c.site)
             )
         })
         .collect();
     let moved: Vec<String> = changes
         .iter()
         .filter(|c| c.change == ChangeKind::Moved)
-        .map(|c| format!("`{}`: now read at `{}`", c.variable, c.site))
+        .map(|c| format!("{}: now read at {}", code(&c.variable), code(&c.site)))
         .collect();
     let unverified: Vec<String> = findings
         .iter()

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::extract::ReadKind;
 use crate::model::Inventory;
+use crate::report::printable;
 
 /// Version of the `scan --format json` schema. Fields may be added; none is renamed or removed
 /// without a new version.
@@ -123,7 +124,7 @@ pub fn full(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
                     v.name.clone(),
                     v.requirement.as_str().to_string(),
                     v.reads.len().to_string(),
-                    format!("{}:{}:{}", first.path, first.line, first.column),
+                    format!("{}:{}:{}", printable(&first.path), first.line, first.column),
                 ]
             })
             .collect();
@@ -162,7 +163,11 @@ pub fn full(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
             writeln!(
                 out,
                 "  {}:{}:{}  {} [{}]",
-                d.path, d.line, d.column, d.api, d.expression
+                printable(&d.path),
+                d.line,
+                d.column,
+                d.api,
+                printable(&d.expression)
             )?;
         }
     }
