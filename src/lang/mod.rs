@@ -40,9 +40,11 @@ impl Language {
         Language::JavaScript,
     ];
 
-    /// The language of a file, from its extension. `.d.ts` declaration files hold no reads.
+    /// The language of a file, from its extension. `.d.ts` declaration files hold no reads. A
+    /// name that is not UTF-8 is read lossily: its extension still counts.
     pub fn from_path(path: &Path) -> Option<Language> {
-        let name = path.file_name()?.to_str()?;
+        let name = path.file_name()?.to_string_lossy();
+        let name = name.as_ref();
         let ext = name.rsplit_once('.')?.1;
         match ext {
             "py" => Some(Language::Python),
@@ -166,5 +168,8 @@ mod tests {
         for (name, want) in cases {
             assert_eq!(Language::from_path(Path::new(name)), want, "{name}");
         }
+        // a name that is not UTF-8 keeps its extension
+        let name = <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(b"bad\xff.py");
+        assert_eq!(Language::from_path(Path::new(name)), Some(Language::Python));
     }
 }
