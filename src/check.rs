@@ -216,7 +216,7 @@ pub fn read_env_file(
     tracked: bool,
     is_example: bool,
 ) -> anyhow::Result<EnvFile> {
-    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{display}: {e}"))?;
+    let bytes = crate::walk::read_file(path).map_err(|e| anyhow::anyhow!("{display}: {e}"))?;
     Ok(EnvFile {
         path: display,
         file: parse_env_text(&bytes),

@@ -145,11 +145,9 @@ impl Loaded {
 /// Errors reading configuration: they name the file and, from the TOML parser, line and column.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    // not `source`: the message already holds it, and a source would be printed twice
+    #[error("{path}: {error}")]
+    Read { path: String, error: std::io::Error },
     #[error("{path}: {message}")]
     Parse { path: String, message: String },
 }
@@ -199,10 +197,16 @@ fn parse_pyproject(path: &Path, text: &str) -> Result<Option<Config>, ConfigErro
 /// Loads the configuration: `explicit` when given, else the nearest one above `start`.
 pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Loaded, ConfigError> {
     let read = |path: &Path| {
-        std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.display().to_string(),
-            source,
-        })
+        crate::walk::read_file(path)
+            .and_then(|bytes| {
+                String::from_utf8(bytes).map_err(|_| {
+                    std::io::Error::new(std::io::ErrorKind::InvalidData, "not valid UTF-8")
+                })
+            })
+            .map_err(|error| ConfigError::Read {
+                path: path.display().to_string(),
+                error,
+            })
     };
     if let Some(path) = explicit {
         let text = read(path)?;

@@ -310,7 +310,7 @@ fn clone_table(t: &SourceTable) -> SourceTable {
 }
 
 fn read_text(path: &Path, display: &dyn Fn(&Path) -> String) -> anyhow::Result<String> {
-    let bytes = std::fs::read(path).with_context(|| display(path))?;
+    let bytes = crate::walk::read_file(path).with_context(|| display(path))?;
     String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{}: not valid UTF-8", display(path)))
 }
 
@@ -620,7 +620,7 @@ fn glob_files(base: &Path, pattern: &str) -> anyhow::Result<Vec<PathBuf>> {
 
 /// A dotenv file, plaintext or dotenvx-encrypted.
 fn load_dotenv(path: &Path, shown: String, env_name: &str) -> anyhow::Result<LoadedSource> {
-    let bytes = std::fs::read(path).with_context(|| shown.clone())?;
+    let bytes = crate::walk::read_file(path).with_context(|| shown.clone())?;
     let file = crate::check::parse_env_text(&bytes);
     check_parse_errors(&file, &shown)?;
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or(".env");

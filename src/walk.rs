@@ -319,6 +319,18 @@ pub fn looks_minified(src: &[u8]) -> bool {
     src.len() / lines > 500
 }
 
+/// Reads a file that envcheck was pointed at (an env file, a manifest, the config). Only a
+/// regular file is opened: opening a FIFO blocks until something writes to it (some secret
+/// managers serve env files that way), and a device may never end.
+pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::other(
+            "not a regular file (a directory, FIFO, socket or device)",
+        ));
+    }
+    std::fs::read(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

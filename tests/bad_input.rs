@@ -421,6 +421,33 @@ fn a_fifo_named_like_a_source_or_env_file_never_blocks() {
     let check = envcheck(root, &["check"]);
     assert!(matches!(check.code(), Some(0 | 1)), "{}", check.stderr());
     assert!(check.stdout().contains("x.py"), "{}", check.stdout());
+    // a FIFO where envcheck is pointed at a file (a convention env file, a source, the example
+    // file, the config) is an error naming it, never a read that waits for a writer
+    for fifo in [
+        ".env.production",
+        "pipe.yaml",
+        "example.pipe",
+        "config.pipe",
+    ] {
+        assert!(mkfifo(&root.join(fifo)), "mkfifo {fifo}");
+    }
+    for (args, named) in [
+        (&["diff", "prod"][..], ".env.production"),
+        (&["sources", "prod"][..], ".env.production"),
+        (
+            &["diff", "staging", "--source", "dotenv:pipe.yaml"][..],
+            "pipe.yaml",
+        ),
+        (
+            &["example", "--example", "example.pipe"][..],
+            "example.pipe",
+        ),
+        (&["check", "--config", "config.pipe"][..], "config.pipe"),
+    ] {
+        let run = envcheck(root, args);
+        assert_eq!(run.code(), Some(2), "{args:?}: {}", run.stderr());
+        run.assert_stderr_has(&format!("{named}: not a regular file"));
+    }
 }
 
 #[test]
@@ -726,4 +753,18 @@ fn names_with_control_characters_cannot_inject_lines_or_escapes() {
         "{}",
         run.stdout()
     );
+}
+
+/// `--threads` is bounded: a huge count is a usage error, not an allocation failure or a
+/// machine brought down by threads.
+#[test]
+fn an_absurd_thread_count_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for n in ["1025", "4294967296", "18446744073709551615"] {
+        let run = envcheck(dir.path(), &["scan", "--threads", n]);
+        assert_eq!(run.code(), Some(2), "{n}: {}", run.stderr());
+        run.assert_stderr_has("is not in 0..=1024");
+    }
+    let run = envcheck(dir.path(), &["scan", "--threads", "16"]);
+    assert_eq!(run.code(), Some(0), "{}", run.stderr());
 }

@@ -28,7 +28,7 @@ pub fn run(
     let path = ws
         .example_path(args.example.as_deref())
         .unwrap_or_else(|| ws.root.join(".env.example"));
-    let existing = match std::fs::read(&path) {
+    let existing = match crate::walk::read_file(&path) {
         Ok(bytes) => Some(bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => anyhow::bail!("{}: {e}", path.display()),

@@ -176,7 +176,7 @@ impl Workspace {
             let is_tracked =
                 self.all_tracked || tracked.as_ref().is_some_and(|t| t.contains(&display));
             let file = read_env_file(&path, display.clone(), is_tracked, is_example)?;
-            if let Ok(bytes) = std::fs::read(&path) {
+            if let Ok(bytes) = crate::walk::read_file(&path) {
                 for c in suppress::find(&bytes, suppress::CommentStyle::EnvFile) {
                     suppressions.push(Suppression::new(&display, c, true));
                 }
