@@ -121,7 +121,8 @@ pub fn full(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let renderer = Renderer::styled();
-    let mut cache: Option<(String, Option<String>)> = None;
+    // findings are sorted by path: each file is read and split into lines once
+    let mut cache: Option<(String, Option<Lines>)> = None;
     for f in findings {
         let level = match f.severity {
             Severity::Error => Level::ERROR,
@@ -130,15 +131,15 @@ pub fn full(
         };
         let title = printable(&f.message).into_owned();
         let path = printable(&f.path);
-        let text = if f.in_env_file {
+        let lines = if f.in_env_file {
             None
         } else {
             if cache.as_ref().is_none_or(|(p, _)| *p != f.path) {
-                cache = Some((f.path.clone(), source(&f.path)));
+                cache = Some((f.path.clone(), source(&f.path).map(Lines::new)));
             }
-            cache.as_ref().and_then(|(_, t)| t.clone())
+            cache.as_ref().and_then(|(_, t)| t.as_ref())
         };
-        let rendered = match text.as_deref().and_then(|t| frame(t, f)) {
+        let rendered = match lines.and_then(|l| frame(l, f)) {
             Some((snippet_text, line_start, range)) => {
                 let group: Group = level.primary_title(title).id(f.rule.code).element(
                     Snippet::source(snippet_text.as_str())
@@ -178,14 +179,38 @@ fn location_only(f: &Finding, title: &str) -> String {
     )
 }
 
+/// A source file's text and where each of its lines starts.
+struct Lines {
+    text: String,
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    fn new(text: String) -> Lines {
+        let starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    /// Line `index` (0-based), without its line break.
+    fn get(&self, index: usize) -> Option<&str> {
+        let start = *self.starts.get(index)?;
+        let end = self
+            .starts
+            .get(index + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        Some(self.text[start..end].trim_end_matches('\r'))
+    }
+}
+
 /// The lines of a source file around a finding and the byte range to underline, relative to
 /// the returned text: `(text, first line number, range)`.
-fn frame(text: &str, f: &Finding) -> Option<(String, usize, std::ops::Range<usize>)> {
+fn frame(lines: &Lines, f: &Finding) -> Option<(String, usize, std::ops::Range<usize>)> {
     let line = f.span.line.checked_sub(1)?;
-    let lines: Vec<&str> = text.split('\n').collect();
     // a secret in the code (a literal default ENV303 reports, a token passed as a key) is
     // masked character for character, so the columns still point where they did
-    let masked = crate::secret_shapes::mask_tokens(lines.get(line)?.trim_end_matches('\r'));
+    let masked = crate::secret_shapes::mask_tokens(lines.get(line)?);
     let shown = printable_line(&masked);
     let source_line: &str = &shown;
     let start_char = f.span.column.saturating_sub(1);
