@@ -250,7 +250,7 @@ pub fn load(
             for file in convention_files(name) {
                 let path = root.join(&file);
                 if present(&path) {
-                    sources.push(load_dotenv(&path, display(&path), &env_name_for_keys)?);
+                    sources.push(load_dotenv(&path, display(&path), Bare::Unset)?);
                 }
             }
             let vault_path = root.join(".env.vault");
@@ -357,11 +357,14 @@ fn load_table(
             let file = crate::check::parse_env_text(text.as_bytes());
             check_parse_errors(&file, "<stdin>")?;
             return Ok(vec![from_dotenv_file(
-                &file, "<stdin>", "<stdin>", env_name,
+                &file,
+                "<stdin>",
+                "<stdin>",
+                Bare::Unset,
             )?]);
         }
         let path = resolve(p);
-        return Ok(vec![load_dotenv(&path, display(&path), env_name)?]);
+        return Ok(vec![load_dotenv(&path, display(&path), Bare::Unset)?]);
     }
     if let Some(p) = &table.vault {
         let path = resolve(p);
@@ -438,7 +441,7 @@ fn load_table(
                 }
                 continue;
             }
-            let loaded = load_dotenv(&file_path, display(&file_path), env_name)?;
+            let loaded = load_dotenv(&file_path, display(&file_path), Bare::FromShell)?;
             for p in loaded.data.provided {
                 merged.insert(p.name.clone(), p);
             }
@@ -618,22 +621,49 @@ fn glob_files(base: &Path, pattern: &str) -> anyhow::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// How a bare `KEY` line (no `=`) of an env file reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Bare {
+    /// Declared unset (dotenv): the key is not provided.
+    Unset,
+    /// Taken from the deploying shell (a compose `env_file`): may or may not be set.
+    FromShell,
+}
+
 /// A dotenv file, plaintext or dotenvx-encrypted.
-fn load_dotenv(path: &Path, shown: String, env_name: &str) -> anyhow::Result<LoadedSource> {
+fn load_dotenv(path: &Path, shown: String, bare: Bare) -> anyhow::Result<LoadedSource> {
     let bytes = crate::walk::read_file(path).with_context(|| shown.clone())?;
     let file = crate::check::parse_env_text(&bytes);
     check_parse_errors(&file, &shown)?;
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or(".env");
-    from_dotenv_file(&file, &shown, file_name, env_name)
+    from_dotenv_file(&file, &shown, file_name, bare)
+}
+
+/// Whether `raw` (a value as written) refers to a variable that `file` does not define: its
+/// value then comes from the environment of whoever loads the file (dotenv-expand, compose), so
+/// what it expands to is unknown, not empty.
+fn refers_outside(raw: &str, file: &dotenv::DotenvFile) -> bool {
+    let mut rest = raw;
+    while let Some(at) = rest.find('$') {
+        rest = &rest[at + 1..];
+        let name_start = rest.strip_prefix('{').unwrap_or(rest);
+        let len = name_start
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(name_start.len());
+        let name = &name_start[..len];
+        if !name.is_empty() && !file.entries.iter().any(|e| e.key == name) {
+            return true;
+        }
+    }
+    false
 }
 
 fn from_dotenv_file(
     file: &dotenv::DotenvFile,
     shown: &str,
     file_name: &str,
-    env_name: &str,
+    bare: Bare,
 ) -> anyhow::Result<LoadedSource> {
-    let _ = env_name;
     let encrypted = file.entries.iter().any(|e| {
         e.value
             .as_ref()
@@ -681,6 +711,7 @@ fn from_dotenv_file(
             continue;
         }
         let state = match &entry.value {
+            None if bare == Bare::FromShell => ValueState::PassThrough,
             None => continue,
             Some(v) if dotenvx::is_encrypted(v.expose()) => match &keys {
                 Some(keys) => {
@@ -694,12 +725,23 @@ fn from_dotenv_file(
                 }
                 None => ValueState::Encrypted,
             },
-            Some(v) => ValueState::Value(
-                expanded
+            Some(v) => {
+                let value = expanded
                     .get(&entry.key)
                     .cloned()
-                    .unwrap_or_else(|| v.clone()),
-            ),
+                    .unwrap_or_else(|| v.clone());
+                let from_outside = value.is_empty()
+                    && entry.quote != dotenv::Quote::Single
+                    && entry
+                        .raw
+                        .as_ref()
+                        .is_some_and(|raw| refers_outside(raw.expose(), file));
+                if from_outside {
+                    ValueState::PassThrough
+                } else {
+                    ValueState::Value(value)
+                }
+            }
         };
         provided.push(Provided {
             name: entry.key.clone(),

@@ -659,6 +659,78 @@ fn sources_that_cannot_be_fully_read_are_never_missing() {
         run.stderr()
     );
 
+    // a bare `KEY` in a compose env_file comes from the deploying shell, as `- KEY` does; a value
+    // made only of references to variables the file does not define is unknown, not empty
+    write(
+        root,
+        "shell.env",
+        "ALPHA\nBETA=${FROM_SHELL}\nLOCAL=\nGAMMA=${LOCAL}\n",
+    );
+    write(
+        root,
+        "compose.yaml",
+        "services:\n  web:\n    env_file: [shell.env]\n",
+    );
+    let run = envcheck(
+        root,
+        &[
+            "diff",
+            "staging",
+            "--source",
+            "compose:compose.yaml",
+            "--format",
+            "json",
+        ],
+        &[],
+        None,
+    );
+    assert_eq!(
+        codes(&run),
+        pairs(&[
+            ("ENV105", "ALPHA"),
+            ("ENV105", "BETA"),
+            ("ENV104", "LOCAL"),
+            ("ENV104", "GAMMA"),
+        ]),
+        "{}",
+        run.stderr()
+    );
+    write(
+        root,
+        "app.py",
+        "import os\nA = os.environ['ALPHA']\nB = os.environ['BETA']\nG = os.environ['GAMMA']\n",
+    );
+    let run = envcheck(
+        root,
+        &[
+            "diff",
+            "staging",
+            "--source",
+            "dotenv:shell.env",
+            "--format",
+            "json",
+        ],
+        &[],
+        None,
+    );
+    // in a plain dotenv file a bare key is declared unset; GAMMA refers to an empty LOCAL
+    assert_eq!(
+        codes(&run),
+        pairs(&[
+            ("ENV101", "ALPHA"),
+            ("ENV105", "BETA"),
+            ("ENV103", "GAMMA"),
+            ("ENV104", "LOCAL"),
+        ]),
+        "{}",
+        run.stderr()
+    );
+    write(
+        root,
+        "app.py",
+        "import os\nA = os.environ['ALPHA']\nB = os.environ['BETA']\n",
+    );
+
     // a process environment value that is not UTF-8 is set, not empty
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_envcheck"))
         .current_dir(root)
