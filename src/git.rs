@@ -112,21 +112,59 @@ fn wanted(path: &str) -> bool {
         )
 }
 
-/// Writes the files of `commit` under `prefix` (a directory relative to the repository top, `""`
-/// for all) that a scan needs into `dest`, keeping their relative layout.
+/// Writes the file at `path` (relative to the repository top) of `commit` to `dest/path`;
+/// nothing when the revision has no such file.
+pub fn materialize_file(
+    repo: &Path,
+    commit: &str,
+    path: &str,
+    dest: &Path,
+) -> Result<(), GitError> {
+    let Ok(content) = run(
+        repo,
+        &["cat-file", "blob", &format!("{commit}:{path}")],
+        "cat-file",
+    ) else {
+        return Ok(());
+    };
+    let target = dest.join(path);
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(&target, content)?;
+    Ok(())
+}
+
+/// Whether `path` (relative to the repository top) is what a scan of `prefix` needs: a file it
+/// would scan under `prefix`, or anywhere, a file a scan may look for outside it (env files such
+/// as an example file above it or named with `--example`, the configuration, ignore files).
+/// Those are few and small; source files outside `prefix` are never needed.
+fn needed(path: &str, prefix: &str) -> bool {
+    if !wanted(path) {
+        return false;
+    }
+    if prefix.is_empty() || path.starts_with(&format!("{prefix}/")) {
+        return true;
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    Language::from_path(Path::new(name)).is_none()
+}
+
+/// Writes the files of `commit` that a scan of `prefix` (a directory relative to the repository
+/// top, `""` for all) needs into `dest`, at their paths relative to the top (see [`needed`]).
+/// Submodules under `prefix` are read from their own repositories at the recorded commit when
+/// they are checked out. The listing is filtered here, not by a pathspec, so no directory name
+/// is read as pathspec magic.
 pub fn materialize(
     repo: &Path,
     commit: &str,
     prefix: &str,
     dest: &Path,
 ) -> Result<usize, GitError> {
-    let mut args = vec!["ls-tree", "-r", "-z", "--full-tree", commit];
+    let args = ["ls-tree", "-r", "-z", "--full-tree", commit];
     let prefix = prefix.trim_matches('/');
-    if !prefix.is_empty() {
-        args.push("--");
-        args.push(prefix);
-    }
     let listing = run(repo, &args, "ls-tree")?;
+    let mut submodules: Vec<(String, String)> = Vec::new();
     let mut blobs: Vec<(String, String)> = Vec::new();
     for record in listing.split(|b| *b == 0).filter(|r| !r.is_empty()) {
         let record = String::from_utf8_lossy(record);
@@ -139,21 +177,37 @@ pub fn materialize(
         else {
             continue;
         };
-        // regular files only: no symlinks (120000), no submodules (commit)
-        if kind != "blob" || !mode.starts_with("100") || !wanted(path) {
+        if path.split('/').any(|part| part == ".." || part.is_empty()) {
             continue;
         }
-        let rel = match path.strip_prefix(prefix) {
-            Some(rest) if !prefix.is_empty() => rest.trim_start_matches('/').to_string(),
-            _ => path.to_string(),
-        };
-        if rel.split('/').any(|part| part == ".." || part.is_empty()) {
+        let under = prefix.is_empty() || path.starts_with(&format!("{prefix}/"));
+        if kind == "commit" && under {
+            submodules.push((object.to_string(), path.to_string()));
+        }
+        // regular files only: no symlinks (120000)
+        if kind != "blob" || !mode.starts_with("100") || !needed(path, prefix) {
             continue;
         }
-        blobs.push((object.to_string(), rel));
+        blobs.push((object.to_string(), path.to_string()));
+    }
+    let mut written = 0;
+    for (object, path) in &submodules {
+        // a submodule that is not checked out is not scanned at HEAD either
+        let sub_repo = repo.join(path);
+        if !sub_repo.join(".git").exists() {
+            continue;
+        }
+        written += materialize(&sub_repo, object, "", &dest.join(path)).map_err(|e| {
+            GitError::Failed {
+                what: "submodule",
+                message: format!(
+                    "{path}: cannot read its commit at this revision ({e}); run `git submodule update`"
+                ),
+            }
+        })?;
     }
     if blobs.is_empty() {
-        return Ok(0);
+        return Ok(written);
     }
     let mut child = git(repo)
         .args(["cat-file", "--batch"])
@@ -178,7 +232,6 @@ pub fn materialize(
         message: "no stdout".to_string(),
     })?;
     let mut reader = BufReader::new(stdout);
-    let mut written = 0;
     for (_, rel) in &blobs {
         let mut header = String::new();
         reader.read_line(&mut header)?;
@@ -253,7 +306,7 @@ mod tests {
             materialize(repo, &commit, "app", sub.path()).expect("ok"),
             1
         );
-        assert!(sub.path().join("a.py").is_file());
+        assert!(sub.path().join("app/a.py").is_file());
     }
 
     #[test]

@@ -319,3 +319,83 @@ fn shallow_clones_missing_revisions_and_non_repositories_are_clear_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not inside a git repository"));
 }
+
+/// A scan of a subdirectory sees the base revision as it sees the working tree: the example
+/// file and ignore files above it, the configuration's globs relative to the configuration,
+/// `--example`, and the files of a checked-out submodule at the commit the base records. With
+/// no change since the base, nothing is new.
+#[test]
+fn a_subdirectory_scan_sees_the_base_as_it_sees_the_work_tree() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let lib = root.join("lib-repo");
+    fs::create_dir_all(&lib).expect("mkdir");
+    git(&lib, &["init", "-q", "-b", "main"]);
+    write(&lib, "l.py", "import os\nos.environ['LIB_ONLY']\n");
+    git(&lib, &["add", "-A"]);
+    git(&lib, &["commit", "-q", "-m", "lib"]);
+
+    let repo = root.join("repo");
+    fs::create_dir_all(&repo).expect("mkdir");
+    git(&repo, &["init", "-q", "-b", "main"]);
+    write(&repo, ".env.example", "A=\n");
+    write(&repo, "docs/env.sample", "B=\n");
+    write(&repo, "envcheck.toml", "exclude = [\"svc/gen/**\"]\n");
+    write(&repo, ".gitignore", "svc/ignored/\n");
+    write(&repo, "svc/src/a.py", "import os\nos.environ['OLD']\n");
+    write(&repo, "svc/gen/g.py", "import os\nos.environ['GEN']\n");
+    git(
+        &repo,
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            lib.to_str().expect("utf-8 path"),
+            "svc/lib",
+        ],
+    );
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "base"]);
+
+    for args in [
+        &["check", "svc", "--base", "HEAD", "--format", "json"][..],
+        &[
+            "check",
+            "svc",
+            "--base",
+            "HEAD",
+            "--format",
+            "json",
+            "--example",
+            "docs/env.sample",
+        ][..],
+    ] {
+        let out = envcheck(&repo, args);
+        let doc = json(&out);
+        let got = findings(&doc);
+        assert!(!got.is_empty(), "{args:?}: the run has findings to mark");
+        assert!(
+            got.iter().all(|(_, _, new)| !new),
+            "{args:?}: nothing changed, nothing is new: {got:?}"
+        );
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {got:?}");
+    }
+    // a read added in the excluded directory stays excluded; one added in code is new
+    write(
+        &repo,
+        "svc/src/a.py",
+        "import os\nos.environ['OLD']\nos.environ['GEN']\n",
+    );
+    let out = envcheck(
+        &repo,
+        &["check", "svc", "--base", "HEAD", "--format", "json"],
+    );
+    let got = findings(&json(&out));
+    assert!(
+        got.contains(&("ENV001".to_string(), "GEN".to_string(), true)),
+        "{got:?}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -28,7 +28,8 @@ pub fn run(
     let changes = match &report.base {
         Some(rev) => {
             let tree = tempfile::tempdir()?;
-            let base = ws.at_revision(&args.walk, rev, tree.path())?;
+            let extra: Vec<&std::path::Path> = args.example.as_deref().into_iter().collect();
+            let base = ws.at_revision(&args.walk, rev, tree.path(), &extra)?;
             let (base_findings, _) = check_findings(&base, &args, false)?;
             baseline::mark_new(&mut findings, &base_findings);
             Some(baseline::changes(&base.inventory, &ws.inventory, None))
@@ -72,7 +73,9 @@ fn check_findings(
 ) -> anyhow::Result<(Vec<Finding>, bool)> {
     let report = &args.report;
     let config = &ws.loaded.config;
-    let example = ws.example_path(args.example.as_deref().filter(|_| working_tree));
+    // `--example` names a working-tree file; at a base revision, the same file there
+    let explicit = args.example.as_deref().and_then(|e| ws.same_place(e));
+    let example = ws.example_path(explicit.as_deref());
     if working_tree
         && let Some(e) = &example
         && !e.is_file()

@@ -45,7 +45,7 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
     let changes = match &report.base {
         Some(rev) => {
             let tree = tempfile::tempdir()?;
-            let base = ws.at_revision(&args.walk, rev, tree.path())?;
+            let base = ws.at_revision(&args.walk, rev, tree.path(), &[])?;
             let base_findings = diff_findings(&base, &target, &selection, report)?;
             baseline::mark_new(&mut findings, &base_findings);
             Some(baseline::changes(

@@ -42,6 +42,8 @@ pub struct Workspace {
     pub boundary: Option<PathBuf>,
     /// Every env file counts as committed (a tree read from git).
     pub all_tracked: bool,
+    /// For a base revision: the repository top and the temporary tree it was read into.
+    pub revision: Option<(PathBuf, PathBuf)>,
 }
 
 impl Workspace {
@@ -85,16 +87,19 @@ impl Workspace {
             inventory,
             boundary: None,
             all_tracked: false,
+            revision: None,
         })
     }
 
     /// The same project at a git revision: its files are read from git into `tree` (a temporary
-    /// directory), scanned with this workspace's configuration.
+    /// directory), scanned with this workspace's configuration. `extra` files of the working
+    /// tree (an `--example` file) are read at the revision too.
     pub fn at_revision(
         &self,
         walk: &WalkArgs,
         rev: &str,
         tree: &Path,
+        extra: &[&Path],
     ) -> anyhow::Result<Workspace> {
         let root = self
             .root
@@ -107,21 +112,51 @@ impl Workspace {
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .unwrap_or_default();
         let commit = crate::git::resolve_commit(&top, rev)?;
+        // the tree is laid out as the repository is: the scanned directory at the same place
+        // under it, with the files a scan looks for above it (example file, ignore files)
         crate::git::materialize(&top, &commit, &prefix, tree)?;
-        // the configuration is HEAD's, placed where it would sit in the base tree
+        for file in extra {
+            if let Some(rel) = file.canonicalize().ok().and_then(|f| {
+                Some(
+                    f.strip_prefix(&top)
+                        .ok()?
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                )
+            }) {
+                crate::git::materialize_file(&top, &commit, &rel, tree)?;
+            }
+        }
+        let scanned = tree.join(&prefix);
+        std::fs::create_dir_all(&scanned)?;
+        // the configuration is HEAD's, placed where it would sit in the base tree, so that its
+        // globs mean the same there
         let path = self.loaded.path.as_ref().and_then(|p| {
             let p = p.canonicalize().ok()?;
-            Some(tree.join(p.strip_prefix(&root).ok()?))
+            Some(tree.join(p.strip_prefix(&top).ok()?))
         });
         let config = match &self.loaded.path {
             Some(p) => config::load(Some(p), tree)?.config,
             None => config::Config::default(),
         };
         let loaded = Loaded { config, path };
-        let mut ws = Self::scan(tree.to_path_buf(), vec![tree.to_path_buf()], loaded, walk)?;
+        let mut ws = Self::scan(scanned.clone(), vec![scanned], loaded, walk)?;
         ws.boundary = Some(tree.to_path_buf());
         ws.all_tracked = true;
+        ws.revision = Some((top, tree.to_path_buf()));
         Ok(ws)
+    }
+
+    /// `path` of the working tree as it sits in this workspace: itself, or for a base revision,
+    /// the same place in the revision's tree (`None` outside the repository).
+    pub fn same_place(&self, path: &Path) -> Option<PathBuf> {
+        match &self.revision {
+            None => Some(path.to_path_buf()),
+            Some((top, tree)) => {
+                let path = path.canonicalize().ok()?;
+                Some(tree.join(path.strip_prefix(top).ok()?))
+            }
+        }
     }
 
     /// The example file: `explicit`, else the one named in config, else the nearest one.
