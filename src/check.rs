@@ -105,22 +105,32 @@ impl RuleSelection {
         for (pattern, codes) in &config.per_path_ignores {
             let set = glob_set(std::slice::from_ref(pattern))
                 .map_err(|e| anyhow::anyhow!("config: per-path-ignores: {e}"))?;
+            if let Some(code) = codes
+                .iter()
+                .find(|c| !rules::RULES.iter().any(|r| rules::selects(c, r)))
+            {
+                anyhow::bail!("config: per-path-ignores: unknown rule selector `{code}`");
+            }
             per_path.push((set, codes.clone()));
         }
+        // empty selectors (an empty CI variable) are dropped: they name no rule
+        let nonempty = |v: &[String]| -> Vec<String> {
+            v.iter().filter(|s| !s.trim().is_empty()).cloned().collect()
+        };
+        let (select, ignore) = (nonempty(select), nonempty(ignore));
+        let (mut all_select, mut all_ignore) = (nonempty(&config.select), nonempty(&config.ignore));
         for selector in select
             .iter()
-            .chain(ignore)
-            .chain(&config.select)
-            .chain(&config.ignore)
+            .chain(&ignore)
+            .chain(&all_select)
+            .chain(&all_ignore)
         {
             if !rules::RULES.iter().any(|r| rules::selects(selector, r)) {
                 anyhow::bail!("unknown rule selector `{selector}` (see `envcheck rules`)");
             }
         }
-        let mut all_select = config.select.clone();
-        all_select.extend(select.iter().cloned());
-        let mut all_ignore = config.ignore.clone();
-        all_ignore.extend(ignore.iter().cloned());
+        all_select.extend(select);
+        all_ignore.extend(ignore);
         Ok(RuleSelection {
             select: all_select,
             ignore: all_ignore,

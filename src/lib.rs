@@ -63,6 +63,17 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitStatus {
     };
     match result {
         Ok(status) => status,
+        // a closed pipe (`envcheck check | head`): the reader has what it wanted, so no message;
+        // the report was cut short while findings were being written, so the exit code fails
+        // (a gate must never pass on an output it could not finish)
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitStatus::Failure
+        }
         Err(e) => {
             // the message names files and objects from the input: printed without control
             // characters, which could start a line of their own or a terminal escape

@@ -768,3 +768,38 @@ fn an_absurd_thread_count_is_a_usage_error() {
     let run = envcheck(dir.path(), &["scan", "--threads", "16"]);
     assert_eq!(run.code(), Some(0), "{}", run.stderr());
 }
+
+/// A reader that closes the pipe early (`envcheck check | head -1`) gets no error message, and the
+/// exit code does not pass a report that was cut short.
+#[test]
+fn a_closed_pipe_is_quiet_and_does_not_pass() {
+    use std::io::Read as _;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut code = String::from("import os\n");
+    for i in 0..20_000 {
+        code.push_str(&format!("os.environ['V_{i}']\n"));
+    }
+    write(dir.path(), "a.py", &code);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_envcheck"))
+        .current_dir(dir.path())
+        .args(["diff", "prod", "--source", "names:X", "--format", "concise"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = [0u8; 64];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("read");
+    // the pipe is closed here, long before 20,000 lines are written
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

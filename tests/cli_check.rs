@@ -591,3 +591,21 @@ fn canary_values_never_reach_output() {
         }
     }
 }
+
+/// An empty selector (an empty CI variable in `--ignore "$IGNORE"`) names no rule: it neither
+/// turns every rule off nor narrows the selection to nothing.
+#[test]
+fn empty_selectors_change_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    project(root);
+    let all = findings(&envcheck(root, &["check", "--format", "json"]));
+    assert!(!all.is_empty());
+    for args in [
+        &["check", "--format", "json", "--ignore", ""][..],
+        &["check", "--format", "json", "--select", ""][..],
+        &["check", "--format", "json", "--ignore", " ,"][..],
+    ] {
+        assert_eq!(findings(&envcheck(root, args)), all, "{args:?}");
+    }
+}

@@ -69,6 +69,10 @@ pub fn lookup(code_or_name: &str) -> Option<&'static RuleInfo> {
 /// Does a selector (`ENV001`, a prefix such as `ENV0` / `ENV30`, or `ALL`) cover this rule?
 pub fn selects(selector: &str, rule: &RuleInfo) -> bool {
     let selector = selector.trim();
+    // an empty selector (`--ignore ''` from an empty CI variable) names no rule, not every rule
+    if selector.is_empty() {
+        return false;
+    }
     selector.eq_ignore_ascii_case("ALL")
         || selector == rule.name
         || rule
