@@ -91,6 +91,9 @@ pub struct RuleSelection {
     ignore: Vec<String>,
     overrides: Vec<(&'static RuleInfo, Option<Severity>)>,
     per_path: Vec<(GlobSet, Vec<String>)>,
+    /// The scanned directory relative to the configuration's directory (`svc` for `envcheck
+    /// check svc` with the config at the top), for per-path ignores.
+    root_from_config: String,
 }
 
 impl RuleSelection {
@@ -136,7 +139,16 @@ impl RuleSelection {
             ignore: all_ignore,
             overrides,
             per_path,
+            root_from_config: String::new(),
         })
+    }
+
+    /// Per-path ignore globs are relative to the configuration's directory, as `include` and
+    /// `exclude` are; `root` is where the scanned directory sits relative to it. (A glob that
+    /// matches the path relative to the scanned directory still counts.)
+    pub fn with_root_from_config(mut self, root: Option<String>) -> Self {
+        self.root_from_config = root.unwrap_or_default();
+        self
     }
 
     /// The severity a rule reports at, or `None` when it is off.
@@ -159,8 +171,13 @@ impl RuleSelection {
             .into_iter()
             .filter_map(|mut f| {
                 f.severity = self.severity(f.rule)?;
+                let from_config = match self.root_from_config.as_str() {
+                    "" => None,
+                    root => Some(format!("{root}/{}", f.path)),
+                };
                 let ignored = self.per_path.iter().any(|(set, codes)| {
-                    set.is_match(&f.path) && codes.iter().any(|c| rules::selects(c, f.rule))
+                    (set.is_match(&f.path) || from_config.as_ref().is_some_and(|p| set.is_match(p)))
+                        && codes.iter().any(|c| rules::selects(c, f.rule))
                 });
                 (!ignored).then_some(f)
             })

@@ -609,3 +609,37 @@ fn empty_selectors_change_nothing() {
         assert_eq!(findings(&envcheck(root, args)), all, "{args:?}");
     }
 }
+
+/// Per-path ignore globs are relative to the configuration file, as include and exclude are:
+/// the same finding is ignored whether the whole repository or one directory is checked.
+#[test]
+fn per_path_ignores_are_relative_to_the_config() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "envcheck.toml",
+        "[per-path-ignores]\n\"svc/scripts/**\" = [\"ENV001\"]\n",
+    );
+    write(root, ".env.example", "APP=\n");
+    write(
+        root,
+        "svc/app.py",
+        "import os\nos.environ['APP']\nos.environ['OTHER']\n",
+    );
+    write(
+        root,
+        "svc/scripts/s.py",
+        "import os\nos.environ['SCRIPT_ONLY']\n",
+    );
+    for args in [
+        &["check", "svc", "--format", "json", "--select", "ENV001"][..],
+        &["check", "--format", "json", "--select", "ENV001"][..],
+    ] {
+        let got: Vec<String> = findings(&envcheck(root, args))
+            .into_iter()
+            .map(|f| f.3)
+            .collect();
+        assert_eq!(got, ["OTHER"], "{args:?}");
+    }
+}

@@ -94,7 +94,8 @@ fn check_findings(
         ignore_vars: &ignore_vars,
         require_platform_vars: &require_platform_vars,
     };
-    let selection = RuleSelection::new(config, &report.select, &report.ignore)?;
+    let selection = RuleSelection::new(config, &report.select, &report.ignore)?
+        .with_root_from_config(ws.root_from_config());
     let findings = selection.apply(check::run_rules(&project));
     let mut findings = suppress_and_report_unused(
         findings,

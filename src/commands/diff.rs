@@ -38,7 +38,8 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
         &display,
         &mut std::io::stdin().lock(),
     )?;
-    let selection = RuleSelection::new(config, &report.select, &report.ignore)?;
+    let selection = RuleSelection::new(config, &report.select, &report.ignore)?
+        .with_root_from_config(ws.root_from_config());
     let mut findings = diff_findings(&ws, &target, &selection, report)?;
     // the base revision's code against the same target: config sources are read at HEAD,
     // since the target is what will be deployed to

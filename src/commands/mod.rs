@@ -147,6 +147,15 @@ impl Workspace {
         Ok(ws)
     }
 
+    /// The scanned directory relative to the configuration's directory, with `/`; `None` when
+    /// there is no configuration file or the directory is not under it.
+    pub fn root_from_config(&self) -> Option<String> {
+        let dir = self.loaded.dir()?.canonicalize().ok()?;
+        let root = self.root.canonicalize().ok()?;
+        let rel = root.strip_prefix(&dir).ok()?;
+        Some(rel.to_string_lossy().replace('\\', "/")).filter(|r| !r.is_empty())
+    }
+
     /// `path` of the working tree as it sits in this workspace: itself, or for a base revision,
     /// the same place in the revision's tree (`None` outside the repository).
     pub fn same_place(&self, path: &Path) -> Option<PathBuf> {
