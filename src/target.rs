@@ -214,11 +214,24 @@ pub fn load(
         done: false,
     };
     let config_dir = loaded.dir().unwrap_or(root);
-    let configured = loaded
+    let matching: Vec<_> = loaded
         .config
         .environments
         .iter()
-        .find(|(key, env)| key.as_str() == name || env.aliases.iter().any(|a| a == name));
+        .filter(|(key, env)| key.as_str() == name || env.aliases.iter().any(|a| a == name))
+        .collect();
+    // the environment's own name wins; an alias two environments share names neither
+    let configured = match matching.iter().find(|(key, _)| key.as_str() == name) {
+        Some(exact) => Some(*exact),
+        None if matching.len() > 1 => {
+            let names: Vec<&str> = matching.iter().map(|(k, _)| k.as_str()).collect();
+            bail!(
+                "`{name}` is an alias of several environments ({}); use the environment's own name",
+                names.join(", ")
+            );
+        }
+        None => matching.first().copied(),
+    };
     let mut sources = Vec::new();
     let target_name;
     let env_name_for_keys;

@@ -771,3 +771,30 @@ fn sources_that_cannot_be_fully_read_are_never_missing() {
         assert_clean(&[&run], &[]);
     }
 }
+
+/// An alias that two environments share names neither: an error, not the first one found. An
+/// environment's own name wins over another's alias.
+#[test]
+fn an_alias_shared_by_two_environments_is_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, "app.py", "import os\nos.environ['A']\n");
+    write(root, "eu.env", "A=1\n");
+    write(root, "us.env", "B=1\n");
+    write(
+        root,
+        "envcheck.toml",
+        "[environments.eu]\nsources = [\"eu.env\"]\naliases = [\"prod\", \"us\"]\n\
+         [environments.us]\nsources = [\"us.env\"]\naliases = [\"prod\"]\n",
+    );
+    let run = envcheck(root, &["diff", "prod"], &[], None);
+    assert_eq!(run.code(), Some(2), "{}", run.stdout());
+    assert!(
+        run.stderr()
+            .contains("alias of several environments (eu, us)"),
+        "{}",
+        run.stderr()
+    );
+    let run = envcheck(root, &["diff", "us", "--format", "json"], &[], None);
+    assert_eq!(run.findings(), pairs(&[("ENV101", "A"), ("ENV104", "B")]));
+}
