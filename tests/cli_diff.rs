@@ -798,3 +798,43 @@ fn an_alias_shared_by_two_environments_is_an_error() {
     let run = envcheck(root, &["diff", "us", "--format", "json"], &[], None);
     assert_eq!(run.findings(), pairs(&[("ENV101", "A"), ("ENV104", "B")]));
 }
+
+/// A run that stops with an error leaves no report file from an earlier run behind, to be
+/// uploaded as if it were this run's; the job summary (appended by every step) is kept.
+#[test]
+fn an_error_run_leaves_no_stale_reports() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, "app.py", "import os\nos.environ['A']\n");
+    write(root, "bad.json", "{\"A\": \n");
+    for f in ["out.json", "r.sarif", "gl.json", "summary.md"] {
+        write(root, f, "stale\n");
+    }
+    let run = envcheck(
+        root,
+        &[
+            "diff",
+            "staging",
+            "--source",
+            "json:bad.json",
+            "--output",
+            "out.json",
+            "--sarif-file",
+            "r.sarif",
+            "--gitlab-file",
+            "gl.json",
+            "--summary-file",
+            "summary.md",
+        ],
+        &[],
+        None,
+    );
+    assert_eq!(run.code(), Some(2), "{}", run.stderr());
+    for f in ["out.json", "r.sarif", "gl.json"] {
+        assert!(!root.join(f).exists(), "{f} was left behind");
+    }
+    assert_eq!(
+        fs::read_to_string(root.join("summary.md")).expect("summary"),
+        "stale\n"
+    );
+}

@@ -22,6 +22,7 @@ pub fn run(
     err: &mut dyn Write,
 ) -> anyhow::Result<ExitStatus> {
     let report = &args.report;
+    clear_reports(report)?;
     let ws = Workspace::load(&args.walk, report.config.as_deref())?;
     let config = &ws.loaded.config;
     let (mut findings, has_example) = check_findings(&ws, &args, true)?;
@@ -145,6 +146,24 @@ pub fn suppress_and_report_unused(
     rules::unused_suppression::check(&suppressions, &mut unused);
     findings.extend(selection.apply(unused));
     findings
+}
+
+/// Removes the report files a previous run left (`--output`, `--sarif-file`, `--gitlab-file`),
+/// so that a run that stops with an error leaves none to be uploaded as if it were this run's.
+/// The summary file is appended to by every step of a job, so it is left alone.
+pub fn clear_reports(args: &ReportArgs) -> anyhow::Result<()> {
+    for path in [&args.output, &args.sarif_file, &args.gitlab_file]
+        .into_iter()
+        .flatten()
+    {
+        match std::fs::remove_file(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                anyhow::bail!("{}: {e}", path.display())
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Writes the findings in the chosen format to `--output` or `out`, and the extra reports

@@ -21,6 +21,7 @@ use crate::finding::Finding;
 
 pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let report = &args.report;
+    super::check::clear_reports(report)?;
     let ws = Workspace::load(&args.walk, report.config.as_deref())?;
     let config = &ws.loaded.config;
     let extra = args
