@@ -813,7 +813,8 @@ fn no_value_reaches_any_output() {
     assert_clean(&p, &r);
     runs += 1;
 
-    assert!(runs > 200, "{runs} runs");
+    eprintln!("{runs} runs, none leaked");
+    assert!(runs > 250, "{runs} runs");
 }
 
 #[test]
