@@ -444,17 +444,26 @@ fn example_never_repeats_a_secret() {
          \n# With a default in code: set them to change the default.\n\
          # read in app.py:4\nDATABASE_URL=\n# read in app.py:3\nSTRIPE=\n"
     );
-    for line in [4, 12] {
-        assert!(
-            stderr(&out).contains(&format!(
-                ".env.example:{line}: left out a lone word that looks like a credential"
-            )),
-            "{}",
-            stderr(&out)
-        );
+    for note in [
+        ".env.example:4: left out a line that is not `KEY=value`",
+        ".env.example:12: left out a lone word that looks like a credential",
+    ] {
+        assert!(stderr(&out).contains(note), "{}", stderr(&out));
     }
     assert!(!stderr(&out).contains("sk_live"), "{}", stderr(&out));
     assert!(!stderr(&out).contains("c2tfbGl2"), "{}", stderr(&out));
+    // pointed at a file that is not an example file, `example` repeats none of its values
+    write(
+        root,
+        ".env.production",
+        "DB_PASSWORD=hunter2-but-longer\nLOG_LEVEL=info\nAPI_KEY=x\nSTRIPE=x\nDATABASE_URL=x\n",
+    );
+    let out = envcheck(root, &["example", "--example", ".env.production"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "DB_PASSWORD=\nLOG_LEVEL=\nAPI_KEY=\nSTRIPE=\nDATABASE_URL=\n"
+    );
     // ENV301 names both the live and the commented-out entry
     let out = envcheck(root, &["check", "--format", "json", "--select", "ENV301"]);
     assert_eq!(

@@ -84,7 +84,18 @@ pub fn run(
             e.line
         )?;
     }
-    let rendered = render(&text, &parsed, &missing);
+    for e in &parsed.errors {
+        writeln!(
+            err,
+            "envcheck: {display}:{}: left out a line that is not `KEY=value`: {}",
+            e.line, e.message
+        )?;
+    }
+    // a file not named like an example (`--example .env.production`) holds real values: none
+    // of them is repeated
+    let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let real_values = !check::EXAMPLE_NAMES.contains(&file_name);
+    let rendered = render(&text, &parsed, &missing, real_values);
     if args.write {
         if missing.is_empty() && existing.is_some() {
             writeln!(err, "envcheck: {display} is up to date")?;
@@ -114,24 +125,38 @@ fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
 enum Rewrite<'a> {
     /// `KEY=` for an entry, `# KEY=` for a commented-out one, on the entry's first line.
     Blank { key: &'a str, commented: bool },
-    /// The line goes: a lone word shaped like a credential (a pasted token), or the later lines
-    /// of a blanked multi-line value.
+    /// The line goes: a line that does not parse, a lone word shaped like a credential (a
+    /// pasted token), or the later lines of a blanked multi-line value.
     Drop,
 }
 
 /// The existing text followed by the missing keys. The existing text never repeats a
-/// real-looking secret: a secret-shaped value, in an entry or a commented-out `# KEY=value`, is
-/// blanked; a lone pasted token is left out; a secret-shaped word in a comment is masked.
-pub fn render(text: &str, parsed: &DotenvFile, missing: &[&Variable]) -> String {
+/// real-looking secret: a secret-shaped value (every value when `real_values`: the file is not
+/// an example file), in an entry or a commented-out `# KEY=value`, is blanked; a line that does
+/// not parse or a lone pasted token is left out; a secret-shaped word in a comment is masked.
+pub fn render(
+    text: &str,
+    parsed: &DotenvFile,
+    missing: &[&Variable],
+    real_values: bool,
+) -> String {
     let mut out = String::new();
-    let mut rewrites: Vec<(usize, usize, Rewrite)> = Vec::new();
+    // a line the parser could not read may be a value on a line of its own: never repeated
+    let mut rewrites: Vec<(usize, usize, Rewrite)> = parsed
+        .errors
+        .iter()
+        .map(|e| (e.line, e.line, Rewrite::Drop))
+        .collect();
     for e in parsed.entries.iter().chain(&parsed.commented) {
         if secret_shapes::secret_shape(&e.key).is_some() {
             rewrites.push((e.line, e.end_line, Rewrite::Drop));
             continue;
         }
         match &e.value {
-            Some(v) if secret_shapes::secret_shape(v.expose()).is_some() => {
+            Some(v)
+                if (real_values && !v.is_empty())
+                    || secret_shapes::secret_shape(v.expose()).is_some() =>
+            {
                 let blank = Rewrite::Blank {
                     key: &e.key,
                     commented: e.commented_out,

@@ -551,14 +551,19 @@ impl<'a> Parser<'a> {
                 resume: self.next_line(end),
             });
         }
-        // `KEY=` lines may use `-` in keys (some dialects do), but a bare word with one is far
-        // more often a value on a line of its own (a wrapped or pasted value) than a name, and
-        // names are printed
-        if key.contains('-') {
+        // `KEY=` lines may use `-`, `.` or lower case in keys (some dialects do), but a bare
+        // word is far more often a value on a line of its own (a wrapped password, a line of
+        // an unquoted PEM key) than a name, and names are printed: a bare word must look like
+        // the variable names bare lines declare, UPPER_SNAKE_CASE
+        let upper_snake = key.starts_with(|c: char| c.is_ascii_uppercase() || c == '_')
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+        if !upper_snake {
             return Err(Failure {
                 at: key_at,
-                message: "a word without `=` that is not a variable name (a value on a line of \
-                          its own?)"
+                message: "a word without `=` that is not an UPPER_SNAKE_CASE variable name (a \
+                          value on a line of its own?)"
                     .to_string(),
                 resume: self.next_line(end),
             });
@@ -983,12 +988,18 @@ mod tests {
         assert_eq!(entry(&file, "EMPTY_SPACED").value, Some(Secret::new("")));
         // a bare word with `-` is a value on a line of its own, not a name: an error that does
         // not repeat it; `KEY-WITH-DASH=` stays a key
-        let file = parse("A=wrapped \\\nCANARY-D-1\nKEY-WITH-DASH=x\n");
-        assert_eq!(file.errors.len(), 1, "{:?}", file.errors);
-        assert_eq!(file.errors[0].line, 2);
-        assert!(!format!("{:?}", file.errors).contains("CANARY"));
+        // nor is a bare word that is not UPPER_SNAKE_CASE (a wrapped password, a line of an
+        // unquoted PEM key)
+        let file = parse(
+            "A=wrapped \\\nCANARY-D-1\nKEY-WITH-DASH=x\nbattery_staple_9f2e41\n\
+             MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\nlower=ok\n",
+        );
+        let lines: Vec<usize> = file.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [2, 4, 5], "{:?}", file.errors);
+        let shown = format!("{:?}", file.errors);
+        assert!(!shown.contains("CANARY") && !shown.contains("battery") && !shown.contains("MIIE"));
         let keys: Vec<&str> = file.entries.iter().map(|e| e.key.as_str()).collect();
-        assert_eq!(keys, ["A", "KEY-WITH-DASH"]);
+        assert_eq!(keys, ["A", "KEY-WITH-DASH", "lower"]);
     }
 
     #[test]
