@@ -34,12 +34,29 @@ write_outputs() {
     fi
 }
 
+# Escapes workflow-command data as actions/toolkit does (% CR LF), so that an input quoted in
+# a message cannot end the annotation and start a command of its own.
+escape_data() {
+    local s="$1"
+    s="${s//'%'/'%25'}"
+    s="${s//$'\r'/'%0D'}"
+    s="${s//$'\n'/'%0A'}"
+    printf '%s' "$s"
+}
+
 # A usage error of the action itself: an annotation, the outputs of an error, exit 2.
 die() {
-    printf '::error title=envcheck action::%s\n' "$*"
+    printf '::error title=envcheck action::%s\n' "$(escape_data "$*")"
     write_outputs 2 0 ""
     exit 2
 }
+
+# Inputs that reach $GITHUB_OUTPUT (`name=value` lines) or paths: one line only.
+for input in INPUT_WORKING_DIRECTORY INPUT_SARIF_FILE INPUT_CONFIG INPUT_BASE INPUT_ENVIRONMENT; do
+    case "${!input:-}" in
+        *$'\n'* | *$'\r'*) die "the ${input#INPUT_} input holds a line break" ;;
+    esac
+done
 
 is_true() {
     case "$(printf '%s' "${1:-}" | tr '[:upper:]' '[:lower:]')" in
@@ -118,6 +135,22 @@ fetch_base() {
             fi
             ;;
     esac
+    # a commit already in the clone (a pull request checked out with some depth usually has its
+    # base) only needs its ref: fetching it with --depth=1 would make it a shallow root and cut
+    # the history that later steps of the job see
+    local remote_ref sha
+    if [[ "$refspec" == +* ]]; then
+        remote_ref="${refspec#+}"
+        remote_ref="${remote_ref%%:*}"
+        sha="$(git ls-remote origin "$remote_ref" 2>/dev/null | cut -f1 | head -n 1)"
+        if [[ -n "$sha" ]] && git cat-file -e "$sha^{commit}" 2>/dev/null; then
+            log "the base revision $base is already in the clone"
+            git update-ref "${refspec##*:}" "$sha"
+            return 0
+        fi
+    elif git cat-file -e "$refspec^{commit}" 2>/dev/null; then
+        return 0
+    fi
     log "fetching the base revision $base${depth[*]+ (${depth[*]})}"
     git fetch --no-tags --quiet ${depth[@]+"${depth[@]}"} origin "$refspec" >&2
 }

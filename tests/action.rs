@@ -649,6 +649,12 @@ fn a_bad_input_is_an_error_with_exit_code_2() {
         vec![("base", ""), ("fail-on", "sometimes")],
         vec![("base", ""), ("args", "--select 'ENV1")],
         vec![("base", ""), ("working-directory", "no/such/dir")],
+        // a line break could add `name=value` lines to $GITHUB_OUTPUT or start a command
+        vec![("base", ""), ("sarif-file", "r.sarif\nexit-code=0")],
+        vec![
+            ("base", ""),
+            ("working-directory", "nope\n::error::injected"),
+        ],
     ] {
         let run = run_action(&workspace, &inputs, &[]);
         let log = format!(
@@ -659,6 +665,10 @@ fn a_bad_input_is_an_error_with_exit_code_2() {
         assert_eq!(output(&run, "exit-code"), "2", "{log}");
         assert!(
             run.stdout.contains("::error title=envcheck action::"),
+            "{log}"
+        );
+        assert!(
+            !run.stdout.lines().any(|l| l.starts_with("::error::")),
             "{log}"
         );
     }
@@ -862,4 +872,40 @@ fn a_pull_request_base_is_fetched_into_a_shallow_clone() {
         "{}",
         run.summary
     );
+
+    // a clone deep enough to hold the base: only its ref is set, and no history is cut
+    let deeper = dir.path().join("deeper");
+    git(
+        dir.path(),
+        &[
+            "clone",
+            "--quiet",
+            "--depth=2",
+            "--branch=feature",
+            &url,
+            "deeper",
+        ],
+    );
+    let count = || {
+        let out = std::process::Command::new("git")
+            .args(["rev-list", "--count", "HEAD"])
+            .current_dir(&deeper)
+            .output()
+            .expect("git");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    assert_eq!(count(), "2");
+    let run = run_action(
+        &deeper,
+        &[
+            ("command", "diff"),
+            ("environment", "prod"),
+            ("base", "origin/main"),
+        ],
+        &[("GIT_CONFIG_NOSYSTEM", "1")],
+    );
+    let log = format!("stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("already in the clone"), "{log}");
+    assert_eq!(output(&run, "exit-code"), "1", "{log}");
+    assert_eq!(count(), "2", "the clone's history is as it was");
 }

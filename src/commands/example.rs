@@ -93,7 +93,10 @@ pub fn run(
     }
     // a file not named like an example (`--example .env.production`) holds real values: none
     // of them is repeated
-    let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let file_name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     let real_values = !check::EXAMPLE_NAMES.contains(&file_name);
     let rendered = render(&text, &parsed, &missing, real_values);
     if args.write {
@@ -134,12 +137,7 @@ enum Rewrite<'a> {
 /// real-looking secret: a secret-shaped value (every value when `real_values`: the file is not
 /// an example file), in an entry or a commented-out `# KEY=value`, is blanked; a line that does
 /// not parse or a lone pasted token is left out; a secret-shaped word in a comment is masked.
-pub fn render(
-    text: &str,
-    parsed: &DotenvFile,
-    missing: &[&Variable],
-    real_values: bool,
-) -> String {
+pub fn render(text: &str, parsed: &DotenvFile, missing: &[&Variable], real_values: bool) -> String {
     let mut out = String::new();
     // a line the parser could not read may be a value on a line of its own: never repeated
     let mut rewrites: Vec<(usize, usize, Rewrite)> = parsed

@@ -7,7 +7,8 @@
 //! Accepted syntax:
 //! - blank lines, `#` comment lines, an optional `export ` prefix;
 //! - keys `[A-Za-z_][A-Za-z0-9_.-]*`, then `=` (spaces around it allowed) or `: ` (dotenv's
-//!   yaml-ish form); a bare `KEY` declares the key unset;
+//!   yaml-ish form); a bare `KEY` (UPPER_SNAKE_CASE only: any other bare word is more likely a
+//!   value on a line of its own, and is an error) declares the key unset;
 //! - unquoted values, trimmed, ending at a `#` that follows whitespace (`VAL#x` keeps the `#`);
 //!   backslashes in them are literal;
 //! - `'single'` (literal), `"double"` (escapes `\n \r \t \\ \" \$`; any other backslash stays) and
