@@ -108,10 +108,7 @@ impl RuleSelection {
         for (pattern, codes) in &config.per_path_ignores {
             let set = glob_set(std::slice::from_ref(pattern))
                 .map_err(|e| anyhow::anyhow!("config: per-path-ignores: {e}"))?;
-            if let Some(code) = codes
-                .iter()
-                .find(|c| !rules::RULES.iter().any(|r| rules::selects(c, r)))
-            {
+            if let Some(code) = codes.iter().find(|c| !known_selector(c)) {
                 anyhow::bail!("config: per-path-ignores: unknown rule selector `{code}`");
             }
             per_path.push((set, codes.clone()));
@@ -128,7 +125,7 @@ impl RuleSelection {
             .chain(&all_select)
             .chain(&all_ignore)
         {
-            if !rules::RULES.iter().any(|r| rules::selects(selector, r)) {
+            if !known_selector(selector) {
                 anyhow::bail!("unknown rule selector `{selector}` (see `envcheck rules`)");
             }
         }
@@ -183,6 +180,11 @@ impl RuleSelection {
             })
             .collect()
     }
+}
+
+/// Whether `selector` names at least one rule.
+fn known_selector(selector: &str) -> bool {
+    rules::RULES.iter().any(|r| rules::selects(selector, r))
 }
 
 /// A glob set from config patterns.

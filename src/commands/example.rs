@@ -235,9 +235,9 @@ pub fn render(text: &str, parsed: &DotenvFile, missing: &[&Variable], real_value
     out
 }
 
-/// A line with each secret-shaped word of its comment (`# rotated after sk_live_... leaked`,
-/// `KEY=x # old: sk_live_...`) replaced by `***`; other text, spacing included, as it was. The
-/// comment starts at a `#` that begins the line or follows whitespace.
+/// A line with each secret-shaped token of its comment (`# rotated after sk_live_... leaked`,
+/// `KEY=x # old: sk_live_...`) masked as code frames mask them ([`secret_shapes::mask_tokens`]);
+/// the rest as it was. The comment starts at a `#` that begins the line or follows whitespace.
 fn mask_comment(line: &str) -> String {
     let start = line
         .char_indices()
@@ -249,25 +249,8 @@ fn mask_comment(line: &str) -> String {
                     .is_none_or(char::is_whitespace)
         })
         .map_or(line.len(), |(i, _)| i);
-    let mut out = String::with_capacity(line.len());
-    out.push_str(&line[..start]);
-    let mut rest = &line[start..];
-    while !rest.is_empty() {
-        let space = rest
-            .find(|c: char| !c.is_whitespace())
-            .unwrap_or(rest.len());
-        out.push_str(&rest[..space]);
-        rest = &rest[space..];
-        let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        let word = &rest[..word_end];
-        if secret_shapes::secret_shape(word.trim_start_matches('#')).is_some() {
-            out.push_str("***");
-        } else {
-            out.push_str(word);
-        }
-        rest = &rest[word_end..];
-    }
-    out
+    let (code, comment) = line.split_at(start);
+    format!("{code}{}", secret_shapes::mask_tokens(comment))
 }
 
 fn heading(kind: ReadKind) -> &'static str {

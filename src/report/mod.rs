@@ -40,18 +40,13 @@ pub fn printable(text: &str) -> Cow<'_, str> {
 /// A line of source for a code frame: each unprintable character but a tab replaced by one
 /// `\u{FFFD}`, so that columns stay where they were.
 pub fn printable_line(line: &str) -> Cow<'_, str> {
-    if !line.chars().any(|c| c != '\t' && unprintable(c)) {
+    let replaced = |c: char| c != '\t' && unprintable(c);
+    if !line.chars().any(replaced) {
         return Cow::Borrowed(line);
     }
     Cow::Owned(
         line.chars()
-            .map(|c| {
-                if c != '\t' && unprintable(c) {
-                    '\u{FFFD}'
-                } else {
-                    c
-                }
-            })
+            .map(|c| if replaced(c) { '\u{FFFD}' } else { c })
             .collect(),
     )
 }

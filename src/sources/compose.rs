@@ -194,12 +194,7 @@ fn list_name(name: &str) -> Result<(), String> {
     if name.is_empty() {
         return Err("an `environment` list item has no name before `=`".to_string());
     }
-    if name.contains(':') {
-        return Err(
-            "an `environment` list item is not `NAME=value` or `NAME`: its name holds a `:`"
-                .to_string(),
-        );
-    }
+    // `NAME:value` is caught here too: `:` is no name character
     match name_problem(name) {
         Some(problem) => Err(format!("the name of an `environment` list item {problem}")),
         None => Ok(()),
