@@ -571,6 +571,14 @@ fn sources_that_cannot_be_fully_read_are_never_missing() {
         "import os\nA = os.environ['ALPHA']\nB = os.environ['BETA']\n",
     );
     let codes = |run: &Run| -> Vec<(String, String)> { run.findings() };
+    let staging_json = |source: &str| {
+        envcheck(
+            root,
+            &["diff", "staging", "--source", source, "--format", "json"],
+            &[],
+            None,
+        )
+    };
 
     // a convention vault with a broken line: an error, not skipped
     write(root, ".env.production", "OTHER=x\n");
@@ -598,12 +606,7 @@ fn sources_that_cannot_be_fully_read_are_never_missing() {
         "kubernetes:deploy/prod/*.yaml",
         "kubernetes:./deploy/prod/*.yaml",
     ] {
-        let run = envcheck(
-            root,
-            &["diff", "staging", "--source", glob, "--format", "json"],
-            &[],
-            None,
-        );
+        let run = staging_json(glob);
         assert_eq!(codes(&run), pairs(&[]), "{glob}: {}", run.stderr());
     }
 
@@ -615,19 +618,7 @@ fn sources_that_cannot_be_fully_read_are_never_missing() {
         "compose.yaml",
         "services:\n  web:\n    env_file:\n      - prod.env\n      - {path: \"${STAGE:-prod}.env\", required: false}\n    environment:\n      BETA: \"\"\n",
     );
-    let run = envcheck(
-        root,
-        &[
-            "diff",
-            "staging",
-            "--source",
-            "compose:compose.yaml",
-            "--format",
-            "json",
-        ],
-        &[],
-        None,
-    );
+    let run = staging_json("compose:compose.yaml");
     assert_eq!(
         codes(&run),
         pairs(&[("ENV103", "BETA")]),
@@ -639,19 +630,7 @@ fn sources_that_cannot_be_fully_read_are_never_missing() {
         "compose.yaml",
         "services:\n  web:\n    env_file:\n      - {path: \"${STAGE:-prod}.env\", required: false}\n",
     );
-    let run = envcheck(
-        root,
-        &[
-            "diff",
-            "staging",
-            "--source",
-            "compose:compose.yaml",
-            "--format",
-            "json",
-        ],
-        &[],
-        None,
-    );
+    let run = staging_json("compose:compose.yaml");
     assert_eq!(
         codes(&run),
         pairs(&[("ENV105", "ALPHA"), ("ENV105", "BETA")]),
@@ -671,19 +650,7 @@ fn sources_that_cannot_be_fully_read_are_never_missing() {
         "compose.yaml",
         "services:\n  web:\n    env_file: [shell.env]\n",
     );
-    let run = envcheck(
-        root,
-        &[
-            "diff",
-            "staging",
-            "--source",
-            "compose:compose.yaml",
-            "--format",
-            "json",
-        ],
-        &[],
-        None,
-    );
+    let run = staging_json("compose:compose.yaml");
     assert_eq!(
         codes(&run),
         pairs(&[
@@ -700,19 +667,7 @@ fn sources_that_cannot_be_fully_read_are_never_missing() {
         "app.py",
         "import os\nA = os.environ['ALPHA']\nB = os.environ['BETA']\nG = os.environ['GAMMA']\n",
     );
-    let run = envcheck(
-        root,
-        &[
-            "diff",
-            "staging",
-            "--source",
-            "dotenv:shell.env",
-            "--format",
-            "json",
-        ],
-        &[],
-        None,
-    );
+    let run = staging_json("dotenv:shell.env");
     // in a plain dotenv file a bare key is declared unset; GAMMA refers to an empty LOCAL
     assert_eq!(
         codes(&run),
