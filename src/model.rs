@@ -18,6 +18,9 @@ pub struct Site {
     pub kind: ReadKind,
     pub api: &'static str,
     pub extra: ReadExtra,
+    /// The deploy profile the file is for, from its name (`settings/test.py` is `test`); `None`
+    /// for code that runs everywhere. See [`profile_of`].
+    pub profile: Option<&'static str>,
 }
 
 /// A variable and every place that reads it.
@@ -38,6 +41,8 @@ pub struct DynamicSite {
     pub column: usize,
     pub api: &'static str,
     pub expression: String,
+    /// The key's static start, if any (see [`crate::extract::DynamicRead::prefix`]).
+    pub prefix: Option<String>,
 }
 
 /// A file that was not (fully) read, with the reason.
@@ -121,8 +126,10 @@ impl Inventory {
                         inv.suppressions
                             .push(Suppression::new(&file.path, comment, false));
                     }
+                    let profile = profile_of(&file.path);
                     for read in facts.reads {
                         by_name.entry(read.name).or_default().push(Site {
+                            profile,
                             path: file.path.clone(),
                             line: read.position.line,
                             column: read.position.column,
@@ -140,6 +147,7 @@ impl Inventory {
                             column: d.position.column,
                             api: d.api,
                             expression: d.expression,
+                            prefix: d.prefix,
                         });
                     }
                 }
@@ -162,6 +170,90 @@ impl Inventory {
             .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
         inv
     }
+}
+
+/// The deploy profiles a settings module can be for, by the words of its file name: a file
+/// named after one is loaded only in that profile (Django's `settings/test.py`, selected by
+/// `DJANGO_SETTINGS_MODULE`; Angular's `environment.prod.ts`, chosen by the build).
+const PROFILE_WORDS: &[(&str, &str)] = &[
+    ("prod", "production"),
+    ("production", "production"),
+    ("staging", "staging"),
+    ("stage", "staging"),
+    ("dev", "development"),
+    ("develop", "development"),
+    ("development", "development"),
+    ("local", "local"),
+    ("test", "test"),
+    ("tests", "test"),
+    ("testing", "test"),
+    ("ci", "test"),
+];
+
+/// Directories whose modules are per-profile settings when named after a profile.
+const SETTINGS_DIRS: &[&str] = &[
+    "settings",
+    "config",
+    "configs",
+    "conf",
+    "configuration",
+    "environments",
+    "envs",
+    "env",
+];
+
+/// Names whose `<name>_<profile>`, `<profile>_<name>` or `<name>.<profile>` form is a settings
+/// module for that profile.
+const SETTINGS_NAMES: &[&str] = &["settings", "config", "configuration", "environment", "env"];
+
+/// The profile a source file is for, by its path: `config/django/test.py`, `settings/local.py`,
+/// `settings_dev.py`, `environment.prod.ts`, `config/production.ts`. The file stem must be a
+/// profile word under a settings directory, or a settings name joined to one (`_`, `-`, `.`).
+/// Canonical profiles: `production`, `staging`, `development`, `local`, `test`.
+pub fn profile_of(path: &str) -> Option<&'static str> {
+    let mut parts: Vec<&str> = path.split('/').collect();
+    let file = parts.pop()?;
+    let stem = file.split('.').next().unwrap_or(file);
+    let word = |w: &str| {
+        PROFILE_WORDS
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(w))
+            .map(|(_, v)| *v)
+    };
+    // `settings/test.py`, `config/django/production.py`
+    if let Some(profile) = word(stem)
+        && parts
+            .iter()
+            .any(|d| SETTINGS_DIRS.iter().any(|s| s.eq_ignore_ascii_case(d)))
+    {
+        return Some(profile);
+    }
+    // `settings_dev.py`, `dev_settings.py`, `environment.prod.ts`, `config.production.js`
+    let dotted: Vec<&str> = file.split('.').collect();
+    if dotted.len() >= 3
+        && SETTINGS_NAMES
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(dotted[0]))
+        && let Some(profile) = word(dotted[1])
+    {
+        return Some(profile);
+    }
+    for sep in ['_', '-'] {
+        if let Some((a, b)) = stem.split_once(sep) {
+            let named = |n: &str| SETTINGS_NAMES.iter().any(|s| s.eq_ignore_ascii_case(n));
+            if named(a)
+                && let Some(profile) = word(b)
+            {
+                return Some(profile);
+            }
+            if named(b)
+                && let Some(profile) = word(a)
+            {
+                return Some(profile);
+            }
+        }
+    }
+    None
 }
 
 /// The strongest kind over a variable's reads.
@@ -187,6 +279,35 @@ mod tests {
             kind,
             api: "os.getenv",
             extra: ReadExtra::default(),
+            profile: None,
+        }
+    }
+
+    #[test]
+    fn profiles_from_file_names() {
+        let cases = [
+            ("config/django/test.py", Some("test")),
+            ("src/app/settings/local.py", Some("local")),
+            ("settings/production.py", Some("production")),
+            ("project/settings_dev.py", Some("development")),
+            ("project/test_settings.py", Some("test")),
+            (
+                "apps/api/src/environments/environment.prod.ts",
+                Some("production"),
+            ),
+            ("config/staging.ts", Some("staging")),
+            ("config.production.js", Some("production")),
+            // not settings modules
+            ("app/test.py", None),
+            ("src/dev.ts", None),
+            ("settings/base.py", None),
+            ("settings/__init__.py", None),
+            ("app/settings.py", None),
+            ("environments/environment.ts", None),
+            ("src/production_orders.py", None),
+        ];
+        for (path, want) in cases {
+            assert_eq!(profile_of(path), want, "{path}");
         }
     }
 

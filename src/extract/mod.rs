@@ -9,9 +9,11 @@ mod limits;
 pub mod python;
 mod script;
 mod script_frameworks;
+mod when;
 
 pub use limits::Limits;
 pub(crate) use limits::MAX_CLIMB;
+pub use when::When;
 
 use serde::Serialize;
 use tree_sitter::{Node, QueryCursor, Tree};
@@ -82,6 +84,14 @@ pub struct ReadExtra {
     pub case_insensitive: bool,
     /// The value is exposed to the browser bundle (`NEXT_PUBLIC_*`, `VITE_*`, t3 `client`).
     pub client_exposed: bool,
+    /// When the read is evaluated: at start-up, on use of one code path, or at build time.
+    pub when: When,
+    /// For [`When::OnUse`]: the path that needs the variable (`send_email()`, `if FEATURE_X`).
+    /// Code text, shortened, secret-shaped tokens masked.
+    pub context: Option<String>,
+    /// The code treats an empty value as unset (`if os.getenv("X"):`, `process.env.X || "d"`,
+    /// t3 `emptyStringAsUndefined`): an empty value behaves like a missing one.
+    pub empty_is_unset: bool,
 }
 
 /// A read whose key is computed at run time: the site and the key expression, never a guess.
@@ -91,6 +101,10 @@ pub struct DynamicRead {
     pub api: &'static str,
     /// Source text of the key expression, whitespace collapsed and shortened.
     pub expression: String,
+    /// The key's static start, when it has one (`f"STRIPE_{kind}_KEY"`,
+    /// `` `API_RATE_LIMIT_${kind}` ``, `"PREFIX_" + x`): the read may be of any variable whose
+    /// name starts with it.
+    pub prefix: Option<String>,
 }
 
 /// Everything one file yields.
@@ -246,6 +260,10 @@ fn script_ranges(src: &[u8]) -> Vec<std::ops::Range<usize>> {
     ranges
 }
 
+/// The shortest static start of a computed key that is recorded: shorter ones (`A`, `X_`)
+/// would cover names that have nothing to do with the read.
+const MIN_PREFIX: usize = 3;
+
 /// Occurrences of the script trigger words closer than this share one query range: walking a
 /// few KiB of tree costs about what one more descent from the root does.
 const RANGE_GAP: usize = 4096;
@@ -311,14 +329,24 @@ impl<'s> Ctx<'s> {
     }
 
     pub fn read(&self, name: String, key: Node, kind: ReadKind, api: &'static str) -> Read {
+        let (when, context) = when::when_of(self, key);
         Read {
             name,
             position: self.position(key),
             end: self.lines.position(self.src, key.end_byte()),
             kind,
             api,
-            extra: ReadExtra::default(),
+            extra: ReadExtra {
+                when,
+                context,
+                ..ReadExtra::default()
+            },
         }
+    }
+
+    /// When the read whose key is `key` is evaluated (see [`When`]).
+    pub fn when(&self, key: Node) -> (When, Option<String>) {
+        when::when_of(self, key)
     }
 
     pub fn dynamic(&self, key: Node, api: &'static str) -> DynamicRead {
@@ -326,6 +354,56 @@ impl<'s> Ctx<'s> {
             position: self.position(key),
             api,
             expression: self.expression(key),
+            prefix: self.static_prefix(key, 0).filter(|p| {
+                p.len() >= MIN_PREFIX && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            }),
+        }
+    }
+
+    /// The literal start of a key computed at run time: `f"STRIPE_{k}"`, `` `API_${k}` ``,
+    /// `"PREFIX_" + k`, `("A_" + "B_") + k`. Bounded depth, like every walk of an expression.
+    fn static_prefix(&self, node: Node, depth: usize) -> Option<String> {
+        if depth > 8 {
+            return None;
+        }
+        match node.kind() {
+            // Python f-string: `string_start`, then content before the first interpolation
+            "string" => {
+                let mut w = node.walk();
+                let mut parts = node.named_children(&mut w);
+                let start = parts.next()?;
+                if start.kind() != "string_start"
+                    || !self.text(start).to_ascii_lowercase().contains('f')
+                {
+                    return None;
+                }
+                let first = parts.next()?;
+                (first.kind() == "string_content").then(|| self.text(first).to_string())
+            }
+            // TS/JS: `` `PREFIX_${x}` ``
+            "template_string" => {
+                let mut w = node.walk();
+                let first = node.named_children(&mut w).next()?;
+                (first.kind() == "string_fragment").then(|| self.text(first).to_string())
+            }
+            "binary_operator" | "binary_expression" => {
+                let op = node.child_by_field_name("operator")?;
+                if self.text(op) != "+" {
+                    return None;
+                }
+                let left = node.child_by_field_name("left")?;
+                match left.kind() {
+                    // a whole literal on the left: `"PREFIX_" + x`
+                    "string" if !self.text(left).starts_with(['f', 'F']) => {
+                        let text = self.text(left);
+                        let inner = text.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+                        Some(inner.get(1..inner.len().checked_sub(1)?)?.to_string())
+                    }
+                    _ => self.static_prefix(left, depth + 1),
+                }
+            }
+            "parenthesized_expression" => self.static_prefix(node.named_child(0)?, depth + 1),
+            _ => None,
         }
     }
 }
@@ -406,6 +484,48 @@ pub(crate) mod testing {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    /// A computed key's static start is recorded, so that rules can let the read cover the
+    /// example and target keys that start with it.
+    #[test]
+    fn dynamic_reads_keep_their_static_prefix() {
+        let cases: &[(Language, &str, Option<&str>)] = &[
+            (
+                Language::Python,
+                "import os\nos.environ[f'STRIPE_{k}_KEY']\n",
+                Some("STRIPE_"),
+            ),
+            (
+                Language::Python,
+                "import os\nos.getenv('API_' + kind.upper())\n",
+                Some("API_"),
+            ),
+            (
+                Language::Python,
+                "import os\nos.getenv(('A_' 'B_') + k)\n",
+                None,
+            ),
+            (Language::Python, "import os\nos.getenv(f'{k}_URL')\n", None),
+            (Language::Python, "import os\nos.getenv(name)\n", None),
+            (Language::Python, "import os\nos.getenv(f'X{k}')\n", None),
+            (
+                Language::TypeScript,
+                "process.env[`API_RATE_LIMIT_${kind}`];",
+                Some("API_RATE_LIMIT_"),
+            ),
+            (
+                Language::TypeScript,
+                "process.env['NEXT_' + k];",
+                Some("NEXT_"),
+            ),
+            (Language::JavaScript, "process.env[`${k}_URL`];", None),
+        ];
+        for (language, src, want) in cases {
+            let facts = extract(*language, src.as_bytes(), &mut Parsers::default());
+            assert_eq!(facts.dynamic.len(), 1, "{src}: {:?}", facts.dynamic);
+            assert_eq!(facts.dynamic[0].prefix.as_deref(), *want, "{src}");
+        }
+    }
 
     /// The script query run over [`script_ranges`] finds what it finds over the whole file:
     /// reads far apart, a framework call and a destructuring that cross from one range into the

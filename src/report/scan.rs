@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::extract::ReadKind;
+use crate::extract::{ReadKind, When};
 use crate::model::Inventory;
 use crate::report::printable;
 
@@ -43,6 +43,17 @@ struct JsonRead<'a> {
     /// The value ends up in the browser bundle (`NEXT_PUBLIC_*`, t3 `client`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     client_exposed: bool,
+    /// When the read is evaluated: `startup`, `on-use` or `build`.
+    when: When,
+    /// For `on-use`: the path that needs the variable (`send_email()`, `if FEATURE_X`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context: Option<&'a str>,
+    /// The code treats an empty value as unset.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    empty_is_unset: bool,
+    /// The deploy profile of the file (`settings/test.py`: `test`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    profile: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -52,6 +63,9 @@ struct JsonDynamic<'a> {
     column: usize,
     api: &'a str,
     expression: &'a str,
+    /// The key's static start: the read may be of any variable whose name starts with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prefix: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -84,6 +98,10 @@ pub fn json(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
                         detail: r.extra.detail.as_deref(),
                         case_insensitive: r.extra.case_insensitive,
                         client_exposed: r.extra.client_exposed,
+                        when: r.extra.when,
+                        context: r.extra.context.as_deref(),
+                        empty_is_unset: r.extra.empty_is_unset,
+                        profile: r.profile,
                     })
                     .collect(),
             })
@@ -97,6 +115,7 @@ pub fn json(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
                 column: d.column,
                 api: d.api,
                 expression: &d.expression,
+                prefix: d.prefix.as_deref(),
             })
             .collect(),
         files: JsonFiles {

@@ -10,7 +10,7 @@
 use tree_sitter::Node;
 
 use super::{Args, Scope, literal_default, literal_string, no_fallback, unparenthesize};
-use crate::extract::{Ctx, FileFacts, Key, ReadKind};
+use crate::extract::{Ctx, FileFacts, Key, ReadKind, When};
 use crate::span::Position;
 
 /// Per-file facts the project pass turns into reads.
@@ -73,6 +73,9 @@ pub struct PyField {
     pub annotation: String,
     /// A literal default, as source text.
     pub default: Option<String>,
+    /// When the class body runs (at import, unless the class is defined in a function).
+    pub when: When,
+    pub context: Option<String>,
 }
 
 /// Settings configuration of a class; `None` where the class does not say (inherit).
@@ -126,6 +129,9 @@ pub struct PyCall {
     pub positional: Vec<bool>,
     /// Keyword arguments, and whether each gives a value other than `None`.
     pub keywords: Vec<(String, bool)>,
+    /// When the call runs: the read it turns into happens then.
+    pub when: When,
+    pub context: Option<String>,
 }
 
 impl PyCall {
@@ -245,10 +251,13 @@ pub(super) fn call(
         return;
     }
     let position = ctx.position(first.unwrap_or(args));
+    let (when, context) = ctx.when(first.unwrap_or(args));
     facts.python.calls.push(PyCall {
         callee: path.to_string(),
         name,
         position,
+        when,
+        context,
         positional: parsed
             .positional
             .iter()
@@ -744,9 +753,12 @@ fn py_field(
             default_text = literal_default(ctx, r);
         }
     }
+    let (when, context) = ctx.when(name);
     PyField {
         name: ctx.text(name).to_string(),
         position: ctx.position(name),
+        when,
+        context,
         kind: kind.unwrap_or(ReadKind::Required),
         aliases,
         annotation: ctx.text(annotation).to_string(),

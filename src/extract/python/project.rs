@@ -290,7 +290,9 @@ fn field_reads(
             default: field.default.clone(),
             detail: Some(detail.clone()),
             case_insensitive: !config.case_sensitive,
-            client_exposed: false,
+            when: field.when,
+            context: field.context.clone(),
+            ..ReadExtra::default()
         },
     };
     if !field.aliases.is_empty() {
@@ -357,6 +359,8 @@ fn call_reads(
                     api: "env helper",
                     extra: ReadExtra {
                         detail: Some(h.name.clone()),
+                        when: call.when,
+                        context: call.context.clone(),
                         ..ReadExtra::default()
                     },
                 },
@@ -459,7 +463,11 @@ fn instance_read(instance: &Instance, method: &str, call: &PyCall) -> Option<Rea
         position: call.position,
         kind,
         api,
-        extra: ReadExtra::default(),
+        extra: ReadExtra {
+            when: call.when,
+            context: call.context.clone(),
+            ..ReadExtra::default()
+        },
     })
 }
 
