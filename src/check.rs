@@ -148,7 +148,9 @@ impl RuleSelection {
         self
     }
 
-    /// The severity a rule reports at, or `None` when it is off.
+    /// The severity a rule reports at, or `None` when it is off. Rules that grade each
+    /// finding (ENV103, ENV105) report at most at this severity by default; a severity set in
+    /// `[rules]` applies to every finding of the rule.
     pub fn severity(&self, rule: &'static RuleInfo) -> Option<Severity> {
         if !self.select.is_empty() && !self.select.iter().any(|s| rules::selects(s, rule)) {
             return None;
@@ -167,7 +169,12 @@ impl RuleSelection {
         findings
             .into_iter()
             .filter_map(|mut f| {
-                f.severity = self.severity(f.rule)?;
+                let severity = self.severity(f.rule)?;
+                let configured = self.overrides.iter().any(|(r, _)| std::ptr::eq(*r, f.rule));
+                // a finding graded below its rule's default keeps its own severity
+                if configured || f.severity > severity {
+                    f.severity = severity;
+                }
                 let from_config = match self.root_from_config.as_str() {
                     "" => None,
                     root => Some(format!("{root}/{}", f.path)),

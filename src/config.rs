@@ -98,6 +98,10 @@ impl RuleLevel {
 pub struct EnvironmentConfig {
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The deploy profiles this environment runs (`["production"]`): reads in settings modules
+    /// named for other profiles (`settings/test.py`) do not count against it. Default: the
+    /// environment's canonical name when it is a profile (`prod` runs `production`).
+    pub profiles: Option<Vec<String>>,
     #[serde(default)]
     pub sources: Vec<SourceSpec>,
 }

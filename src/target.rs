@@ -40,6 +40,11 @@ pub struct Target {
     /// The name findings carry: the configured name, or the one given.
     pub name: String,
     pub sources: Vec<LoadedSource>,
+    /// The deploy profiles this environment runs (`production` for `prod`): reads in settings
+    /// modules of other profiles (`settings/test.py`) do not concern it. From
+    /// `[environments.<name>] profiles`, else the environment's canonical name when it is one of
+    /// the profiles [`crate::model::profile_of`] knows.
+    pub profiles: Vec<String>,
 }
 
 /// What the target says about one variable.
@@ -115,6 +120,15 @@ fn canonical(name: &str) -> &str {
         "dev" | "development" => "development",
         "test" | "testing" => "test",
         _ => name,
+    }
+}
+
+/// The profiles an environment runs when its configuration does not say.
+fn default_profiles(name: &str) -> Vec<String> {
+    let canon = canonical(name);
+    match canon {
+        "production" | "staging" | "development" | "test" | "local" => vec![canon.to_string()],
+        _ => Vec::new(),
     }
 }
 
@@ -235,9 +249,14 @@ pub fn load(
     let mut sources = Vec::new();
     let target_name;
     let env_name_for_keys;
+    let profiles;
     match configured {
         Some((key, env)) => {
             target_name = key.clone();
+            profiles = match &env.profiles {
+                Some(list) => list.iter().map(|p| canonical(p).to_string()).collect(),
+                None => default_profiles(key),
+            };
             env_name_for_keys = canonical(key).to_string();
             let paths = Paths {
                 base: config_dir,
@@ -256,6 +275,7 @@ pub fn load(
         }
         None => {
             target_name = name.to_string();
+            profiles = default_profiles(name);
             env_name_for_keys = canonical(name).to_string();
             // anything at a convention path counts: a dangling link or a directory there is an
             // error, not a file silently skipped (its variables would read as missing)
@@ -304,6 +324,7 @@ pub fn load(
     Ok(Target {
         name: target_name,
         sources,
+        profiles,
     })
 }
 

@@ -610,7 +610,7 @@ fn inputs_shape_the_command_line_without_echoing_args() {
             ("working-directory", "shop"),
             ("base", ""),
             ("fail-on", "never"),
-            ("args", "--select \"ENV101\"\n  --ignore 'ENV104'"),
+            ("args", "--select \"ENV101,ENV107\"\n  --ignore 'ENV104'"),
             ("sarif-file", "reports/envcheck.sarif"),
             ("summary", "false"),
         ],
@@ -620,7 +620,7 @@ fn inputs_shape_the_command_line_without_echoing_args() {
 
     assert_eq!(run.status, 0, "fail-on never\n{log}");
     assert_eq!(output(&run, "exit-code"), "0", "{log}");
-    // only ENV101: SMTP_URL and STRIPE_SECRET_KEY
+    // only ENV101 and ENV107: SMTP_URL (at start-up) and STRIPE_SECRET_KEY (on use)
     assert_eq!(output(&run, "findings-count"), "2", "{log}");
     let expected = workspace.join("shop/reports/envcheck.sarif");
     assert_eq!(

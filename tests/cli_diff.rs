@@ -524,7 +524,7 @@ fn the_shipped_example_reports_its_gap() {
         pairs(&[
             ("ENV104", "LEGACY_API_URL"),
             ("ENV101", "SMTP_URL"),
-            ("ENV101", "STRIPE_SECRET_KEY"),
+            ("ENV107", "STRIPE_SECRET_KEY"),
             ("ENV102", "NEXT_PUBLIC_ANALYTICS_ID"),
         ])
     );

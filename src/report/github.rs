@@ -208,7 +208,7 @@ mod tests {
             )
             .variable("OLD_FLAG"),
             finding(
-                "ENV102",
+                "ENV107",
                 "src/app.py",
                 Span {
                     line: 3,
@@ -236,7 +236,7 @@ mod tests {
         let expected = "\
 ::error file=src/app.py,line=9,endLine=9,col=12,endColumn=18,title=envcheck (ENV101)::`API_KEY` (required) is not set in prod
 ::error file=we%2Cird/a%3Ab%25c.py,line=1,endLine=1,title=envcheck (ENV101)::100%25 broken:%0D%0Aline two, with a comma
-::warning file=src/app.py,line=3,endLine=6,title=envcheck (ENV102)::`DEBUG` (optional) is not set in prod
+::warning file=src/app.py,line=3,endLine=6,title=envcheck (ENV107)::`DEBUG` (optional) is not set in prod
 ::notice file=.env.prod,line=4,endLine=4,title=envcheck (ENV104)::`OLD_FLAG` is set in prod but no code reads it
 ";
         assert_eq!(render(&findings), expected);
@@ -320,7 +320,7 @@ mod tests {
     fn past_ten_of_a_kind_a_notice_names_the_hidden_count() {
         let mut findings = many("ENV104", 2);
         findings.extend(many("ENV101", 12));
-        findings.extend(many("ENV102", 11));
+        findings.extend(many("ENV107", 11));
         let out = render(&findings);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 12 + 11 + 1 + 2);
@@ -359,7 +359,7 @@ mod tests {
     #[test]
     fn exactly_ten_of_each_kind_need_no_notice() {
         let mut findings = many("ENV101", 10);
-        findings.extend(many("ENV102", 10));
+        findings.extend(many("ENV107", 10));
         findings.extend(many("ENV104", 10));
         let out = render(&findings);
         assert_eq!(out.lines().count(), 30);

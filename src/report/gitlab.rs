@@ -114,7 +114,7 @@ mod tests {
             )
             .variable("OLD_FLAG"),
             finding(
-                "ENV102",
+                "ENV107",
                 "src/app.py",
                 Span {
                     line: 3,
@@ -159,8 +159,8 @@ mod tests {
   },
   {
     "description": "`DEBUG` (optional) is not set",
-    "check_name": "ENV102",
-    "fingerprint": "2ab215f012f8129260afa0b43da04d8a3a947cbbb5e48c3e971597e7181f6e56",
+    "check_name": "ENV107",
+    "fingerprint": "5071a5c9a1bf770a00fb4f698d14330774df25462aec48f3699f1e499a034784",
     "severity": "minor",
     "location": {
       "path": "src/app.py",

@@ -91,16 +91,24 @@ fn plan(out: &mut String, env: &str, findings: &[Finding], changes: &[Change]) {
     };
     let must: Vec<String> = new("ENV101")
         .iter()
-        .map(|f| format!("{}: required, read at {}", var(f), at(f)))
+        .map(|f| format!("{}: required at start-up, read at {}", var(f), at(f)))
         .collect();
-    let should: Vec<String> = new("ENV102")
+    let on_use: Vec<String> = new("ENV107")
+        .iter()
+        .map(|f| format!("{}: {}", var(f), cell(&f.message)))
+        .collect();
+    let optional: Vec<String> = new("ENV102")
         .iter()
         .map(|f| format!("{}: read without a default at {}", var(f), at(f)))
         .collect();
-    let empty: Vec<String> = new("ENV103")
-        .iter()
-        .map(|f| format!("{}: set but empty, read at {}", var(f), at(f)))
-        .collect();
+    let empty_at = |severity: Severity| -> Vec<String> {
+        new("ENV103")
+            .iter()
+            .filter(|f| f.severity == severity)
+            .map(|f| format!("{}: set but empty, read at {}", var(f), at(f)))
+            .collect()
+    };
+    let (empty, empty_should) = (empty_at(Severity::Error), empty_at(Severity::Warning));
     let defaults: Vec<String> = changes
         .iter()
         .filter(|c| {
@@ -146,13 +154,20 @@ fn plan(out: &mut String, env: &str, findings: &[Finding], changes: &[Change]) {
         .collect();
     let existing: Vec<String> = findings
         .iter()
-        .filter(|f| matches!(f.rule.code, "ENV101" | "ENV102" | "ENV103") && f.new == Some(false))
+        .filter(|f| {
+            matches!(f.rule.code, "ENV101" | "ENV107" | "ENV103")
+                && f.severity > Severity::Info
+                && f.new == Some(false)
+        })
         .map(|f| format!("{} ({}): {}", var(f), f.rule.name, at(f)))
         .collect();
+    let mut should = on_use;
+    should.extend(empty_should);
     out.push_str(&format!(
-        "\n**{} must be set before deploying**, {} should be set, {} new with defaults, {} no longer read, {} changed requirement.\n",
+        "\n**{} must be set before deploying**, {} should be set, {} new optional, {} new with defaults, {} no longer read, {} changed requirement.\n",
         must.len() + empty.len(),
         should.len(),
+        optional.len(),
         defaults.len(),
         removed.len(),
         changed.len()
@@ -164,7 +179,12 @@ fn plan(out: &mut String, env: &str, findings: &[Finding], changes: &[Change]) {
         &format!("Must be set in `{env}` before deploying"),
         &must_all,
     );
-    section(out, "Should be set", &should);
+    section(out, "Should be set (needed on one code path)", &should);
+    section(
+        out,
+        "New, optional: set them if you want the feature",
+        &optional,
+    );
     section(out, "New, with defaults (review them)", &defaults);
     section(
         out,
@@ -206,7 +226,7 @@ pub fn render(report: &Report) -> String {
                 .filter(|f| {
                     !matches!(
                         f.rule.code,
-                        "ENV101" | "ENV102" | "ENV103" | "ENV105" | "ENV106"
+                        "ENV101" | "ENV102" | "ENV103" | "ENV105" | "ENV106" | "ENV107"
                     )
                 })
                 .filter(|f| !removed(f))

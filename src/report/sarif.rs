@@ -387,7 +387,7 @@ mod tests {
             )
             .variable("OLD_FLAG"),
             finding(
-                "ENV102",
+                "ENV107",
                 "src/app.py",
                 Span {
                     line: 3,
@@ -435,8 +435,8 @@ mod tests {
                 }
             },
             {
-                "ruleId": "ENV102",
-                "ruleIndex": index("ENV102"),
+                "ruleId": "ENV107",
+                "ruleIndex": index("ENV107"),
                 "level": "warning",
                 "message": { "text": "`DEBUG` (optional) is not set" },
                 "locations": [{ "physicalLocation": {
@@ -444,7 +444,7 @@ mod tests {
                     "region": { "startLine": 3, "startColumn": 5, "endLine": 6, "endColumn": 3 }
                 }}],
                 "partialFingerprints": {
-                    "primaryLocationLineHash": format!("{}:1", hash("ENV102", "src/app.py", "DEBUG", ""))
+                    "primaryLocationLineHash": format!("{}:1", hash("ENV107", "src/app.py", "DEBUG", ""))
                 }
             },
             {
@@ -584,9 +584,9 @@ mod tests {
         let findings = vec![
             finding("ENV104", "a.py", Span::line(1), "info 1"),
             finding("ENV101", "a.py", Span::line(2), "error 2"),
-            finding("ENV102", "a.py", Span::line(3), "warning 3"),
+            finding("ENV107", "a.py", Span::line(3), "warning 3"),
             finding("ENV101", "a.py", Span::line(4), "error 4"),
-            finding("ENV102", "a.py", Span::line(5), "warning 5"),
+            finding("ENV107", "a.py", Span::line(5), "warning 5"),
         ];
         let log = render_capped(&findings, 3);
         let messages: Vec<&str> = log["runs"][0]["results"]

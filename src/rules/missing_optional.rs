@@ -9,7 +9,7 @@ use crate::target::Lookup;
 pub static RULE: RuleInfo = RuleInfo {
     code: "ENV102",
     name: "missing-optional",
-    severity: Severity::Warning,
+    severity: Severity::Info,
     summary: "A variable read without a default is not set in the target environment",
     explain: "\
 ## What it does
@@ -17,9 +17,10 @@ Reports variables read without a default, where a missing variable gives `None` 
 (`os.getenv(\"X\")`, `process.env.X`), that the target environment does not set.
 
 ## Why is this bad?
-The code goes on with `None` / `undefined`. Sometimes that is intended (an optional integration
-turned off); often it is a feature silently disabled in production, or a crash further away from
-the read.
+The code goes on with `None` / `undefined`: usually an optional integration that stays off
+(error reporting, analytics, a provider), which is why this is `info` by default. It is worth a
+look when the feature should be on in that environment. With `--base`, a variable newly read
+this way is listed in the plan as new and optional.
 
 ## Example
 ```ts
@@ -34,14 +35,16 @@ Set the variable in the target, or make the intent explicit with a default
 };
 
 pub fn check(project: &DiffProject, out: &mut Vec<Finding>) {
-    for (variable, lookup) in project.lookups() {
-        if variable.requirement == ReadKind::Optional && lookup == Lookup::Missing {
-            out.push(project.at_read(
+    for (need, lookup) in project.lookups() {
+        if need.requirement == ReadKind::Optional && lookup == Lookup::Missing {
+            out.push(project.at(
                 &RULE,
-                variable,
+                &need,
+                need.deciding(),
                 format!(
                     "`{}` is read here without a default but `{}` does not set it",
-                    variable.name, project.target.name
+                    need.name(),
+                    project.target.name
                 ),
             ));
         }

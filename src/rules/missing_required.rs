@@ -1,7 +1,6 @@
 //! ENV101 missing-required.
 
 use crate::diff::DiffProject;
-use crate::extract::ReadKind;
 use crate::finding::{Finding, Severity};
 use crate::rules::RuleInfo;
 use crate::target::Lookup;
@@ -13,13 +12,15 @@ pub static RULE: RuleInfo = RuleInfo {
     summary: "A required variable has no value in the target environment",
     explain: "\
 ## What it does
-Reports variables the code requires (a read without a default that fails when the variable is
-missing: `os.environ[\"X\"]`, `process.env.X!`, a pydantic field without default, an envalid
-validator without `default`) that no source of the target environment provides.
+Reports variables the code requires at start-up (a read without a default that fails when the
+variable is missing: `os.environ[\"X\"]`, `process.env.X!`, a pydantic field without default,
+an envalid validator without `default`, at module level, in a settings class or in a schema
+validated at import) that no source of the target environment provides. A variable required
+only inside a function or behind a branch is ENV107; reads in settings modules of another
+profile (`settings/test.py` when checking `prod`) and build-time reads do not count.
 
 ## Why is this bad?
-Deploying this code to that environment crashes at start-up, or at the first request that reaches
-the read.
+Deploying this code to that environment crashes at start-up.
 
 ## Example
 ```python
@@ -33,14 +34,19 @@ Set the variable in the target before deploying, or give the read a safe default
 };
 
 pub fn check(project: &DiffProject, out: &mut Vec<Finding>) {
-    for (variable, lookup) in project.lookups() {
-        if variable.requirement == ReadKind::Required && lookup == Lookup::Missing {
-            out.push(project.at_read(
+    for (need, lookup) in project.lookups() {
+        if lookup != Lookup::Missing {
+            continue;
+        }
+        if let Some(site) = need.startup_required() {
+            out.push(project.at(
                 &RULE,
-                variable,
+                &need,
+                site,
                 format!(
-                    "`{}` is required here but `{}` does not provide it",
-                    variable.name, project.target.name
+                    "`{}` is required at start-up but `{}` does not provide it",
+                    need.name(),
+                    project.target.name
                 ),
             ));
         }

@@ -9,6 +9,7 @@ pub mod duplicate_key;
 pub mod dynamic_key;
 pub mod empty_value;
 pub mod invalid_dotenv_line;
+pub mod missing_on_use;
 pub mod missing_optional;
 pub mod missing_required;
 pub mod partial_parse;
@@ -49,6 +50,7 @@ pub static RULES: &[&RuleInfo] = &[
     &unused_in_target::RULE,
     &unverified::RULE,
     &undecryptable_source::RULE,
+    &missing_on_use::RULE,
     &dynamic_key::RULE,
     &partial_parse::RULE,
     &secret_in_example::RULE,

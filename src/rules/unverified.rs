@@ -33,30 +33,37 @@ vault key in CI (`DOTENV_KEY_PRODUCTION`), or accept the warning.
 };
 
 pub fn check(project: &DiffProject, out: &mut Vec<Finding>) {
-    for (variable, lookup) in project.lookups() {
+    for (need, lookup) in project.lookups() {
         let Lookup::Unverified(reasons) = lookup else {
             continue;
         };
-        if !matches!(
-            variable.requirement,
-            ReadKind::Required | ReadKind::Optional
-        ) {
-            continue;
-        }
+        // graded as a missing value would be: a warning where it could stop the service or
+        // fail a path, info where it would leave a feature off
+        let severity = match need.requirement {
+            ReadKind::Required => Severity::Warning,
+            ReadKind::Optional => Severity::Info,
+            _ => continue,
+        };
         let more = match reasons.len() {
             0 | 1 => String::new(),
             n => format!(" (and {} more)", n - 1),
         };
-        out.push(project.at_read(
+        let mut f = project.at(
             &RULE,
-            variable,
+            &need,
+            need.deciding(),
             format!(
                 "`{}` ({}) is not in any readable source of `{}`, but it may be provided: {}{more}",
-                variable.name,
-                variable.requirement.as_str(),
+                need.name(),
+                need.requirement.as_str(),
                 project.target.name,
-                reasons.first().map(String::as_str).unwrap_or("an opaque source")
+                reasons
+                    .first()
+                    .map(String::as_str)
+                    .unwrap_or("an opaque source")
             ),
-        ));
+        );
+        f.severity = severity;
+        out.push(f);
     }
 }
