@@ -70,7 +70,7 @@ fn paths(v: &Variable) -> BTreeSet<&str> {
 }
 
 fn site(v: &Variable) -> String {
-    let r = crate::diff::deciding_read(v);
+    let r = crate::rules::context::deciding_read(v);
     format!("{}:{}", r.path, r.line)
 }
 

@@ -1,17 +1,16 @@
 //! `envcheck check`: the code against the example file, plus env-file and secret hygiene.
 //!
 //! The scan gives the [`Inventory`]; the example file and the other env files of the project are
-//! parsed; every enabled rule runs once over that merged picture ([`Project`]); suppressions and
-//! per-path ignores are applied; findings are sorted.
+//! parsed; every enabled rule runs once over that merged picture
+//! ([`crate::rules::context::Project`]); suppressions and per-path ignores are applied ([`RuleSelection`]);
+//! findings are sorted.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::config::Config;
 use crate::finding::{self, Finding, Severity};
-use crate::model::{Inventory, Variable};
 use crate::rules::{self, RuleInfo};
 use crate::secret_shapes;
 use crate::sources::dotenv::{self, DotenvFile};
@@ -35,54 +34,6 @@ pub struct EnvFile {
     /// Tracked by git (committed).
     pub tracked: bool,
     pub is_example: bool,
-}
-
-/// Everything the check rules look at.
-pub struct Project<'a> {
-    pub inventory: &'a Inventory,
-    /// Every env file found, the example file among them.
-    pub env_files: &'a [EnvFile],
-    pub ignore_vars: &'a GlobSet,
-    /// Platform variables that the configuration wants checked all the same.
-    pub require_platform_vars: &'a BTreeSet<String>,
-}
-
-impl<'a> Project<'a> {
-    pub fn example(&self) -> Option<&'a EnvFile> {
-        self.env_files.iter().find(|f| f.is_example)
-    }
-
-    /// Variables a rule about documentation or targets should consider: not allowlisted in
-    /// config and not set by the platform.
-    pub fn checked_variables(&self) -> impl Iterator<Item = &'a Variable> + '_ {
-        self.inventory
-            .variables
-            .iter()
-            .filter(|v| self.is_checked(&v.name))
-    }
-
-    pub fn is_checked(&self, name: &str) -> bool {
-        !self.ignore_vars.is_match(name)
-            && (!secret_shapes::is_platform_variable(name)
-                || self.require_platform_vars.contains(name))
-    }
-}
-
-/// Runs every rule over the project and returns the raw findings.
-pub fn run_rules(project: &Project) -> Vec<Finding> {
-    let mut out = Vec::new();
-    rules::undocumented_variable::check(project, &mut out);
-    rules::stale_example_key::check(project, &mut out);
-    rules::duplicate_key::check(project, &mut out);
-    rules::invalid_dotenv_line::check(project, &mut out);
-    rules::case_mismatch::check(project, &mut out);
-    rules::dynamic_key::check(project, &mut out);
-    rules::partial_parse::check(project, &mut out);
-    rules::secret_in_example::check(project, &mut out);
-    rules::committed_plaintext_secret::check(project, &mut out);
-    rules::secret_default_in_code::check(project, &mut out);
-    rules::public_prefixed_secret::check(project, &mut out);
-    out
 }
 
 /// Which rules run and at what severity, from config and the command line.
@@ -298,13 +249,14 @@ pub(crate) mod testing {
     use super::*;
     use crate::extract::extract;
     use crate::lang::{Language, Parsers};
+    use crate::model::Inventory;
+    use crate::rules::context::{Project, Scope};
     use crate::scan::{FileResult, Outcome};
 
     pub struct Fixture {
         pub inventory: Inventory,
         pub env_files: Vec<EnvFile>,
-        pub ignore_vars: GlobSet,
-        pub require_platform_vars: BTreeSet<String>,
+        pub scope: Scope,
     }
 
     impl Fixture {
@@ -339,8 +291,7 @@ pub(crate) mod testing {
             Fixture {
                 inventory: Inventory::from_files(results),
                 env_files,
-                ignore_vars: GlobSet::empty(),
-                require_platform_vars: BTreeSet::new(),
+                scope: Scope::unconfigured(),
             }
         }
 
@@ -348,8 +299,7 @@ pub(crate) mod testing {
             Project {
                 inventory: &self.inventory,
                 env_files: &self.env_files,
-                ignore_vars: &self.ignore_vars,
-                require_platform_vars: &self.require_platform_vars,
+                scope: &self.scope,
             }
         }
 
@@ -379,43 +329,5 @@ pub(crate) mod testing {
         rows.iter()
             .map(|(c, p, l, v)| (c.to_string(), p.to_string(), *l, v.to_string()))
             .collect()
-    }
-}
-
-/// How a code variable is documented in the example file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Documented {
-    /// Under the same name (or, for a case-insensitive framework, any case).
-    Yes,
-    /// Only under a key that differs in case: `(key, line)`.
-    CaseMismatch(String, usize),
-    No,
-}
-
-/// Keys of the example file: its entries and its commented-out entries (`# KEY=...` documents
-/// a variable too).
-pub fn example_keys(example: &EnvFile) -> Vec<(&str, usize)> {
-    example
-        .file
-        .entries
-        .iter()
-        .chain(example.file.commented.iter())
-        .map(|e| (e.key.as_str(), e.line))
-        .collect()
-}
-
-/// Is `variable` documented by these example keys?
-pub fn documented(variable: &Variable, keys: &[(&str, usize)]) -> Documented {
-    if keys.iter().any(|(k, _)| *k == variable.name) {
-        return Documented::Yes;
-    }
-    let insensitive = variable.reads.iter().all(|r| r.extra.case_insensitive);
-    match keys
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(&variable.name))
-    {
-        Some(_) if insensitive => Documented::Yes,
-        Some((k, line)) => Documented::CaseMismatch(k.to_string(), *line),
-        None => Documented::No,
     }
 }

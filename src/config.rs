@@ -43,6 +43,15 @@ pub struct Config {
     /// Rules to ignore per path glob: `"scripts/**" = ["ENV001"]`.
     #[serde(default)]
     pub per_path_ignores: BTreeMap<String, Vec<String>>,
+    /// Globs of files that are tooling, not the application: their reads count as uses (an
+    /// example key they read is not stale) but never as needs (ENV001, ENV101...). Default:
+    /// `rules::context::DEFAULT_TOOLING` (scripts, tools, load tests, benchmarks, seeds, mocks,
+    /// stories, end-to-end suites, preload shims); `[]` makes every file the application's.
+    pub tooling: Option<Vec<String>>,
+    /// Globs of documentation files (`docs/**/*.md`, `README.md`), relative to this file: a
+    /// variable named in them is documented.
+    #[serde(default)]
+    pub documented_in: Vec<String>,
     /// Target environments for `envcheck diff`.
     #[serde(default)]
     pub environments: BTreeMap<String, EnvironmentConfig>,

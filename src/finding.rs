@@ -107,6 +107,12 @@ impl Finding {
         self
     }
 
+    /// At `severity` instead of the rule's default (for rules that grade each finding).
+    pub fn severity(mut self, severity: Severity) -> Finding {
+        self.severity = severity;
+        self
+    }
+
     pub fn in_env_file(mut self) -> Finding {
         self.in_env_file = true;
         self

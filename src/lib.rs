@@ -9,7 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod diff;
+pub mod docs;
 pub mod extract;
 pub mod finding;
 pub mod git;

@@ -1,11 +1,10 @@
 //! `envcheck check`.
 
-use std::collections::BTreeSet;
 use std::io::Write;
 
 use crate::ExitStatus;
 use crate::baseline::{self, Change};
-use crate::check::{self, Project, RuleSelection};
+use crate::check::{self, RuleSelection};
 use crate::cli::{CheckArgs, FindingsFormat, ReportArgs};
 use crate::config::FailOn;
 use crate::finding::Finding;
@@ -13,6 +12,7 @@ use crate::model::Inventory;
 use crate::report;
 use crate::report::printable;
 use crate::rules;
+use crate::rules::context::Project;
 
 use super::Workspace;
 
@@ -85,19 +85,15 @@ fn check_findings(
     }
     let example = example.filter(|e| e.is_file());
     let (env_files, suppressions) = ws.env_files(example.as_deref())?;
-    let ignore_vars = check::glob_set(&config.ignore_vars)
-        .map_err(|e| anyhow::anyhow!("config: ignore-vars: {e}"))?;
-    let require_platform_vars: BTreeSet<String> =
-        config.require_platform_vars.iter().cloned().collect();
+    let scope = ws.scope()?;
     let project = Project {
         inventory: &ws.inventory,
         env_files: &env_files,
-        ignore_vars: &ignore_vars,
-        require_platform_vars: &require_platform_vars,
+        scope: &scope,
     };
     let selection = RuleSelection::new(config, &report.select, &report.ignore)?
         .with_root_from_config(ws.root_from_config());
-    let findings = selection.apply(check::run_rules(&project));
+    let findings = selection.apply(rules::run_check(&project));
     let mut findings = suppress_and_report_unused(
         findings,
         suppressions,

@@ -1,14 +1,13 @@
 //! `envcheck diff <ENV>`.
 
-use std::collections::BTreeSet;
 use std::io::Write;
 
 use crate::ExitStatus;
 use crate::check::{self, RuleSelection};
 use crate::cli::DiffArgs;
 use crate::config::FailOn;
-use crate::diff::{self, DiffProject};
 use crate::report::printable;
+use crate::rules::{self, context::DiffProject};
 use crate::target;
 
 use super::Workspace;
@@ -96,18 +95,13 @@ fn diff_findings(
     selection: &RuleSelection,
     report: &ReportArgs,
 ) -> anyhow::Result<Vec<Finding>> {
-    let config = &ws.loaded.config;
-    let ignore_vars = check::glob_set(&config.ignore_vars)
-        .map_err(|e| anyhow::anyhow!("config: ignore-vars: {e}"))?;
-    let require_platform_vars: BTreeSet<String> =
-        config.require_platform_vars.iter().cloned().collect();
+    let scope = ws.scope()?;
     let project = DiffProject {
         inventory: &ws.inventory,
         target,
-        ignore_vars: &ignore_vars,
-        require_platform_vars: &require_platform_vars,
+        scope: &scope,
     };
-    let findings = selection.apply(diff::run_rules(&project));
+    let findings = selection.apply(rules::run_diff(&project));
     let mut findings = suppress_and_report_unused(
         findings,
         Vec::new(),

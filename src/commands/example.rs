@@ -10,10 +10,11 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::ExitStatus;
-use crate::check::{self, Documented};
+use crate::check;
 use crate::cli::ExampleArgs;
 use crate::extract::ReadKind;
 use crate::model::Variable;
+use crate::rules::context::{Documented, documented};
 use crate::secret_shapes;
 use crate::sources::dotenv::{self, DotenvFile};
 
@@ -56,7 +57,7 @@ pub fn run(
             !secret_shapes::is_platform_variable(&v.name)
                 || config.require_platform_vars.contains(&v.name)
         })
-        .filter(|v| check::documented(v, &keys) == Documented::No)
+        .filter(|v| documented(v, &keys) == Documented::No)
         .collect();
     let display = ws.display(&path);
 

@@ -156,6 +156,16 @@ impl Workspace {
         Some(rel.to_string_lossy().replace('\\', "/")).filter(|r| !r.is_empty())
     }
 
+    /// The rules' shared policy from this workspace's configuration.
+    pub fn scope(&self) -> anyhow::Result<crate::rules::context::Scope> {
+        let dir = self
+            .loaded
+            .dir()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| self.root.clone());
+        crate::rules::context::Scope::new(&self.loaded.config, &dir, self.root_from_config())
+    }
+
     /// `path` of the working tree as it sits in this workspace: itself, or for a base revision,
     /// the same place in the revision's tree (`None` outside the repository).
     pub fn same_place(&self, path: &Path) -> Option<PathBuf> {

@@ -1,8 +1,8 @@
 //! ENV005 case-mismatch.
 
-use crate::check::{Documented, Project, documented, example_keys};
 use crate::finding::{Finding, Severity, Span};
 use crate::rules::RuleInfo;
+use crate::rules::context::{Documented, Project, documented, example_keys};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "ENV005",

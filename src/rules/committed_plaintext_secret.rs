@@ -1,8 +1,8 @@
 //! ENV302 committed-plaintext-secret.
 
-use crate::check::Project;
 use crate::finding::{Finding, Severity, Span};
 use crate::rules::RuleInfo;
+use crate::rules::context::Project;
 use crate::secret_shapes;
 
 pub static RULE: RuleInfo = RuleInfo {

@@ -2,9 +2,9 @@
 
 use std::collections::HashMap;
 
-use crate::check::Project;
 use crate::finding::{Finding, Severity, Span};
 use crate::rules::RuleInfo;
+use crate::rules::context::Project;
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "ENV003",

@@ -1,8 +1,8 @@
 //! ENV201 dynamic-key.
 
-use crate::check::Project;
 use crate::finding::{Finding, Severity, Span};
 use crate::rules::RuleInfo;
+use crate::rules::context::Project;
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "ENV201",

@@ -1,9 +1,9 @@
 //! ENV103 empty-value.
 
-use crate::diff::{self, DiffProject};
 use crate::extract::{ReadKind, When};
 use crate::finding::{Finding, Severity};
 use crate::rules::RuleInfo;
+use crate::rules::context::{self, DiffProject};
 use crate::target::Lookup;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -62,7 +62,7 @@ pub fn check(project: &DiffProject, out: &mut Vec<Finding>) {
         let how = match need.requirement {
             ReadKind::Default => "its default is not used: the empty value is".to_string(),
             ReadKind::Required if site.extra.when == When::OnUse => {
-                format!("required {}", diff::only_when(site))
+                format!("required {}", context::only_when(site))
             }
             kind => kind.as_str().to_string(),
         };
@@ -83,7 +83,7 @@ pub fn check(project: &DiffProject, out: &mut Vec<Finding>) {
 
 /// Whether every literal default of the variable's default reads is empty: an empty value then
 /// changes nothing.
-fn empty_defaults(need: &diff::Need) -> bool {
+fn empty_defaults(need: &context::Need) -> bool {
     need.reads
         .iter()
         .filter(|r| r.kind == ReadKind::Default)

@@ -1,9 +1,9 @@
 //! ENV107 missing-on-use.
 
-use crate::diff::{self, DiffProject};
 use crate::extract::ReadKind;
 use crate::finding::{Finding, Severity};
 use crate::rules::RuleInfo;
+use crate::rules::context::{self, DiffProject};
 use crate::target::Lookup;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -53,7 +53,7 @@ pub fn check(project: &DiffProject, out: &mut Vec<Finding>) {
             format!(
                 "`{}` is required {} but `{}` does not provide it",
                 need.name(),
-                diff::only_when(site),
+                context::only_when(site),
                 project.target.name
             ),
         ));

@@ -1,9 +1,9 @@
 //! ENV102 missing-optional.
 
-use crate::diff::DiffProject;
 use crate::extract::ReadKind;
 use crate::finding::{Finding, Severity};
 use crate::rules::RuleInfo;
+use crate::rules::context::DiffProject;
 use crate::target::Lookup;
 
 pub static RULE: RuleInfo = RuleInfo {

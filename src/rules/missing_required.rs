@@ -1,8 +1,8 @@
 //! ENV101 missing-required.
 
-use crate::diff::DiffProject;
 use crate::finding::{Finding, Severity};
 use crate::rules::RuleInfo;
+use crate::rules::context::DiffProject;
 use crate::target::Lookup;
 
 pub static RULE: RuleInfo = RuleInfo {

@@ -1,10 +1,11 @@
 //! The rule table: codes, names, default severities and explain texts. One file per rule holds
 //! its documentation and its check. The codes are a public contract: never reuse one.
 
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
 
 pub mod case_mismatch;
 pub mod committed_plaintext_secret;
+pub mod context;
 pub mod duplicate_key;
 pub mod dynamic_key;
 pub mod empty_value;
@@ -59,6 +60,36 @@ pub static RULES: &[&RuleInfo] = &[
     &public_prefixed_secret::RULE,
     &unused_suppression::RULE,
 ];
+
+/// Runs every `check` rule over the project and returns the raw findings.
+pub fn run_check(project: &context::Project) -> Vec<Finding> {
+    let mut out = Vec::new();
+    undocumented_variable::check(project, &mut out);
+    stale_example_key::check(project, &mut out);
+    duplicate_key::check(project, &mut out);
+    invalid_dotenv_line::check(project, &mut out);
+    case_mismatch::check(project, &mut out);
+    dynamic_key::check(project, &mut out);
+    partial_parse::check(project, &mut out);
+    secret_in_example::check(project, &mut out);
+    committed_plaintext_secret::check(project, &mut out);
+    secret_default_in_code::check(project, &mut out);
+    public_prefixed_secret::check(project, &mut out);
+    out
+}
+
+/// Runs every `diff` rule over the project and one target.
+pub fn run_diff(project: &context::DiffProject) -> Vec<Finding> {
+    let mut out = Vec::new();
+    missing_required::check(project, &mut out);
+    missing_optional::check(project, &mut out);
+    empty_value::check(project, &mut out);
+    unused_in_target::check(project, &mut out);
+    unverified::check(project, &mut out);
+    undecryptable_source::check(project, &mut out);
+    missing_on_use::check(project, &mut out);
+    out
+}
 
 /// The rule with this code (case-insensitive) or kebab name.
 pub fn lookup(code_or_name: &str) -> Option<&'static RuleInfo> {

@@ -1,8 +1,9 @@
 //! ENV301 secret-in-example.
 
-use crate::check::{EXAMPLE_NAMES, EnvFile, Project};
+use crate::check::{EXAMPLE_NAMES, EnvFile};
 use crate::finding::{Finding, Severity, Span};
 use crate::rules::RuleInfo;
+use crate::rules::context::Project;
 use crate::secret_shapes;
 
 pub static RULE: RuleInfo = RuleInfo {

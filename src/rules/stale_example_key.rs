@@ -1,8 +1,8 @@
 //! ENV002 stale-example-key.
 
-use crate::check::{Documented, Project, documented};
 use crate::finding::{Finding, Severity, Span};
 use crate::rules::RuleInfo;
+use crate::rules::context::{Documented, Project, covered_by_dynamic, documented};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "ENV002",
@@ -45,7 +45,7 @@ pub fn check(project: &Project, out: &mut Vec<Finding>) {
                 Documented::Yes | Documented::CaseMismatch(..)
             )
         });
-        if read || !project.is_checked(key) {
+        if read || !project.is_checked(key) || covered_by_dynamic(project.inventory, key) {
             continue;
         }
         let dynamic = match project.inventory.dynamic.len() {

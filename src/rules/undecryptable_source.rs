@@ -1,8 +1,8 @@
 //! ENV106 undecryptable-source.
 
-use crate::diff::DiffProject;
 use crate::finding::{Finding, Severity, Span};
 use crate::rules::RuleInfo;
+use crate::rules::context::DiffProject;
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "ENV106",

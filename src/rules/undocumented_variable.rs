@@ -1,8 +1,9 @@
 //! ENV001 undocumented-variable.
 
-use crate::check::{Documented, Project, documented, example_keys};
+use crate::extract::{ReadKind, When};
 use crate::finding::{Finding, Severity, Span};
 use crate::rules::RuleInfo;
+use crate::rules::context::{Documented, Project, documented, example_keys};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "ENV001",
@@ -13,8 +14,15 @@ pub static RULE: RuleInfo = RuleInfo {
 ## What it does
 Reports each environment variable the code reads that the example file (`.env.example`,
 `.env.sample`, `.env.template`, `example.env`, `.env.dist`, or the one set in config) does not
-list. Commented-out keys (`# KEY=`) count as documented. Platform variables (PORT, HOME, CI,
-GITHUB_*, ...) and names in `ignore-vars` are not reported.
+list. Commented-out keys (`# KEY=`) count as documented, as does the `_FILE` counterpart of a
+name (`POSTGRES_PASSWORD_FILE` for `POSTGRES_PASSWORD`, and the reverse) and a name that appears
+in the files `documented-in` lists (`docs/**/*.md`). Platform variables (PORT, HOME, CI,
+GITHUB_*, ...), names in `ignore-vars` and variables read only by tooling (scripts, load
+tests, mocks: see `tooling`) are not reported.
+
+The severity follows the variable's requirement: an error for a required variable (the
+service does not start without it), a warning for one read without a default, `info` for one
+with a default or only tested for presence, or read only at build time or by test settings.
 
 ## Why is this bad?
 The example file is the contract between the code and whoever configures a deploy. A variable
@@ -40,10 +48,25 @@ pub fn check(project: &Project, out: &mut Vec<Finding>) {
     };
     let keys = example_keys(example);
     for variable in project.checked_variables() {
-        if documented(variable, &keys) != Documented::No {
+        if documented(variable, &keys) != Documented::No
+            || project.scope.documented_elsewhere(&variable.name)
+        {
             continue;
         }
-        let first = &variable.reads[0];
+        // graded by the application's runtime reads (tooling reads are filtered out already)
+        let runtime = variable.reads.iter().filter(|r| {
+            project.scope.is_app(r) && r.extra.when != When::Build && r.profile != Some("test")
+        });
+        let severity = match runtime.map(|r| r.kind).max_by_key(|k| k.strength()) {
+            Some(ReadKind::Required) => Severity::Error,
+            Some(ReadKind::Optional) => Severity::Warning,
+            _ => Severity::Info,
+        };
+        let first = variable
+            .reads
+            .iter()
+            .find(|r| project.scope.is_app(r))
+            .unwrap_or(&variable.reads[0]);
         let places = match variable.reads.len() {
             1 => String::new(),
             n => format!(", read in {n} places"),
@@ -60,7 +83,8 @@ pub fn check(project: &Project, out: &mut Vec<Finding>) {
                     example.path
                 ),
             )
-            .variable(&variable.name),
+            .variable(&variable.name)
+            .severity(severity),
         );
     }
 }
@@ -105,7 +129,7 @@ mod tests {
             ],
             &[],
         );
-        fx.ignore_vars = crate::check::glob_set(&["LEGACY_*".to_string()]).expect("globs");
+        fx.scope.ignore_vars = crate::check::glob_set(&["LEGACY_*".to_string()]).expect("globs");
         assert_eq!(fx.run(check), rows(&[]));
     }
 

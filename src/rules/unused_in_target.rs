@@ -2,9 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::diff::DiffProject;
 use crate::finding::{Finding, Severity, Span};
 use crate::rules::RuleInfo;
+use crate::rules::context::{DiffProject, covered_by_dynamic};
 use crate::secret_shapes;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -42,8 +42,9 @@ pub fn check(project: &DiffProject, out: &mut Vec<Finding>) {
     for source in project.target.sources.iter().filter(|s| s.report_unused) {
         for p in &source.data.provided {
             if read.contains(&p.name.to_ascii_uppercase())
+                || covered_by_dynamic(project.inventory, &p.name)
                 || secret_shapes::is_platform_variable(&p.name)
-                || project.ignore_vars.is_match(&p.name)
+                || project.scope.ignore_vars.is_match(&p.name)
                 || !seen.insert(p.name.clone())
             {
                 continue;
