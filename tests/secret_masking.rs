@@ -74,6 +74,10 @@ fn secrets() -> Vec<(&'static str, String, String)> {
         "MAILGUN_API_KEY",
         "key-3ax6xnjp29jd6fds4gc373sgvcanary0".to_string(),
     ));
+    cases.push(plain(
+        "MAILGUN_SIGNING_KEY",
+        "key-7eb968d15b3a8494eb11385ea6e36550".to_string(),
+    ));
     let json_key = "MIIECANARYJSONQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJ";
     cases.push((
         "GCP_CREDENTIALS",
