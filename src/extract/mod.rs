@@ -308,7 +308,7 @@ impl<'s> Ctx<'s> {
             let keep = text
                 .char_indices()
                 .rev()
-                .find(|&(_, c)| c.is_whitespace() || "'\"`()[]{},;+".contains(c))
+                .find(|&(_, c)| crate::secret_shapes::is_token_separator(c))
                 .map_or(0, |(i, c)| i + c.len_utf8());
             text.truncate(keep);
         }
