@@ -311,9 +311,13 @@ fn needed(path: &str, prefix: &str) -> bool {
 }
 
 /// A name that may become one part of a path under the base tree: not empty, not `.` or `..`,
-/// no separator.
+/// no separator (`\` is one on Windows only; elsewhere it is a character of the name).
 fn plain_name(name: &str) -> bool {
-    !(name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']))
+    !(name.is_empty()
+        || name == "."
+        || name == ".."
+        || name.contains('/')
+        || (cfg!(windows) && name.contains('\\')))
 }
 
 /// The commit `commit` (a full hex id) of `repo` and its tree.
