@@ -1,13 +1,49 @@
-//! Reading a base revision from git (`--base REF`), without touching the working tree or the
-//! index: `git ls-tree` lists the files of REF, `git cat-file --batch` streams the blobs that can
-//! matter (source files, env files, configuration) into a temporary directory, and the ordinary
-//! scan runs there.
+//! Reading git without running it: which files are committed (for `check`), and a base
+//! revision's tree (`--base REF`), read from the repository's index, refs and objects with
+//! [gix](https://github.com/GitoxideLabs/gitoxide) inside this process.
 //!
-//! envcheck runs the `git` program with fixed arguments; it never executes anything it reads.
+//! ## Why not the `git` program
+//!
+//! The repository is untrusted input, and `.git/config` is part of it (a cached or unpacked
+//! checkout, a nested repository). Run as a program, git obeys it: `core.fsmonitor` runs a
+//! command on `git ls-files`, and `core.hooksPath`, `core.pager`/`pager.*`, `diff.external`,
+//! `filter.*` and `textconv` drivers, `core.sshCommand`, `credential.helper` and the lazy fetches
+//! of a partial clone's promisor remote all name programs git may start; `include.path` makes it
+//! read any file, `/dev/zero` or a FIFO included. gix reads the same files as data:
+//!
+//! - it has no hooks, no fsmonitor, no pager; filters and textconv belong to its `attributes`
+//!   feature and transports to its network features, none of which is built here (Cargo.toml:
+//!   `default-features = false`, only `index`, `sha1`, `revision`). Only the index, refs, packs
+//!   and loose objects are read; no program is started.
+//! - [`open_options`]: `Options::isolated()` reads no system, global or user configuration and
+//!   no environment (`GIT_DIR`, `GIT_INDEX_FILE`, ...), and follows no `include`/`includeIf`.
+//! - Every repository is opened with reduced trust ([`TrustPolicy::Assume`]), whoever owns it:
+//!   the repository's own configuration is then not used for paths or programs (gix filters out
+//!   its sections for those keys), and object sizes are bounded. Assuming the trust instead of
+//!   deriving it from file ownership also means a checkout owned by another user (a CI
+//!   container, where `safe.directory` may or may not be set) reads the same as one's own.
+//! - Discovery looks for `.git` only, never for a bare repository, so committed files named
+//!   `HEAD`, `objects/`, `refs/` are never read as one ([`discover_options`]).
+//! - The few files gix reads whole on opening (`config`, `HEAD`, `index`, ...) may not be FIFOs
+//!   or devices ([`only_regular_files`]): a FIFO there would block the run, `/dev/zero` never
+//!   ends.
+//!
+//! ## Bounded work
+//!
+//! A base tree is read tree by tree with an explicit stack, each distinct tree once
+//! ([`Trees`]). Trees are content-addressed, so a few objects can name the same subtree twice
+//! per level and unfold to `2^depth` paths; before any path is walked, a tree that unfolds to
+//! more paths than a constant plus a multiple of the entries read ([`unfold_limit`]) or nests
+//! deeper than [`MAX_DEPTH`] is an error, so the walk is linear in the objects read.
+//! Blobs are written one at a time, as they are; source files larger than the scan reads are
+//! written as placeholders of their size, never read. The index is read by gix in one pass.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+
+use gix::bstr::ByteSlice;
+use gix::discover::upwards::TrustPolicy;
+use gix::sec::Trust;
 
 use crate::lang::Language;
 use crate::walk;
@@ -15,8 +51,6 @@ use crate::walk;
 /// Errors of the git layer. Messages name the revision and say what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
-    #[error("git could not be run: {0}")]
-    Spawn(std::io::Error),
     #[error("{path} is not inside a git repository (--base needs one)")]
     NotARepository { path: String },
     #[error(
@@ -25,80 +59,229 @@ pub enum GitError {
     Shallow { rev: String },
     #[error("revision `{rev}` does not exist in this repository")]
     UnknownRevision { rev: String },
-    #[error("git {what} failed: {message}")]
+    #[error("reading git {what}: {message}")]
     Failed { what: &'static str, message: String },
+    #[error(
+        "{path} is not a regular file (a FIFO, socket or device): envcheck does not read the repository through it"
+    )]
+    NotRegular { path: String },
+    #[error(
+        "{path} (object {id}) is not in this repository; a partial clone (`--filter`) fetches such objects on demand, which envcheck never does: clone or fetch without a filter"
+    )]
+    MissingObject { path: String, id: String },
+    #[error("the tree of commit {commit} {limit}; envcheck does not read it")]
+    TooLarge { commit: String, limit: String },
     #[error("writing the base tree: {0}")]
     Io(#[from] std::io::Error),
 }
 
-fn git(dir: &Path) -> Command {
-    let mut cmd = Command::new("git");
-    cmd.arg("-C").arg(dir);
-    // never prompt, never page, never read the user's git config hooks for this
-    cmd.env("GIT_TERMINAL_PROMPT", "0").env("GIT_PAGER", "cat");
-    cmd
+/// Paths any base tree may unfold to, whatever its objects (see [`unfold_limit`]).
+const MIN_UNFOLD: u64 = 1_000_000;
+
+/// Paths per distinct tree entry a base tree may unfold to beyond [`MIN_UNFOLD`].
+const UNFOLD_FACTOR: u64 = 4;
+
+/// Directory levels a base tree may have (git itself refuses more than 2048 by default).
+const MAX_DEPTH: usize = 2048;
+
+/// The largest object (blob, tree) or index gix allocates memory for. Reduced trust defaults to
+/// 16 MiB, which a large monorepo's index or a generated env file can exceed; an object header
+/// that claims more than this is an error instead of an allocation.
+const MAX_OBJECT_BYTES: u64 = 256 * 1024 * 1024;
+
+fn missing(id: gix::ObjectId, path: &str) -> GitError {
+    GitError::MissingObject {
+        path: if path.is_empty() { "/" } else { path }.to_string(),
+        id: id.to_string(),
+    }
 }
 
-fn run(dir: &Path, args: &[&str], what: &'static str) -> Result<Vec<u8>, GitError> {
-    let out = git(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(GitError::Spawn)?;
-    if !out.status.success() {
-        return Err(GitError::Failed {
-            what,
-            message: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+fn failed(what: &'static str, err: impl std::fmt::Display) -> GitError {
+    GitError::Failed {
+        what,
+        message: err.to_string(),
+    }
+}
+
+/// How every repository is opened: nothing outside it, nothing from the environment, no
+/// includes; its configuration with reduced trust (see the module doc).
+fn open_options() -> gix::open::Options {
+    gix::open::Options::isolated()
+        .lossy_config(true)
+        .strict_config(false)
+        .config_overrides([format!(
+            "gitoxide.objects.allocLimitIfReducedTrust={MAX_OBJECT_BYTES}"
+        )])
+}
+
+/// Discovery from a directory upwards, as `git rev-parse` does (`GIT_CEILING_DIRECTORIES` is
+/// honoured; it belongs to whoever runs envcheck, not to the repository). Only `.git` is
+/// looked for: a scanned directory is never taken for a bare repository, so a committed file
+/// named `HEAD` (a symlink to `/dev/zero`, say) is never read as one.
+fn discover_options() -> gix::discover::upwards::Options<'static> {
+    gix::discover::upwards::Options {
+        trust: TrustPolicy::Assume(Trust::Reduced),
+        match_ceiling_dir_or_error: false,
+        dot_git_only: true,
+        ..Default::default()
+    }
+    .apply_environment()
+}
+
+/// The files gix reads whole when it opens a repository and its index. None may be a FIFO,
+/// socket or device (a regular file or a symlink to one is fine): opening a FIFO blocks until
+/// something writes to it, and `/dev/zero` never ends. Loose refs and objects are not checked
+/// one by one: git never makes them special files, and no clone or checkout can.
+fn only_regular_files(git_dir: &Path) -> Result<(), GitError> {
+    const FILES: [&str; 8] = [
+        "commondir",
+        "gitdir",
+        "config",
+        "config.worktree",
+        "HEAD",
+        "index",
+        "packed-refs",
+        "shallow",
+    ];
+    let check = |path: PathBuf| match std::fs::metadata(&path) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => Err(GitError::NotRegular {
+            path: path.display().to_string(),
+        }),
+        _ => Ok(()),
+    };
+    let mut dirs = vec![git_dir.to_path_buf()];
+    check(git_dir.join("commondir"))?;
+    if let Some(Ok(common)) = gix::discover::path::from_plain_file(&git_dir.join("commondir")) {
+        dirs.push(git_dir.join(common));
+    }
+    for dir in &dirs {
+        for name in FILES {
+            check(dir.join(name))?;
+        }
+    }
+    Ok(())
+}
+
+/// The first `.git` at or above `dir`, as discovery meets it, checked with
+/// [`only_regular_files`] before gix reads anything in it.
+fn guard_upwards(dir: &Path) -> Result<(), GitError> {
+    let Ok(dir) = dir.canonicalize() else {
+        return Ok(());
+    };
+    for ancestor in dir.ancestors() {
+        if let Ok(meta) = std::fs::metadata(ancestor.join(".git")) {
+            return guard_dot_git(&ancestor.join(".git"), &meta);
+        }
+    }
+    Ok(())
+}
+
+/// `.git` is a directory, or a regular file naming one (a linked worktree, a submodule).
+fn guard_dot_git(dot_git: &Path, meta: &std::fs::Metadata) -> Result<(), GitError> {
+    if meta.is_dir() {
+        return only_regular_files(dot_git);
+    }
+    if !meta.is_file() {
+        return Err(GitError::NotRegular {
+            path: dot_git.display().to_string(),
         });
     }
-    Ok(out.stdout)
+    match gix::discover::path::from_gitdir_file(dot_git) {
+        Ok(git_dir) => only_regular_files(&git_dir),
+        // not a repository: discovery says so
+        Err(_) => Ok(()),
+    }
+}
+
+/// The repository holding `dir` (searching upwards for a `.git`), opened as the module doc
+/// says.
+fn discover(dir: &Path) -> Result<gix::Repository, GitError> {
+    guard_upwards(dir)?;
+    let trust = gix::sec::trust::Mapping {
+        full: open_options(),
+        reduced: open_options(),
+    };
+    let repo =
+        gix::ThreadSafeRepository::discover_opts(dir, discover_options(), trust).map_err(|_| {
+            GitError::NotARepository {
+                path: dir.display().to_string(),
+            }
+        })?;
+    Ok(repo.to_thread_local())
+}
+
+/// The repository whose work tree is exactly `dir`, for a checked-out submodule.
+fn open_exactly(dir: &Path) -> Result<gix::Repository, GitError> {
+    let dot_git = dir.join(".git");
+    let meta = std::fs::metadata(&dot_git)?;
+    guard_dot_git(&dot_git, &meta)?;
+    let repo = open_options()
+        .with(Trust::Reduced)
+        .open(dir)
+        .map_err(|e| failed("open", e))?;
+    Ok(repo.to_thread_local())
 }
 
 /// The top directory of the repository holding `dir`.
 pub fn toplevel(dir: &Path) -> Result<PathBuf, GitError> {
-    let out = run(dir, &["rev-parse", "--show-toplevel"], "rev-parse").map_err(|_| {
-        GitError::NotARepository {
+    let repo = discover(dir)?;
+    repo.workdir()
+        .map(Path::to_path_buf)
+        .ok_or_else(|| GitError::NotARepository {
             path: dir.display().to_string(),
-        }
-    })?;
-    Ok(PathBuf::from(String::from_utf8_lossy(&out).trim()))
+        })
 }
 
-/// The commit `rev` names; a clear error for a shallow clone that lacks it.
+/// The commit `rev` names; a clear error for a shallow clone that lacks it. A revision that
+/// starts with `-` is refused (it would be an option to git, and is no name).
 pub fn resolve_commit(dir: &Path, rev: &str) -> Result<String, GitError> {
     if rev.starts_with('-') {
         return Err(GitError::UnknownRevision {
             rev: rev.to_string(),
         });
     }
+    let repo = discover(dir)?;
     let spec = format!("{rev}^{{commit}}");
-    match run(
-        dir,
-        &[
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            "--end-of-options",
-            &spec,
-        ],
-        "rev-parse",
-    ) {
-        Ok(out) => Ok(String::from_utf8_lossy(&out).trim().to_string()),
-        Err(_) => {
-            let shallow = run(dir, &["rev-parse", "--is-shallow-repository"], "rev-parse")
-                .map(|o| String::from_utf8_lossy(&o).trim() == "true")
-                .unwrap_or(false);
-            if shallow {
-                Err(GitError::Shallow {
-                    rev: rev.to_string(),
-                })
-            } else {
-                Err(GitError::UnknownRevision {
-                    rev: rev.to_string(),
-                })
-            }
-        }
+    match repo.rev_parse_single(spec.as_str()) {
+        Ok(id) => Ok(id.detach().to_string()),
+        Err(_) if repo.is_shallow().unwrap_or(false) => Err(GitError::Shallow {
+            rev: rev.to_string(),
+        }),
+        Err(_) => Err(GitError::UnknownRevision {
+            rev: rev.to_string(),
+        }),
     }
+}
+
+/// Files tracked under `root`, as paths relative to it with `/` (what `git ls-files` run in
+/// `root` lists); `None` outside a work tree or when the index cannot be read.
+pub fn tracked_files(root: &Path) -> Option<BTreeSet<String>> {
+    let repo = discover(root).ok()?;
+    let top = repo.workdir()?.canonicalize().ok()?;
+    let root = root.canonicalize().ok()?;
+    let prefix = root.strip_prefix(&top).ok()?;
+    let mut prefix = prefix.to_string_lossy().replace('\\', "/");
+    if !prefix.is_empty() {
+        prefix.push('/');
+    }
+    if !repo.index_path().exists() {
+        return Some(BTreeSet::new());
+    }
+    let index = repo.open_index().ok()?;
+    Some(
+        index
+            .entries()
+            .iter()
+            // a sparse index keeps whole directories outside the cone as one entry
+            .filter(|entry| !entry.mode.is_sparse())
+            .filter_map(|entry| {
+                let path = entry.path(&index).to_str_lossy();
+                path.strip_prefix(prefix.as_str())
+                    .filter(|rest| !rest.is_empty())
+                    .map(str::to_string)
+            })
+            .collect(),
+    )
 }
 
 /// Does a path of the base tree matter to a scan? Source files, env files, configuration.
@@ -110,29 +293,6 @@ fn wanted(path: &str) -> bool {
             name,
             ".gitignore" | ".ignore" | "envcheck.toml" | ".envcheck.toml" | "pyproject.toml"
         )
-}
-
-/// Writes the file at `path` (relative to the repository top) of `commit` to `dest/path`;
-/// nothing when the revision has no such file.
-pub fn materialize_file(
-    repo: &Path,
-    commit: &str,
-    path: &str,
-    dest: &Path,
-) -> Result<(), GitError> {
-    let Ok(content) = run(
-        repo,
-        &["cat-file", "blob", &format!("{commit}:{path}")],
-        "cat-file",
-    ) else {
-        return Ok(());
-    };
-    let target = dest.join(path);
-    if let Some(parent) = target.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::write(&target, content)?;
-    Ok(())
 }
 
 /// Whether `path` (relative to the repository top) is what a scan of `prefix` needs: a file it
@@ -150,119 +310,286 @@ fn needed(path: &str, prefix: &str) -> bool {
     Language::from_path(Path::new(name)).is_none()
 }
 
+/// A name that may become one part of a path under the base tree: not empty, not `.` or `..`,
+/// no separator (`\` is one on Windows only; elsewhere it is a character of the name).
+fn plain_name(name: &str) -> bool {
+    !(name.is_empty()
+        || name == "."
+        || name == ".."
+        || name.contains('/')
+        || (cfg!(windows) && name.contains('\\')))
+}
+
+/// The commit `commit` (a full hex id) of `repo` and its tree.
+fn commit_tree(repo: &gix::Repository, commit: &str) -> Result<gix::ObjectId, GitError> {
+    let id = gix::ObjectId::from_hex(commit.as_bytes()).map_err(|e| failed("commit", e))?;
+    let commit = repo.find_commit(id).map_err(|e| failed("commit", e))?;
+    let tree = commit.tree_id().map_err(|e| failed("commit", e))?;
+    Ok(tree.detach())
+}
+
+/// Writes the blob `id` to `dest/path`. A source file larger than a scan reads is written as a
+/// placeholder of its size (the scan reports it as too large, as in the work tree) and never
+/// read.
+fn write_blob(
+    repo: &gix::Repository,
+    id: gix::ObjectId,
+    path: &str,
+    dest: &Path,
+) -> Result<(), GitError> {
+    if !repo.has_object(id) {
+        return Err(missing(id, path));
+    }
+    let target = dest.join(path);
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if Language::from_path(Path::new(name)).is_some() {
+        let size = repo
+            .find_header(id)
+            .map_err(|e| failed("object", format!("{path}: {e}")))?
+            .size();
+        if size > crate::scan::MAX_FILE_SIZE {
+            std::fs::File::create(&target)?.set_len(size)?;
+            return Ok(());
+        }
+    }
+    let blob = repo
+        .find_blob(id)
+        .map_err(|e| failed("object", format!("{path}: {e}")))?;
+    std::fs::write(&target, &blob.data)?;
+    Ok(())
+}
+
+/// Writes the file at `path` (relative to the repository top) of `commit` to `dest/path`;
+/// nothing when the revision has no such regular file.
+pub fn materialize_file(
+    repo: &Path,
+    commit: &str,
+    path: &str,
+    dest: &Path,
+) -> Result<(), GitError> {
+    if !path.split('/').all(plain_name) {
+        return Ok(());
+    }
+    let repo = discover(repo)?;
+    let tree = repo
+        .find_tree(commit_tree(&repo, commit)?)
+        .map_err(|e| failed("tree", e))?;
+    let entry = match tree.lookup_entry_by_path(path) {
+        Ok(Some(entry)) if entry.mode().is_blob() => entry,
+        _ => return Ok(()),
+    };
+    write_blob(&repo, entry.object_id(), path, dest)
+}
+
 /// Writes the files of `commit` that a scan of `prefix` (a directory relative to the repository
 /// top, `""` for all) needs into `dest`, at their paths relative to the top (see [`needed`]).
-/// Submodules under `prefix` are read from their own repositories at the recorded commit when
-/// they are checked out. The listing is filtered here, not by a pathspec, so no directory name
-/// is read as pathspec magic.
+/// Only regular files are written (no symlinks); a path with an empty, `.` or `..` part is
+/// skipped. Submodules under `prefix` are read from their own repositories at the recorded
+/// commit when they are checked out.
 pub fn materialize(
     repo: &Path,
     commit: &str,
     prefix: &str,
     dest: &Path,
 ) -> Result<usize, GitError> {
-    let args = ["ls-tree", "-r", "-z", "--full-tree", commit];
+    let git = discover(repo)?;
+    materialize_in(&git, repo, commit, prefix, dest)
+}
+
+/// Every distinct tree reachable from one root tree, read once: its raw data, how many entries
+/// it unfolds to (all levels, a subtree counted once per place it appears) and how deep it goes.
+struct Trees {
+    hash: gix::hash::Kind,
+    trees: std::collections::HashMap<gix::ObjectId, Tree>,
+}
+
+struct Tree {
+    data: Vec<u8>,
+    /// `None` while the tree's subtrees are being read; a tree met again in that state is its
+    /// own ancestor (only a doctored object database can say so).
+    size: Option<(u64, usize)>,
+}
+
+impl Trees {
+    /// Reads the trees under `root` depth-first with an explicit stack, and refuses a tree that
+    /// unfolds to more entries than [`unfold_limit`] allows for the objects read, or nests
+    /// deeper than [`MAX_DEPTH`]: the work that follows is then bounded by the input.
+    fn read(git: &gix::Repository, root: gix::ObjectId, commit: &str) -> Result<Trees, GitError> {
+        let too_large = |limit: String| GitError::TooLarge {
+            commit: commit.to_string(),
+            limit,
+        };
+        let mut trees = Trees {
+            hash: git.object_hash(),
+            trees: std::collections::HashMap::new(),
+        };
+        let mut distinct: u64 = 0;
+        // (tree, where it was first met, whether its subtrees are done)
+        let mut stack = vec![(root, String::new(), false)];
+        while let Some((id, path, children_done)) = stack.pop() {
+            if children_done {
+                let mut unfolded: u64 = 0;
+                let mut depth = 0;
+                for entry in trees.entries(&id) {
+                    let entry = entry.map_err(|e| failed("tree", e))?;
+                    unfolded = unfolded.saturating_add(1);
+                    if entry.mode.is_tree() {
+                        let (size, sub_depth) = trees.size(entry.oid).unwrap_or((0, 0));
+                        unfolded = unfolded.saturating_add(size);
+                        depth = depth.max(sub_depth + 1);
+                    }
+                }
+                if depth > MAX_DEPTH {
+                    return Err(too_large(format!(
+                        "is nested more than {MAX_DEPTH} directories deep"
+                    )));
+                }
+                if let Some(tree) = trees.trees.get_mut(&id) {
+                    tree.size = Some((unfolded, depth));
+                }
+                continue;
+            }
+            match trees.trees.get(&id) {
+                Some(Tree { size: Some(_), .. }) => continue,
+                Some(Tree { size: None, .. }) => {
+                    return Err(too_large("contains itself".to_string()));
+                }
+                None => {}
+            }
+            if !git.has_object(id) {
+                return Err(missing(id, &path));
+            }
+            let mut tree = git.find_tree(id).map_err(|e| failed("tree", e))?;
+            let data = std::mem::take(&mut tree.data);
+            drop(tree);
+            let mut children = Vec::new();
+            for entry in gix::objs::TreeRefIter::from_bytes(&data, trees.hash) {
+                let entry = entry.map_err(|e| failed("tree", e))?;
+                distinct += 1;
+                if entry.mode.is_tree() {
+                    match trees.trees.get(entry.oid) {
+                        Some(Tree { size: Some(_), .. }) => {}
+                        Some(Tree { size: None, .. }) => {
+                            return Err(too_large("contains itself".to_string()));
+                        }
+                        None => {
+                            let sub = format!("{path}{}/", entry.filename.to_str_lossy());
+                            children.push((entry.oid.to_owned(), sub, false));
+                        }
+                    }
+                }
+            }
+            stack.push((id, path, true));
+            stack.append(&mut children);
+            trees.trees.insert(id, Tree { data, size: None });
+        }
+        let unfolded = trees.size(&root).map_or(0, |(size, _)| size);
+        if unfolded > unfold_limit(distinct) {
+            return Err(too_large(format!(
+                "unfolds to {unfolded} paths from {distinct} tree entries (the same subtrees named again and again)"
+            )));
+        }
+        Ok(trees)
+    }
+
+    fn entries(&self, id: &gix::oid) -> gix::objs::TreeRefIter<'_> {
+        let data = self.trees.get(id).map_or(&[][..], |t| &t.data[..]);
+        gix::objs::TreeRefIter::from_bytes(data, self.hash)
+    }
+
+    fn size(&self, id: &gix::oid) -> Option<(u64, usize)> {
+        self.trees.get(id).and_then(|t| t.size)
+    }
+}
+
+/// How many paths a tree may unfold to when its distinct trees hold `distinct` entries. A real
+/// repository repeats a subtree rarely (a vendored copy), so its paths are about its entries;
+/// a tree that names the same subtree twice per level unfolds to `2^depth` paths from a few
+/// objects, and is refused here before any of them is walked.
+fn unfold_limit(distinct: u64) -> u64 {
+    MIN_UNFOLD.saturating_add(distinct.saturating_mul(UNFOLD_FACTOR))
+}
+
+fn materialize_in(
+    git: &gix::Repository,
+    repo: &Path,
+    commit: &str,
+    prefix: &str,
+    dest: &Path,
+) -> Result<usize, GitError> {
     let prefix = prefix.trim_matches('/');
-    let listing = run(repo, &args, "ls-tree")?;
-    let mut submodules: Vec<(String, String)> = Vec::new();
-    let mut blobs: Vec<(String, String)> = Vec::new();
-    for record in listing.split(|b| *b == 0).filter(|r| !r.is_empty()) {
-        let record = String::from_utf8_lossy(record);
-        // `<mode> SP <type> SP <object> TAB <path>`
-        let Some((meta, path)) = record.split_once('\t') else {
-            continue;
-        };
-        let mut parts = meta.split(' ');
-        let (Some(mode), Some(kind), Some(object)) = (parts.next(), parts.next(), parts.next())
-        else {
-            continue;
-        };
-        if path.split('/').any(|part| part == ".." || part.is_empty()) {
-            continue;
+    let root = commit_tree(git, commit)?;
+    let trees = Trees::read(git, root, commit)?;
+    let mut submodules: Vec<(gix::ObjectId, String)> = Vec::new();
+    let mut blobs: Vec<(gix::ObjectId, String)> = Vec::new();
+    // (tree, its path with a trailing `/`, or empty for the top)
+    let mut stack = vec![(root, String::new())];
+    while let Some((id, dir)) = stack.pop() {
+        for entry in trees.entries(&id) {
+            let entry = entry.map_err(|e| failed("tree", e))?;
+            let name = entry.filename.to_str_lossy();
+            if !plain_name(&name) {
+                continue;
+            }
+            let path = format!("{dir}{name}");
+            if entry.mode.is_tree() {
+                stack.push((entry.oid.to_owned(), format!("{path}/")));
+            } else if entry.mode.is_commit() {
+                if prefix.is_empty() || path.starts_with(&format!("{prefix}/")) {
+                    submodules.push((entry.oid.to_owned(), path));
+                }
+            } else if entry.mode.is_blob() && needed(&path, prefix) {
+                // regular files only: no symlinks (120000)
+                blobs.push((entry.oid.to_owned(), path));
+            }
         }
-        let under = prefix.is_empty() || path.starts_with(&format!("{prefix}/"));
-        if kind == "commit" && under {
-            submodules.push((object.to_string(), path.to_string()));
-        }
-        // regular files only: no symlinks (120000)
-        if kind != "blob" || !mode.starts_with("100") || !needed(path, prefix) {
-            continue;
-        }
-        blobs.push((object.to_string(), path.to_string()));
     }
     let mut written = 0;
     for (object, path) in &submodules {
-        // a submodule that is not checked out is not scanned at HEAD either
+        // a submodule that is not checked out is not scanned at HEAD either; one reached
+        // through a symlink out of the repository is not read
         let sub_repo = repo.join(path);
-        if !sub_repo.join(".git").exists() {
+        if !sub_repo.join(".git").exists() || !inside(repo, &sub_repo) {
             continue;
         }
-        written += materialize(&sub_repo, object, "", &dest.join(path)).map_err(|e| {
-            GitError::Failed {
-                what: "submodule",
-                message: format!(
-                    "{path}: cannot read its commit at this revision ({e}); run `git submodule update`"
-                ),
-            }
-        })?;
+        let sub_error = |e: GitError| GitError::Failed {
+            what: "submodule",
+            message: format!(
+                "{path}: cannot read its commit at this revision ({e}); run `git submodule update`"
+            ),
+        };
+        let sub_git = open_exactly(&sub_repo).map_err(sub_error)?;
+        written += materialize_in(
+            &sub_git,
+            &sub_repo,
+            &object.to_string(),
+            "",
+            &dest.join(path),
+        )
+        .map_err(sub_error)?;
     }
-    if blobs.is_empty() {
-        return Ok(written);
-    }
-    let mut child = git(repo)
-        .args(["cat-file", "--batch"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(GitError::Spawn)?;
-    let mut stdin = child.stdin.take().ok_or(GitError::Failed {
-        what: "cat-file",
-        message: "no stdin".to_string(),
-    })?;
-    let objects: Vec<String> = blobs.iter().map(|(o, _)| o.clone()).collect();
-    let writer = std::thread::spawn(move || -> std::io::Result<()> {
-        for o in objects {
-            writeln!(stdin, "{o}")?;
-        }
-        Ok(())
-    });
-    let stdout = child.stdout.take().ok_or(GitError::Failed {
-        what: "cat-file",
-        message: "no stdout".to_string(),
-    })?;
-    let mut reader = BufReader::new(stdout);
-    for (_, rel) in &blobs {
-        let mut header = String::new();
-        reader.read_line(&mut header)?;
-        // `<object> SP blob SP <size>`
-        let size: usize = header
-            .split_whitespace()
-            .nth(2)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| GitError::Failed {
-                what: "cat-file",
-                message: format!("unexpected reply for {rel}"),
-            })?;
-        let mut content = vec![0; size];
-        reader.read_exact(&mut content)?;
-        let mut newline = [0u8; 1];
-        reader.read_exact(&mut newline)?;
-        let target = dest.join(rel);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&target, &content)?;
+    for (object, path) in &blobs {
+        write_blob(git, *object, path, dest)?;
         written += 1;
     }
-    let _ = writer.join();
-    let _ = child.wait();
     Ok(written)
+}
+
+/// Whether `path` resolves to a place under `top` (no symlink leads it out).
+fn inside(top: &Path, path: &Path) -> bool {
+    match (top.canonicalize(), path.canonicalize()) {
+        (Ok(top), Ok(path)) => path.starts_with(top),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::process::{Command, Stdio};
 
     fn sh(dir: &Path, args: &[&str]) {
         let status = Command::new("git")
@@ -307,6 +634,32 @@ mod tests {
             1
         );
         assert!(sub.path().join("app/a.py").is_file());
+    }
+
+    /// Larger than gix's default limit under reduced trust (16 MiB): an env file is written as
+    /// it is; a source file larger than a scan reads becomes a placeholder of its size.
+    #[test]
+    fn large_blobs_are_written_and_large_sources_are_placeholders() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = dir.path();
+        sh(repo, &["init", "-q", "-b", "main"]);
+        let env: String = (0..1_100_000).map(|i| format!("KEY_{i}=v{i}\n")).collect();
+        assert!(env.len() > 16 * 1024 * 1024);
+        std::fs::write(repo.join(".env.production"), &env).expect("write");
+        let size = crate::scan::MAX_FILE_SIZE as usize + 10;
+        std::fs::write(repo.join("big.py"), "#".repeat(size)).expect("write");
+        sh(repo, &["add", "."]);
+        sh(repo, &["commit", "-q", "-m", "one"]);
+        let commit = resolve_commit(repo, "HEAD").expect("resolves");
+        let out = tempfile::tempdir().expect("tempdir");
+        assert_eq!(materialize(repo, &commit, "", out.path()).expect("ok"), 2);
+        let written = std::fs::read(out.path().join(".env.production")).expect("read");
+        assert!(
+            written == env.as_bytes(),
+            "the env file is written as it is"
+        );
+        let placeholder = std::fs::metadata(out.path().join("big.py")).expect("stat");
+        assert_eq!(placeholder.len(), size as u64);
     }
 
     #[test]

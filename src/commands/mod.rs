@@ -242,24 +242,8 @@ impl Workspace {
     }
 }
 
-/// Files tracked by git under `root`, relative to it; `None` outside a git checkout or when git
-/// cannot run.
+/// Files tracked by git under `root`, relative to it; `None` outside a git checkout or when its
+/// index cannot be read. Read in-process (see `crate::git`): no program runs.
 fn git_tracked(root: &Path) -> Option<std::collections::BTreeSet<String>> {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["ls-files", "-z"])
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    Some(
-        out.stdout
-            .split(|b| *b == 0)
-            .filter(|p| !p.is_empty())
-            .map(|p| String::from_utf8_lossy(p).into_owned())
-            .collect(),
-    )
+    crate::git::tracked_files(root)
 }
