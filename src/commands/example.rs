@@ -5,15 +5,22 @@
 //! default from the code becomes the value, except for secret-named keys. A value already in the
 //! file that looks like a real secret is blanked (ENV301 reports it), so the output never repeats
 //! one.
+//!
+//! The code being checked may come from a fork, and people source example files with a shell
+//! (`set -a; . ./.env.example`): what is appended is inert there ([`shell_inert`] values, names
+//! a shell cannot assign commented out, paths in comments with control characters escaped).
+//! `--write` goes through [`crate::boundary::write_file`]: a regular file, never through a
+//! link, replaced atomically; a file the repository names (in the configuration, or found by
+//! name) must lie inside the repository.
 
 use std::io::Write;
-use std::path::Path;
 
 use crate::ExitStatus;
 use crate::check::{self, Documented};
 use crate::cli::ExampleArgs;
 use crate::extract::ReadKind;
 use crate::model::Variable;
+use crate::report::printable;
 use crate::secret_shapes;
 use crate::sources::dotenv::{self, DotenvFile};
 
@@ -26,7 +33,7 @@ pub fn run(
 ) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::load(&args.walk, args.config.as_deref())?;
     let path = ws
-        .example_path(args.example.as_deref())
+        .example_path(args.example.as_deref())?
         .unwrap_or_else(|| ws.root.join(".env.example"));
     let existing = match crate::walk::read_file(&path) {
         Ok(bytes) => Some(bytes),
@@ -103,7 +110,7 @@ pub fn run(
         if missing.is_empty() && existing.is_some() {
             writeln!(err, "envcheck: {display} is up to date")?;
         } else {
-            write_file(&path, &rendered)?;
+            crate::boundary::write_file(&path, rendered.as_bytes(), &ws.repo)?;
             writeln!(
                 err,
                 "envcheck: added {} to {display}",
@@ -118,10 +125,6 @@ pub fn run(
 
 fn plural(n: usize) -> String {
     format!("{n} key{}", if n == 1 { "" } else { "s" })
-}
-
-fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
-    std::fs::write(path, text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
 /// What [`render`] writes in place of an existing line.
@@ -211,24 +214,48 @@ pub fn render(text: &str, parsed: &DotenvFile, missing: &[&Variable], real_value
                 1 => String::new(),
                 n => format!(" and {} more", n - 1),
             };
-            out.push_str(&format!("# read in {}:{}{more}\n", first.path, first.line));
+            // a path is the repository's: a newline in it would end the comment
+            out.push_str(&format!(
+                "# read in {}:{}{more}\n",
+                printable(&first.path),
+                first.line
+            ));
             // a default that is a secret (by its name or its shape) is not copied into a file
             // that is committed and shared
-            let value = if secret_shapes::is_secret_name(&v.name) {
-                String::new()
+            let default = if secret_shapes::is_secret_name(&v.name) {
+                None
             } else {
                 v.reads
                     .iter()
-                    .find_map(|r| r.extra.default.clone())
+                    .find_map(|r| r.extra.default.as_deref())
                     .filter(|d| secret_shapes::secret_shape(d).is_none())
-                    .map(|d| quote(&d))
-                    .unwrap_or_default()
+            };
+            let value = match default.map(shell_inert) {
+                None => String::new(),
+                Some(Some(value)) => value,
+                Some(None) => {
+                    out.push_str(
+                        "# its default in code is left out: it holds a quote, backslash, \
+                         backtick, command substitution or control character\n",
+                    );
+                    String::new()
+                }
+            };
+            // a name a shell cannot assign (`my-var`, `1ST`) would run as a command when the
+            // file is sourced: it is written commented out, which still documents it
+            let prefix = if is_shell_name(&v.name) {
+                ""
+            } else {
+                out.push_str(
+                    "# not a shell variable name: commented out so that the file can be sourced\n",
+                );
+                "# "
             };
             match kind {
                 ReadKind::Optional | ReadKind::Presence => {
-                    out.push_str(&format!("{}={value} # optional\n", v.name))
+                    out.push_str(&format!("{prefix}{}={value} # optional\n", v.name))
                 }
-                _ => out.push_str(&format!("{}={value}\n", v.name)),
+                _ => out.push_str(&format!("{prefix}{}={value}\n", v.name)),
             }
         }
     }
@@ -262,25 +289,90 @@ fn heading(kind: ReadKind) -> &'static str {
     }
 }
 
-/// A value as a dotenv line holds it: bare when safe, else double-quoted with escapes.
-fn quote(value: &str) -> String {
-    let safe = !value.is_empty()
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:@,+%=?&".contains(c));
-    if safe {
-        return value.to_string();
+/// A default from code as a value that means the same to every dotenv loader and is inert when
+/// the file is sourced by a POSIX shell (`set -a; . ./.env.example`, as people do): bare when it
+/// is made of characters no shell or loader treats specially, else in single quotes (literal for
+/// a shell and for dotenv loaders alike). `None` when no such form exists: a single quote has no
+/// escape inside single quotes in dotenv syntax (the shell's `'\''` is not dotenv), loaders
+/// disagree on a backslash before the closing quote, some run `$(...)` even in single quotes
+/// (dotenv-eval), a backtick is a quote for some, and a newline or control character would
+/// split the line or hide what follows. Such a default is left out, never echoed.
+pub fn shell_inert(value: &str) -> Option<String> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:@,+%=".contains(c);
+    if !value.is_empty() && value.chars().all(plain) {
+        return Some(value.to_string());
     }
-    let mut out = String::from("\"");
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '$' => out.push_str("\\$"),
-            c => out.push(c),
+    let active =
+        value.contains(['\'', '`', '\\']) || value.contains("$(") || printable(value) != value;
+    (!active).then(|| format!("'{value}'"))
+}
+
+/// A name a POSIX shell can assign: `[A-Za-z_][A-Za-z0-9_]*`.
+fn is_shell_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_bare_single_quoted_or_left_out() {
+        for plain in [
+            "info",
+            "8000",
+            "postgres://u@h:5432/db",
+            "a,b",
+            "x=y",
+            "-v",
+            "50%",
+        ] {
+            assert_eq!(shell_inert(plain).as_deref(), Some(plain));
+        }
+        for quoted in [
+            "",
+            "two words",
+            "a&b",
+            "a;b",
+            "a|b",
+            "*",
+            "~/x",
+            "${HOME}/x",
+            "$HOME",
+            "\"double\"",
+            "# not a comment",
+            "é",
+        ] {
+            assert_eq!(shell_inert(quoted), Some(format!("'{quoted}'")), "{quoted}");
+        }
+        for active in [
+            "it's",
+            "`id`",
+            "$(id)",
+            "x$(id)y",
+            "back\\slash",
+            "trailing\\",
+            "new\nline",
+            "carriage\rreturn",
+            "tab\there",
+            "esc\u{1b}[31m",
+            "bidi\u{202e}",
+        ] {
+            assert_eq!(shell_inert(active), None, "{active:?}");
         }
     }
-    out.push('"');
-    out
+
+    #[test]
+    fn shell_names() {
+        for name in ["A", "_A", "DATABASE_URL", "a1"] {
+            assert!(is_shell_name(name), "{name}");
+        }
+        for name in ["", "1A", "my-var", "a.b", "A B"] {
+            assert!(!is_shell_name(name), "{name}");
+        }
+    }
 }
