@@ -127,12 +127,18 @@ fn plural(n: usize) -> String {
     format!("{n} key{}", if n == 1 { "" } else { "s" })
 }
 
-/// What [`render`] writes in place of an existing line.
+/// What [`render`] does with an existing line.
+#[derive(Clone, Copy)]
 enum Rewrite<'a> {
+    Keep,
     /// `KEY=` for an entry, `# KEY=` for a commented-out one, on the entry's first line.
-    Blank { key: &'a str, commented: bool },
-    /// The line goes: a line that does not parse, a lone word shaped like a credential (a
-    /// pasted token), or the later lines of a blanked multi-line value.
+    Blank {
+        key: &'a str,
+        commented: bool,
+    },
+    /// The line goes: a line that does not parse (or belongs to a value that does not), a lone
+    /// word shaped like a credential (a pasted token), or the later lines of a blanked
+    /// multi-line value.
     Drop,
 }
 
@@ -140,17 +146,35 @@ enum Rewrite<'a> {
 /// real-looking secret: a secret-shaped value (every value when `real_values`: the file is not
 /// an example file), in an entry or a commented-out `# KEY=value`, is blanked; a line that does
 /// not parse or a lone pasted token is left out; a secret-shaped word in a comment is masked.
+///
+/// What is kept is what the parser read: entries (whole, with every line of a multi-line value),
+/// comment lines and blank lines. Any other line is left out: a line the parser reported, and
+/// also the lines of a quoted value that failed where it closed (only the closing line is
+/// reported), which would otherwise be repeated, and whose open quote would swallow the keys
+/// appended after it. So the output parses back to the kept entries and the added keys. Lines
+/// are split as the parser splits them (LF, CRLF, lone CR), and each line's fate is looked up by
+/// index: linear in the file.
 pub fn render(text: &str, parsed: &DotenvFile, missing: &[&Variable], real_values: bool) -> String {
     let mut out = String::new();
-    // a line the parser could not read may be a value on a line of its own: never repeated
-    let mut rewrites: Vec<(usize, usize, Rewrite)> = parsed
-        .errors
-        .iter()
-        .map(|e| (e.line, e.line, Rewrite::Drop))
-        .collect();
+    let lines = split_lines(text);
+    // 1-based, as the parser counts; index 0 unused. A line no entry covers is kept only when
+    // it is blank or a comment.
+    let mut fate = vec![Rewrite::Drop; lines.len() + 1];
+    for (n, line) in lines.iter().enumerate() {
+        let rest = line.trim_start_matches('\u{feff}').trim_start();
+        if rest.is_empty() || rest.starts_with('#') {
+            fate[n + 1] = Rewrite::Keep;
+        }
+    }
+    fn set<'a>(fate: &mut [Rewrite<'a>], from: usize, to: usize, what: Rewrite<'a>) {
+        for slot in fate.iter_mut().take(to.saturating_add(1)).skip(from) {
+            *slot = what;
+        }
+    }
+    // entries do not overlap: marking their lines is linear in the file
     for e in parsed.entries.iter().chain(&parsed.commented) {
         if secret_shapes::secret_shape(&e.key).is_some() {
-            rewrites.push((e.line, e.end_line, Rewrite::Drop));
+            set(&mut fate, e.line, e.end_line, Rewrite::Drop);
             continue;
         }
         match &e.value {
@@ -158,39 +182,37 @@ pub fn render(text: &str, parsed: &DotenvFile, missing: &[&Variable], real_value
                 if (real_values && !v.is_empty())
                     || secret_shapes::secret_shape(v.expose()).is_some() =>
             {
+                set(&mut fate, e.line, e.end_line, Rewrite::Drop);
                 let blank = Rewrite::Blank {
                     key: &e.key,
                     commented: e.commented_out,
                 };
-                rewrites.push((e.line, e.line, blank));
-                if e.end_line > e.line {
-                    rewrites.push((e.line + 1, e.end_line, Rewrite::Drop));
-                }
+                set(&mut fate, e.line, e.line, blank);
             }
-            _ => {}
+            _ => set(&mut fate, e.line, e.end_line, Rewrite::Keep),
         }
     }
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        let n = i + 1;
-        match rewrites
-            .iter()
-            .find(|(start, end, _)| (*start..=*end).contains(&n))
-        {
-            Some((_, _, Rewrite::Blank { key, commented })) => {
+    // a line the parser could not read may be a value on a line of its own: never repeated
+    for e in &parsed.errors {
+        set(&mut fate, e.line, e.line, Rewrite::Drop);
+    }
+    for (line, what) in lines.iter().zip(&fate[1..]) {
+        match what {
+            Rewrite::Blank { key, commented } => {
                 if *commented {
                     out.push_str("# ");
                 }
                 out.push_str(key);
                 out.push_str("=\n");
             }
-            Some((_, _, Rewrite::Drop)) => {}
-            None => out.push_str(&mask_comment(line)),
+            Rewrite::Drop => {}
+            Rewrite::Keep => out.push_str(&mask_comment(line)),
         }
     }
     if missing.is_empty() {
         return out;
     }
-    if !out.is_empty() && !out.ends_with('\n') {
+    if !out.is_empty() && !out.ends_with(['\n', '\r']) {
         out.push('\n');
     }
     if !out.is_empty() {
@@ -260,6 +282,33 @@ pub fn render(text: &str, parsed: &DotenvFile, missing: &[&Variable], real_value
         }
     }
     out
+}
+
+/// The lines of `text` with their line endings, split where the dotenv parser splits them: at
+/// LF, CRLF and a lone CR.
+fn split_lines(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let end = match bytes[i] {
+            b'\n' => i + 1,
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => i + 2,
+            b'\r' => i + 1,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        lines.push(&text[start..end]);
+        start = end;
+        i = end;
+    }
+    if start < text.len() {
+        lines.push(&text[start..]);
+    }
+    lines
 }
 
 /// A line with each secret-shaped token of its comment (`# rotated after sk_live_... leaked`,
@@ -364,6 +413,34 @@ mod tests {
         ] {
             assert_eq!(shell_inert(active), None, "{active:?}");
         }
+    }
+
+    fn render_text(text: &str) -> String {
+        render(text, &dotenv::parse(text), &[], false)
+    }
+
+    #[test]
+    fn a_value_that_fails_where_it_closes_is_left_out_whole() {
+        // only the closing line is reported; the opening and middle lines go too (the middle
+        // one would repeat the value, the open quote would swallow what follows)
+        let text = "A=1\nPEM=\"-----BEGIN KEY-----\nbody-line\n-----END KEY-----\"tail\nB=2\n";
+        assert_eq!(render_text(text), "A=1\nB=2\n");
+        let text = "# docs\n\nA=\"x\nB=\"y\nC=3\n";
+        let out = render_text(text);
+        assert_eq!(out, "# docs\n\nC=3\n");
+        assert!(dotenv::parse(&out).errors.is_empty());
+    }
+
+    #[test]
+    fn lines_are_split_as_the_parser_splits_them() {
+        // a lone CR ends a line: the secret on the second line is blanked, not copied whole
+        let live = concat!("sk_live", "_51H8qXk2LmNpQrStUvWxYz0123");
+        let text = format!("A=1\rTOKEN={live}\r\nB=2");
+        let out = render_text(&text);
+        assert_eq!(out, "A=1\rTOKEN=\nB=2");
+        assert_eq!(split_lines("a\rb\r\nc\nd"), ["a\r", "b\r\n", "c\n", "d"]);
+        assert_eq!(split_lines("\u{feff}# x\n"), ["\u{feff}# x\n"]);
+        assert_eq!(render_text("\u{feff}# x\nA=1\n"), "\u{feff}# x\nA=1\n");
     }
 
     #[test]
