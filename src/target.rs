@@ -208,9 +208,10 @@ pub struct Paths<'a> {
     pub base: &'a Path,
     /// Shows a path relative to the project root.
     pub display: &'a dyn Fn(&Path) -> String,
+    /// The repository the paths must stay in.
     pub repo: &'a Boundary,
-    /// The configuration file that names these paths and the key that holds them (`[environments.prod]
-    /// sources`); `None` for paths from the command line.
+    /// The configuration file that names these paths and the key that holds them
+    /// (`[environments.prod] sources`); `None` for paths from the command line.
     pub named_by: Option<(&'a Path, String)>,
 }
 
