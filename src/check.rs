@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
+use crate::boundary::Boundary;
 use crate::config::Config;
 use crate::finding::{self, Finding, Severity};
 use crate::rules::{self, RuleInfo};
@@ -177,20 +178,20 @@ pub fn apply_suppressions(
 }
 
 /// The example file nearest to `root`: in `root`, then in each parent directory up to the
-/// repository root (or `boundary`).
-pub fn find_example(root: &Path, boundary: Option<&Path>) -> Option<PathBuf> {
+/// repository root, never above it. Whether what is found (it may be a link) leads outside the
+/// repository is for the caller to check.
+pub fn find_example(root: &Path, repo: &Boundary) -> Option<PathBuf> {
     let start = if root.is_dir() { root } else { root.parent()? };
     let start = start.canonicalize().ok()?;
-    let boundary = boundary.and_then(|b| b.canonicalize().ok());
     for dir in start.ancestors() {
+        if !dir.starts_with(repo.root()) {
+            break;
+        }
         for name in EXAMPLE_NAMES {
             let candidate = dir.join(name);
             if candidate.is_file() {
                 return Some(candidate);
             }
-        }
-        if dir.join(".git").exists() || boundary.as_deref() == Some(dir) {
-            break;
         }
     }
     None

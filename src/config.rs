@@ -1,6 +1,8 @@
 //! `envcheck.toml`, `.envcheck.toml`, or `[tool.envcheck]` in `pyproject.toml`, found by walking
 //! up from the scanned path (stopping at the repository root). Unknown keys are errors that name
-//! the key.
+//! the key. A configuration found that way is the repository's: a link in its place that leads
+//! outside the repository is an error, and the paths it names are kept inside the repository by
+//! their users ([`crate::boundary`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -163,6 +165,11 @@ pub enum ConfigError {
     Read { path: String, error: std::io::Error },
     #[error("{path}: {message}")]
     Parse { path: String, message: String },
+    #[error("{path}: {error}")]
+    Outside {
+        path: String,
+        error: crate::boundary::Outside,
+    },
 }
 
 fn parse_error(path: &Path, err: &toml::de::Error, text: &str) -> ConfigError {
@@ -239,10 +246,22 @@ pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Loaded, ConfigError
         start.parent().map(Path::to_path_buf).unwrap_or_default()
     };
     let start = start.canonicalize().unwrap_or(start);
+    let top = crate::boundary::repository_top(&start);
+    // a link in the repository named like a configuration file must not lead out of it
+    let inside = |dir: &Path, path: &Path| {
+        let boundary = crate::boundary::Boundary::at(top.as_deref().unwrap_or(dir));
+        boundary
+            .require_inside(path, || "a link that".to_string())
+            .map_err(|error| ConfigError::Outside {
+                path: path.display().to_string(),
+                error: error.hint("give a configuration outside the repository with --config"),
+            })
+    };
     for dir in start.ancestors() {
         for name in ["envcheck.toml", ".envcheck.toml"] {
             let path = dir.join(name);
             if path.is_file() {
+                inside(dir, &path)?;
                 let text = read(&path)?;
                 return Ok(Loaded {
                     config: parse(&path, &text)?,
@@ -252,6 +271,7 @@ pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Loaded, ConfigError
         }
         let pyproject = dir.join("pyproject.toml");
         if pyproject.is_file() {
+            inside(dir, &pyproject)?;
             let text = read(&pyproject)?;
             if let Some(config) = parse_pyproject(&pyproject, &text)? {
                 return Ok(Loaded {

@@ -5,6 +5,7 @@
 //! the writers it is given.
 
 pub mod baseline;
+pub mod boundary;
 pub mod check;
 pub mod cli;
 pub mod commands;

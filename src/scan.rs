@@ -516,6 +516,11 @@ impl Worker<'_> {
                 ));
             }
             Ok(SourceText::NotRegular) => return not_regular(),
+            Ok(SourceText::Kernel) => {
+                return Outcome::NotParsed(
+                    "a file of the kernel (under /proc, /sys or /dev), not read".to_string(),
+                );
+            }
             Err(err) => return Outcome::Error(io_message(&err)),
         };
         let src = &self.buf[..];

@@ -4,6 +4,14 @@
 //! none (`prod` reads `.env.production` / `.env.prod` and the `production` environment of
 //! `.env.vault`), and from `--source KIND:PATH`. Every value stays in a [`Secret`]; keys for
 //! decryption come only from the process environment and are never shown.
+//!
+//! Paths in the configuration, the convention files, and a compose file's `env_file` entries
+//! are the repository's say-so: each must resolve inside the repository ([`Boundary`]), or the
+//! run stops with an error naming the file that names it, before anything is read. `--source`
+//! paths are the user's, read as given; so are the `env_file` entries of a compose file that
+//! lies outside the repository. Every file is read through [`crate::walk::read_file`] (regular
+//! files only, not the kernel's, at most [`crate::walk::MAX_INPUT_SIZE`] bytes), and standard
+//! input is capped the same way.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -11,6 +19,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
+use crate::boundary::Boundary;
 use crate::config::{Loaded, SourceSpec, SourceTable};
 use crate::secret::Secret;
 use crate::sources::{
@@ -206,12 +215,45 @@ pub fn parse_source_arg(arg: &str) -> anyhow::Result<SourceTable> {
     Ok(t)
 }
 
-/// Where relative paths of the target resolve, and how they are shown.
+/// Where relative paths of the target resolve, how they are shown, and whether they must stay
+/// in the repository.
 pub struct Paths<'a> {
     /// The directory the configuration's paths are relative to.
     pub base: &'a Path,
     /// Shows a path relative to the project root.
     pub display: &'a dyn Fn(&Path) -> String,
+    /// The repository the paths must stay in.
+    pub repo: &'a Boundary,
+    /// The configuration file that names these paths and the key that holds them
+    /// (`[environments.prod] sources`); `None` for paths from the command line.
+    pub named_by: Option<(&'a Path, String)>,
+}
+
+impl Paths<'_> {
+    /// `p` joined to the base; a path the configuration names must resolve inside the
+    /// repository (unless the configuration itself lies outside it).
+    fn resolve(&self, p: &str) -> anyhow::Result<PathBuf> {
+        let path = self.base.join(p);
+        if let Some((config, key)) = &self.named_by {
+            self.repo
+                .require_inside_if_named_here(&path, config, || format!("{key}: `{p}`"))
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "{}: {}",
+                        (self.display)(config),
+                        e.hint("give a file outside the repository on the command line with --source KIND:PATH")
+                    )
+                })?;
+        }
+        Ok(path)
+    }
+
+    /// The boundary matched files of a glob must stay in: `None` for a glob from the command
+    /// line or from a configuration outside the repository.
+    fn glob_boundary(&self) -> Option<&Boundary> {
+        let (config, _) = self.named_by.as_ref()?;
+        self.repo.contains(config).then_some(self.repo)
+    }
 }
 
 /// Loads the target named `name`: configured sources (or convention), then `extra`.
@@ -228,6 +270,7 @@ pub fn load(
         done: false,
     };
     let config_dir = loaded.dir().unwrap_or(root);
+    let repo = Boundary::for_project(root, loaded.path.as_deref());
     let matching: Vec<_> = loaded
         .config
         .environments
@@ -261,6 +304,11 @@ pub fn load(
             let paths = Paths {
                 base: config_dir,
                 display,
+                repo: &repo,
+                named_by: loaded
+                    .path
+                    .as_deref()
+                    .map(|p| (p, format!("[environments.{key}] sources"))),
             };
             for spec in &env.sources {
                 let table = match spec {
@@ -280,14 +328,25 @@ pub fn load(
             // anything at a convention path counts: a dangling link or a directory there is an
             // error, not a file silently skipped (its variables would read as missing)
             let present = |path: &Path| path.symlink_metadata().is_ok();
+            // a link at a convention path is the repository's: it must not lead out of it
+            let inside = |path: &Path| {
+                repo.require_inside(path, || format!("{}, a link,", display(path)))
+                    .map_err(|e| {
+                        anyhow::anyhow!(e.hint(
+                            "give a file outside the repository on the command line with --source KIND:PATH"
+                        ))
+                    })
+            };
             for file in convention_files(name) {
                 let path = root.join(&file);
                 if present(&path) {
+                    inside(&path)?;
                     sources.push(load_dotenv(&path, display(&path), Bare::Unset)?);
                 }
             }
             let vault_path = root.join(".env.vault");
             if present(&vault_path) {
+                inside(&vault_path)?;
                 let text = read_text(&vault_path, display)?;
                 // a vault that does not parse may hold this environment: an error, not skipped
                 let file = dotenv::parse(&text);
@@ -311,6 +370,8 @@ pub fn load(
     let paths = Paths {
         base: &cwd,
         display,
+        repo: &repo,
+        named_by: None,
     };
     for table in extra {
         sources.extend(load_table(table, &env_name_for_keys, &paths, stdin)?);
@@ -384,7 +445,7 @@ fn load_table(
         );
     }
     let display = paths.display;
-    let resolve = |p: &str| paths.base.join(p);
+    let resolve = |p: &str| paths.resolve(p);
     if let Some(p) = &table.dotenv {
         if p == "-" {
             let text = read_stdin(stdin)?;
@@ -397,11 +458,11 @@ fn load_table(
                 Bare::Unset,
             )?]);
         }
-        let path = resolve(p);
+        let path = resolve(p)?;
         return Ok(vec![load_dotenv(&path, display(&path), Bare::Unset)?]);
     }
     if let Some(p) = &table.vault {
-        let path = resolve(p);
+        let path = resolve(p)?;
         let text = read_text(&path, display)?;
         let file = dotenv::parse(&text);
         check_parse_errors(&file, &display(&path))?;
@@ -414,7 +475,13 @@ fn load_table(
         return Ok(vec![load_vault(&path, display(&path), &entries, &env)?]);
     }
     if let Some(pattern) = &table.kubernetes {
-        let files = glob_files(paths.base, pattern)?;
+        let files =
+            glob_files(paths.base, pattern, paths.glob_boundary()).map_err(|e| {
+                match &paths.named_by {
+                    Some((config, key)) => anyhow::anyhow!("{}: {key}: {e:#}", display(config)),
+                    None => e,
+                }
+            })?;
         if files.is_empty() {
             bail!("kubernetes source `{pattern}` matches no file");
         }
@@ -437,7 +504,7 @@ fn load_table(
         }]);
     }
     if let Some(p) = &table.compose {
-        let path = resolve(p);
+        let path = resolve(p)?;
         let shown = display(&path);
         let text = read_text(&path, display)?;
         let service =
@@ -458,6 +525,17 @@ fn load_table(
                 continue;
             }
             let file_path = dir.join(&env_file.path);
+            // the compose file names it: inside the repository, unless the compose file is the
+            // user's own from outside it
+            paths
+                .repo
+                .require_inside_if_named_here(&file_path, &path, || {
+                    format!(
+                        "env_file `{}` of service `{}`",
+                        env_file.path, service.service
+                    )
+                })
+                .map_err(|e| anyhow::anyhow!("{shown}:{}: {e}", env_file.line))?;
             if file_path.symlink_metadata().is_ok() && !file_path.is_file() {
                 bail!(
                     "{shown}: env_file {} of service `{}` is not a readable file",
@@ -500,7 +578,7 @@ fn load_table(
         let (shown, text) = if p == "-" {
             ("<stdin>".to_string(), read_stdin(stdin)?)
         } else {
-            let path = resolve(p);
+            let path = resolve(p)?;
             (display(&path), read_text(&path, display)?)
         };
         let data = json::read(&shown, &text).map_err(source_error)?;
@@ -592,15 +670,25 @@ impl Read for OnceStdin<'_> {
 }
 
 fn read_stdin(stdin: &mut dyn Read) -> anyhow::Result<String> {
-    let mut text = String::new();
+    let max = crate::walk::MAX_INPUT_SIZE;
+    let mut bytes = Vec::new();
     stdin
-        .read_to_string(&mut text)
+        .take(max + 1)
+        .read_to_end(&mut bytes)
         .context("reading standard input")?;
-    Ok(text)
+    if bytes.len() as u64 > max {
+        bail!(
+            "standard input: larger than {} MiB, not read",
+            max / (1024 * 1024)
+        );
+    }
+    String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("standard input: not valid UTF-8"))
 }
 
-/// Files matching a glob relative to `base`, sorted.
-fn glob_files(base: &Path, pattern: &str) -> anyhow::Result<Vec<PathBuf>> {
+/// Files matching a glob relative to `base`, sorted. With `repo`, the glob is the repository's:
+/// the directory it walks from, each link it would follow and each file it matches must resolve
+/// inside the repository (an error otherwise, before anything outside is listed or read).
+fn glob_files(base: &Path, pattern: &str, repo: Option<&Boundary>) -> anyhow::Result<Vec<PathBuf>> {
     // `./deploy/*.yaml` means `deploy/*.yaml`: matched paths are relative, without `./`
     let mut pattern = pattern;
     while let Some(rest) = pattern.strip_prefix("./") {
@@ -609,8 +697,19 @@ fn glob_files(base: &Path, pattern: &str) -> anyhow::Result<Vec<PathBuf>> {
     let glob = globset::Glob::new(pattern)
         .with_context(|| format!("kubernetes source `{pattern}`"))?
         .compile_matcher();
+    let inside = |path: &Path, what: &dyn Fn() -> String| -> anyhow::Result<()> {
+        match repo {
+            Some(repo) => repo.require_inside(path, what).map_err(|e| {
+                anyhow::anyhow!(e.hint(
+                    "give a file outside the repository on the command line with --source KIND:PATH"
+                ))
+            }),
+            None => Ok(()),
+        }
+    };
     let literal = base.join(pattern);
     if literal.is_file() {
+        inside(&literal, &|| format!("kubernetes source `{pattern}`"))?;
         return Ok(vec![literal]);
     }
     // walk from the longest directory prefix without glob characters
@@ -623,6 +722,7 @@ fn glob_files(base: &Path, pattern: &str) -> anyhow::Result<Vec<PathBuf>> {
         })
         .collect();
     let start = base.join(&prefix);
+    inside(&start, &|| format!("kubernetes source `{pattern}`"))?;
     let mut out = Vec::new();
     if !start.is_dir() {
         return Ok(out);
@@ -635,19 +735,26 @@ fn glob_files(base: &Path, pattern: &str) -> anyhow::Result<Vec<PathBuf>> {
         .build()
         .flatten()
     {
+        let rel = entry.path().strip_prefix(base).ok();
+        let matched = rel.is_some_and(|rel| glob.is_match(rel));
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        // the walk descends into a directory after yielding it: a link leading out of the
+        // repository is refused here, before anything behind it is listed
+        if entry.path_is_symlink() && (is_dir || matched) {
+            let shown = rel.unwrap_or(entry.path()).display().to_string();
+            inside(entry.path(), &|| format!("{shown}, a link,"))?;
+        }
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             if entry.path_is_symlink()
                 && !entry.path().exists()
-                && let Ok(rel) = entry.path().strip_prefix(base)
-                && glob.is_match(rel)
+                && let Some(rel) = rel
+                && matched
             {
                 bail!("{}: a link to nothing", rel.display());
             }
             continue;
         }
-        if let Ok(rel) = entry.path().strip_prefix(base)
-            && glob.is_match(rel)
-        {
+        if matched {
             out.push(entry.path().to_path_buf());
         }
     }

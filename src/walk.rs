@@ -228,34 +228,115 @@ pub enum SourceText {
     TooLarge,
     /// A FIFO, socket, device or directory: never read (a FIFO would block the scan).
     NotRegular,
+    /// A file of the kernel (`/proc`, `/sys`, `/dev`): regular by its type, but its size says
+    /// nothing (`/proc/self/pagemap` reports 0 and never ends) and it holds no project code.
+    Kernel,
 }
 
-/// Reads a source file into `buf` (cleared first), if it is a regular file of at most `max`
-/// bytes. The file is opened without blocking (`O_NONBLOCK`: a FIFO put in place of a file
-/// after the walk saw it cannot hang the scan) and checked with `fstat` before any read; a file
-/// that grows past `max` while it is read is `TooLarge`.
-pub fn read_source(path: &Path, max: u64, buf: &mut Vec<u8>) -> std::io::Result<SourceText> {
-    use std::io::Read;
-    buf.clear();
+/// The most bytes envcheck reads from a file it is pointed at that is not a source file: an env
+/// file, a target's source, the example file, the configuration. Far above any real one; a file
+/// past it is an error, never a partial read.
+pub const MAX_INPUT_SIZE: u64 = 16 * 1024 * 1024;
+
+/// An open file that may be read: regular, not the kernel's, with its size.
+struct Opened {
+    file: std::fs::File,
+    len: u64,
+}
+
+/// Why [`open_regular`] did not open a file for reading.
+enum Refused {
+    NotRegular,
+    Kernel,
+}
+
+/// The one way envcheck opens a file to read it. Without blocking (`O_NONBLOCK`: a FIFO put in
+/// place of a file after a check cannot hang the run; `O_NOCTTY`: a terminal never becomes
+/// ours), then `fstat` on the open file, so the type checked is the type of what is read: only
+/// a regular file, and not one on the kernel's own file systems (see [`kernel_device`]).
+fn open_regular(path: &Path) -> std::io::Result<Result<Opened, Refused>> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
     }
     let file = options.open(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
-        return Ok(SourceText::NotRegular);
+        return Ok(Err(Refused::NotRegular));
     }
-    if meta.len() > max {
-        return Ok(SourceText::TooLarge);
+    if kernel_device(&meta) {
+        return Ok(Err(Refused::Kernel));
     }
-    buf.reserve(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(max.saturating_add(1)).read_to_end(buf)?;
+    Ok(Ok(Opened {
+        len: meta.len(),
+        file,
+    }))
+}
+
+/// Reads at most `max` bytes of `opened` into `buf` (cleared first); `false` when the file holds
+/// more (it grew since `fstat`, or its size was a lie): `buf` is then cleared. The read goes
+/// through `take(max + 1)`, so a file that never ends costs `max + 1` bytes, never more.
+fn read_capped(opened: Opened, max: u64, buf: &mut Vec<u8>) -> std::io::Result<bool> {
+    use std::io::Read;
+    buf.clear();
+    if opened.len > max {
+        return Ok(false);
+    }
+    buf.reserve(usize::try_from(opened.len).unwrap_or(0));
+    opened.file.take(max.saturating_add(1)).read_to_end(buf)?;
     if buf.len() as u64 > max {
         buf.clear();
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// Whether a file lives on the file system of `/proc`, `/sys` or `/dev`, by the device of its
+/// `fstat`: one comparison per file, without a system call (the three devices are read once).
+/// Covers what a link in a repository reaches there (`/proc/self/environ`, `/proc/self/pagemap`,
+/// `/sys/...`); file systems mounted below them are caught by [`kernel_path`] where a path is
+/// resolved.
+#[cfg(unix)]
+fn kernel_device(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    static DEVICES: std::sync::LazyLock<Vec<u64>> = std::sync::LazyLock::new(|| {
+        KERNEL_DIRS
+            .iter()
+            .filter_map(|d| std::fs::metadata(d).ok())
+            .map(|m| m.dev())
+            .collect()
+    });
+    DEVICES.contains(&meta.dev())
+}
+
+#[cfg(not(unix))]
+fn kernel_device(_meta: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// The kernel's directories: nothing in them is a project's file.
+const KERNEL_DIRS: [&str; 3] = ["/proc", "/sys", "/dev"];
+
+/// Whether `path`, once its links are resolved, lies under `/proc`, `/sys` or `/dev`.
+fn kernel_path(path: &Path) -> bool {
+    path.canonicalize()
+        .is_ok_and(|real| KERNEL_DIRS.iter().any(|d| real.starts_with(d)))
+}
+
+/// Reads a source file into `buf` (cleared first), if it is a regular file of at most `max`
+/// bytes that is not the kernel's, through [`open_regular`]; a file that grows past `max` while
+/// it is read is `TooLarge`.
+pub fn read_source(path: &Path, max: u64, buf: &mut Vec<u8>) -> std::io::Result<SourceText> {
+    buf.clear();
+    let opened = match open_regular(path)? {
+        Ok(opened) => opened,
+        Err(Refused::NotRegular) => return Ok(SourceText::NotRegular),
+        Err(Refused::Kernel) => return Ok(SourceText::Kernel),
+    };
+    if !read_capped(opened, max, buf)? {
         return Ok(SourceText::TooLarge);
     }
     Ok(SourceText::Read(decode(buf)))
@@ -269,7 +350,7 @@ pub fn read_for_report(path: &Path) -> Option<String> {
     let mut buf = Vec::new();
     match read_source(path, crate::scan::MAX_FILE_SIZE, &mut buf).ok()? {
         SourceText::Read(_) => String::from_utf8(buf).ok(),
-        SourceText::TooLarge | SourceText::NotRegular => None,
+        SourceText::TooLarge | SourceText::NotRegular | SourceText::Kernel => None,
     }
 }
 
@@ -319,16 +400,44 @@ pub fn looks_minified(src: &[u8]) -> bool {
     src.len() / lines > 500
 }
 
-/// Reads a file that envcheck was pointed at (an env file, a manifest, the config). Only a
-/// regular file is opened: opening a FIFO blocks until something writes to it (some secret
-/// managers serve env files that way), and a device may never end.
+/// Reads a file that envcheck was pointed at (an env file, a manifest, the example file, the
+/// configuration): only a regular file (opening a FIFO blocks until something writes to it, and
+/// some secret managers serve env files that way; a device may never end), never one under
+/// `/proc`, `/sys` or `/dev` once links are resolved, and at most [`MAX_INPUT_SIZE`] bytes,
+/// counted while reading. Each refusal is an error whose message says why; the caller names the
+/// file.
 pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    // the type is checked before opening too: opening a device can do something by itself
     if !std::fs::metadata(path)?.is_file() {
-        return Err(std::io::Error::other(
-            "not a regular file (a directory, FIFO, socket or device)",
+        return Err(not_regular_error());
+    }
+    if kernel_path(path) {
+        return Err(kernel_error());
+    }
+    let opened = match open_regular(path)? {
+        Ok(opened) => opened,
+        Err(Refused::NotRegular) => return Err(not_regular_error()),
+        Err(Refused::Kernel) => return Err(kernel_error()),
+    };
+    let mut buf = Vec::new();
+    if !read_capped(opened, MAX_INPUT_SIZE, &mut buf)? {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!(
+                "larger than {} MiB, not read (no env file, manifest or configuration is that large)",
+                MAX_INPUT_SIZE / (1024 * 1024)
+            ),
         ));
     }
-    std::fs::read(path)
+    Ok(buf)
+}
+
+fn not_regular_error() -> std::io::Error {
+    std::io::Error::other("not a regular file (a directory, FIFO, socket or device)")
+}
+
+fn kernel_error() -> std::io::Error {
+    std::io::Error::other("a file of the kernel (under /proc, /sys or /dev), not read")
 }
 
 #[cfg(test)]
@@ -413,7 +522,33 @@ mod tests {
         if made.success() {
             // would block forever without O_NONBLOCK: nobody writes to it
             assert_eq!(read_source(&fifo, 100, &mut buf)?, SourceText::NotRegular);
+            assert!(read_file(&fifo).is_err());
         }
+        Ok(())
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn kernel_files_are_refused_and_reads_are_capped() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let mut buf = Vec::new();
+        // regular by `fstat`, size 0, and endless: refused by where it lies, before any read
+        let link = dir.path().join("a.py");
+        std::os::unix::fs::symlink("/proc/self/pagemap", &link)?;
+        assert_eq!(read_source(&link, 100, &mut buf)?, SourceText::Kernel);
+        let err = read_file(&link).expect_err("kernel");
+        assert!(err.to_string().contains("/proc, /sys or /dev"), "{err}");
+        let err = read_file(Path::new("/dev/zero")).expect_err("device");
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        // past the cap: an error, never a partial read
+        let big = dir.path().join(".env.big");
+        let file = std::fs::File::create(&big)?;
+        file.set_len(MAX_INPUT_SIZE + 1)?;
+        let err = read_file(&big).expect_err("too large");
+        assert_eq!(err.kind(), std::io::ErrorKind::FileTooLarge);
+        assert!(err.to_string().contains("larger than 16 MiB"), "{err}");
+        file.set_len(MAX_INPUT_SIZE)?;
+        assert_eq!(read_file(&big)?.len() as u64, MAX_INPUT_SIZE);
         Ok(())
     }
 

@@ -273,7 +273,8 @@ fn compose_services() {
         web.env_files,
         [compose::EnvFileRef {
             path: ".env".to_string(),
-            required: true
+            required: true,
+            line: 12,
         }]
     );
 

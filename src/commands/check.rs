@@ -76,7 +76,7 @@ fn check_findings(
     let config = &ws.loaded.config;
     // `--example` names a working-tree file; at a base revision, the same file there
     let explicit = args.example.as_deref().and_then(|e| ws.same_place(e));
-    let example = ws.example_path(explicit.as_deref());
+    let example = ws.example_path(explicit.as_deref())?;
     if working_tree
         && let Some(e) = &example
         && !e.is_file()

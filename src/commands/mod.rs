@@ -9,6 +9,7 @@ pub mod sources;
 
 use std::path::{Path, PathBuf};
 
+use crate::boundary::Boundary;
 use crate::check::{EnvFile, read_env_file};
 use crate::cli::WalkArgs;
 use crate::config::{self, Loaded};
@@ -38,8 +39,9 @@ pub struct Workspace {
     pub root: PathBuf,
     pub loaded: Loaded,
     pub inventory: Inventory,
-    /// Searches for the example file stop here (a base revision's temporary tree).
-    pub boundary: Option<PathBuf>,
+    /// The repository: paths it names stay inside, searches for the example file stop at its
+    /// root (for a base revision, the temporary tree).
+    pub repo: Boundary,
     /// Every env file counts as committed (a tree read from git).
     pub all_tracked: bool,
     /// For a base revision: the repository top and the temporary tree it was read into.
@@ -81,11 +83,12 @@ impl Workspace {
             no_prefilter: false,
         };
         let inventory = crate::scan::scan(&roots, &options)?;
+        let repo = Boundary::for_project(&roots[0], loaded.path.as_deref());
         Ok(Workspace {
             root,
             loaded,
             inventory,
-            boundary: None,
+            repo,
             all_tracked: false,
             revision: None,
         })
@@ -141,7 +144,7 @@ impl Workspace {
         };
         let loaded = Loaded { config, path };
         let mut ws = Self::scan(scanned.clone(), vec![scanned], loaded, walk)?;
-        ws.boundary = Some(tree.to_path_buf());
+        ws.repo = Boundary::at(tree);
         ws.all_tracked = true;
         ws.revision = Some((top, tree.to_path_buf()));
         Ok(ws)
@@ -178,15 +181,39 @@ impl Workspace {
         }
     }
 
-    /// The example file: `explicit`, else the one named in config, else the nearest one.
-    pub fn example_path(&self, explicit: Option<&Path>) -> Option<PathBuf> {
+    /// The example file: `explicit`, else the one named in config, else the nearest one. The
+    /// configuration's and the nearest one are the repository's say-so: they must resolve inside
+    /// it (an error otherwise, before anything reads or writes them).
+    pub fn example_path(&self, explicit: Option<&Path>) -> anyhow::Result<Option<PathBuf>> {
         if let Some(p) = explicit {
-            return Some(p.to_path_buf());
+            return Ok(Some(p.to_path_buf()));
         }
-        if let (Some(name), Some(dir)) = (&self.loaded.config.example, self.loaded.dir()) {
-            return Some(dir.join(name));
+        if let (Some(name), Some(config), Some(dir)) = (
+            &self.loaded.config.example,
+            self.loaded.path.as_deref(),
+            self.loaded.dir(),
+        ) {
+            let path = dir.join(name);
+            self.repo
+                .require_inside_if_named_here(&path, config, || format!("`example = \"{name}\"`"))
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "{}: {}",
+                        config.display(),
+                        e.hint("name a file outside the repository with --example")
+                    )
+                })?;
+            return Ok(Some(path));
         }
-        crate::check::find_example(&self.root, self.boundary.as_deref())
+        let Some(found) = crate::check::find_example(&self.root, &self.repo) else {
+            return Ok(None);
+        };
+        self.repo
+            .require_inside(&found, || format!("{}, a link,", self.display(&found)))
+            .map_err(|e| {
+                anyhow::anyhow!(e.hint("name a file outside the repository with --example"))
+            })?;
+        Ok(Some(found))
     }
 
     /// `path` relative to the root, for display.
@@ -209,6 +236,11 @@ impl Workspace {
         example: Option<&Path>,
     ) -> anyhow::Result<(Vec<EnvFile>, Vec<Suppression>)> {
         let mut paths = walk::env_files(&self.root);
+        // a link named like an env file is the repository's say-so: it must not lead out of it
+        for path in &paths {
+            self.repo
+                .require_inside(path, || format!("{}, a link,", self.display(path)))?;
+        }
         let example = example.map(|e| e.canonicalize().unwrap_or_else(|_| e.to_path_buf()));
         if let Some(e) = &example
             && !paths

@@ -36,6 +36,8 @@ pub struct EnvFileRef {
     pub path: String,
     /// `false` when the entry says `required: false`: a missing file is then not an error.
     pub required: bool,
+    /// The line of the entry in the compose file, for messages about the file it names.
+    pub line: usize,
 }
 
 /// Reads the environment of `service`, or of the only service when `service` is `None`.
@@ -299,6 +301,7 @@ fn env_files(node: &Node) -> Result<Vec<EnvFileRef>, (usize, String)> {
         return Ok(vec![EnvFileRef {
             path: path.to_string(),
             required: true,
+            line: node.line,
         }]);
     }
     let Some(items) = node.as_seq() else {
@@ -314,6 +317,7 @@ fn env_files(node: &Node) -> Result<Vec<EnvFileRef>, (usize, String)> {
             out.push(EnvFileRef {
                 path: path.to_string(),
                 required: true,
+                line: item.line,
             });
             continue;
         }
@@ -334,6 +338,7 @@ fn env_files(node: &Node) -> Result<Vec<EnvFileRef>, (usize, String)> {
         out.push(EnvFileRef {
             path: path.to_string(),
             required,
+            line: item.line,
         });
     }
     Ok(out)
@@ -440,9 +445,11 @@ services:
             let text = format!("services:\n  s:\n    env_file: {env_file}\n");
             read("c.yaml", &text, None).expect("reads").env_files
         };
+        // every form below sits on line 3
         let req = |path: &str, required: bool| EnvFileRef {
             path: path.to_string(),
             required,
+            line: 3,
         };
         assert_eq!(one(".env"), [req(".env", true)]);
         assert_eq!(
