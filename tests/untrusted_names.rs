@@ -8,6 +8,11 @@
 //! - Bare lines of env files (a word without `=`) are keys only when they have the shape of a
 //!   name: upper-case hex and base32 values on a line of their own are errors that print nothing
 //!   of the line, and compose's pass-through `FOO` keeps working.
+//! - Every emitter escapes for its own medium: file names holding newlines, `::`, `%`, `<img>`,
+//!   `[text](url)`, `|`, backticks, bidi and zero-width characters cannot inject a workflow
+//!   command, HTML, a link, an image or a table cell, nor reach any format raw. The Markdown is
+//!   rendered by comrak (a port of GitHub's cmark-gfm, with tables and autolinks) to check what
+//!   GitHub would show.
 
 use std::fs;
 use std::path::Path;
@@ -19,6 +24,13 @@ use serde_json::Value;
 
 /// Generous: the debug binary on a busy two-core machine; a hang is caught, not waited out.
 const TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Characters that must never reach any output raw: bidi overrides and isolates, zero-width
+/// and invisible ones, line separators, ESC.
+const HIDDEN: [char; 9] = [
+    '\u{202e}', '\u{2066}', '\u{2069}', '\u{200b}', '\u{200f}', '\u{2028}', '\u{2060}', '\u{feff}',
+    '\u{1b}',
+];
 
 fn write(root: &Path, rel: &str, text: impl AsRef<[u8]>) {
     let path = root.join(rel);
@@ -351,5 +363,252 @@ fn bare_lines_are_keys_only_with_the_shape_of_a_name() {
             "{name}: {}",
             stdout(&out)
         );
+    }
+}
+
+/// File names a repository may hold, each aimed at an output medium.
+const HOSTILE_CODE_FILES: [&str; 7] = [
+    "nl\n::error file=z::injected.py",
+    "a::error::b.py",
+    "p%0Aq%3A.py",
+    "bidi\u{202e}yp.txt.py",
+    "zw\u{200b}x\u{2066}y\u{2069}.py",
+    "pi|pe`x``y.py",
+    "![img](https:evil.example)<details>.py",
+];
+
+/// The env source the configuration names: its path is the label ENV104 messages repeat.
+const HOSTILE_SOURCE: &str = "[click](https:evil.example)<img src=x>www.evil.example\u{2028}.env";
+
+fn hostile_repository(root: &Path) {
+    for (i, name) in HOSTILE_CODE_FILES.iter().enumerate() {
+        write(
+            root,
+            &format!("app/{name}"),
+            format!("import os\nos.environ['VAR_{i}']\n"),
+        );
+    }
+    write(root, ".env.example", "");
+    write(root, HOSTILE_SOURCE, "UNUSED_ONE=1\nVAR_0=1\n");
+    let quoted = serde_json::to_string(HOSTILE_SOURCE).expect("toml string");
+    write(
+        root,
+        "envcheck.toml",
+        format!("[environments.prod]\nsources = [{quoted}]\n"),
+    );
+}
+
+/// Runs `check` and `diff prod` in `format`, with the job summary, and returns every text they
+/// wrote: (what, text).
+fn hostile_outputs(root: &Path, format: &str) -> Vec<(String, String)> {
+    let summary = root.join("summary.md");
+    let summary_arg = summary.display().to_string();
+    let mut texts = Vec::new();
+    for command in ["check", "diff"] {
+        let _ = fs::remove_file(&summary);
+        let mut args = vec![command];
+        if command == "diff" {
+            args.push("prod");
+        }
+        args.extend(["--format", format, "--summary-file", &summary_arg]);
+        let out = run(root, &args, &[]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{command} {format}: {}",
+            stderr(&out)
+        );
+        texts.push((format!("{command} {format} stdout"), stdout(&out)));
+        texts.push((format!("{command} {format} stderr"), stderr(&out)));
+        texts.push((
+            format!("{command} {format} summary"),
+            fs::read_to_string(&summary).expect("summary"),
+        ));
+    }
+    texts
+}
+
+/// GitHub's rendering of Markdown, near enough: GFM tables and autolinks, raw HTML kept so that
+/// any that got through shows.
+fn render_markdown(text: &str) -> String {
+    let mut options = comrak::Options::default();
+    options.extension.table = true;
+    options.extension.autolink = true;
+    options.extension.strikethrough = true;
+    options.render.r#unsafe = true;
+    comrak::markdown_to_html(text, &options)
+}
+
+fn assert_safe_markdown(what: &str, text: &str) {
+    let html = render_markdown(text);
+    for tag in ["<img", "<a ", "<details", "<script"] {
+        assert!(
+            !html.contains(tag),
+            "{what}: {tag} rendered:\n{text}\n{html}"
+        );
+    }
+    // every row of every table keeps its four cells
+    for row in html.split("<tr>").skip(1) {
+        let row = row.split("</tr>").next().unwrap_or_default();
+        let cells = row.matches("<td").count() + row.matches("<th").count();
+        assert_eq!(cells, 4, "{what}: a broken row: {row}\n{text}");
+    }
+}
+
+/// Checks that a SARIF plain-text message holds no embedded link (`[text](target)`): every
+/// square bracket is escaped where the text holds `](`.
+fn assert_no_embedded_link(text: &str) {
+    if !text.contains("](") {
+        return;
+    }
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '[' | ']' => panic!("an unescaped bracket makes a link: {text}"),
+            _ => {}
+        }
+    }
+}
+
+/// Every `message`, `text` and `description` string of a JSON report, one per line.
+fn messages(doc: &Value) -> String {
+    let mut out = String::new();
+    let mut stack = vec![doc];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    match (k.as_str(), v) {
+                        ("message" | "text" | "description", Value::String(s)) => {
+                            out.push_str(s);
+                            out.push('\n');
+                        }
+                        _ => stack.push(v),
+                    }
+                }
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Runs `check` and `diff` in `format` over the hostile repository and checks what every
+/// output medium needs.
+fn escapes_for_its_medium(format: &str) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    hostile_repository(root);
+    for (what, text) in hostile_outputs(root, format) {
+        // JSON formats carry paths as data, as they are (serde escapes control characters):
+        // what a person reads, a message, is escaped
+        let json = ["json", "sarif", "gitlab"].contains(&format) && what.ends_with("stdout");
+        let read = if json {
+            messages(&serde_json::from_str(&text).expect("valid JSON"))
+        } else {
+            text.clone()
+        };
+        for c in HIDDEN {
+            assert!(!read.contains(c), "{what}: {c:?} passed raw:\n{read}");
+        }
+        // no line of any output is a workflow command but the ones `github` writes
+        for line in text.lines() {
+            assert!(
+                !line.starts_with("::") || what.ends_with("github stdout"),
+                "{what}: an injected command: {line}"
+            );
+        }
+        if what.ends_with("summary") || what.ends_with("markdown stdout") {
+            assert_safe_markdown(&what, &text);
+        }
+        if what.ends_with("github stdout") {
+            for line in text.lines() {
+                let rest = ["::error ", "::warning ", "::notice "]
+                    .iter()
+                    .find_map(|p| line.strip_prefix(p))
+                    .unwrap_or_else(|| panic!("{what}: not a command: {line}"));
+                // properties end at the first `::`; `:` and `,` inside them are escaped
+                let (props, _message) = rest.split_once("::").expect("a message");
+                for prop in props.split(',') {
+                    let (key, _) = prop.split_once('=').expect("key=value");
+                    assert!(
+                        matches!(
+                            key,
+                            "file" | "line" | "endLine" | "col" | "endColumn" | "title"
+                        ),
+                        "{what}: a forged property {key}: {line}"
+                    );
+                }
+            }
+            // the toolkit decodes `%25` back to `%`: the file's `%0A` stays text
+            assert!(text.contains("p%250Aq%253A.py"), "{what}:\n{text}");
+        }
+        if what.ends_with("sarif stdout") {
+            let log: Value = serde_json::from_str(&text).expect("SARIF is JSON");
+            for result in log["runs"][0]["results"].as_array().expect("results") {
+                assert_no_embedded_link(result["message"]["text"].as_str().expect("text"));
+            }
+        }
+    }
+}
+
+#[test]
+fn terminal_formats_escape_names_and_paths() {
+    escapes_for_its_medium("full");
+    escapes_for_its_medium("concise");
+}
+
+#[test]
+fn workflow_commands_escape_names_and_paths() {
+    escapes_for_its_medium("github");
+}
+
+#[test]
+fn markdown_escapes_names_and_paths() {
+    escapes_for_its_medium("markdown");
+}
+
+#[test]
+fn sarif_escapes_names_and_paths() {
+    escapes_for_its_medium("sarif");
+}
+
+#[test]
+fn json_and_gitlab_escape_messages() {
+    escapes_for_its_medium("json");
+    escapes_for_its_medium("gitlab");
+}
+
+#[test]
+fn scan_and_sources_escape_paths_labels_and_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    hostile_repository(root);
+    for args in [
+        &["scan"][..],
+        &["scan", "--format", "json"],
+        &["sources", "prod"],
+        &["sources", "prod", "--format", "json"],
+    ] {
+        let out = run(root, args, &[]);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        let text = stdout(&out) + &stderr(&out);
+        for c in HIDDEN {
+            // JSON carries paths as data, as they are (serde escapes control characters)
+            if args.contains(&"json") && !c.is_control() {
+                continue;
+            }
+            assert!(!text.contains(c), "{args:?}: {c:?} passed raw:\n{text}");
+        }
+        for line in text.lines() {
+            assert!(
+                !line.starts_with("::"),
+                "{args:?}: an injected command: {line}"
+            );
+        }
     }
 }
