@@ -286,6 +286,15 @@ fn an_over_long_name_is_an_error_that_does_not_repeat_it() {
         "dump.json",
         format!("{{\"A\": \"1\", \"{long}\": \"x\"}}"),
     );
+    write(root, ".env.example", format!("A=\n{long}=\n"));
+    let check = run(root, &["check"], &[]);
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    assert!(
+        stdout(&check).contains(".env.example:2:1"),
+        "{}",
+        stdout(&check)
+    );
+    assert_never_in(&check, &["AMELONGAMELONG"]);
     for args in [
         &["diff", "prod"][..],
         &["sources", "prod"],

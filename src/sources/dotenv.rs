@@ -6,7 +6,8 @@
 //!
 //! Accepted syntax:
 //! - blank lines, `#` comment lines, an optional `export ` prefix;
-//! - keys `[A-Za-z_][A-Za-z0-9_.-]*`, then `=` (spaces around it allowed) or `: ` (dotenv's
+//! - keys `[A-Za-z_][A-Za-z0-9_.-]*` of at most 256 characters (the grammar of
+//!   [`super::name_problem`]), then `=` (spaces around it allowed) or `: ` (dotenv's
 //!   yaml-ish form); a bare `KEY` declares the key unset (see [Bare words](#bare-words));
 //! - unquoted values, trimmed, ending at a `#` that follows whitespace (`VAL#x` keeps the `#`);
 //!   backslashes in them are literal;
@@ -431,6 +432,14 @@ impl<'a> Parser<'a> {
         }
         i += rest.len() - rest.trim_start_matches(is_key_char).len();
         let key = line.get(key_start..i).unwrap_or_default().to_string();
+        // the one name check's length bound (its characters are the ones scanned above; the
+        // credential shape is the caller's, `check::parse_env_text`, which says why)
+        if key.len() > super::MAX_NAME_LEN {
+            return Err(fail(
+                start + key_start,
+                "invalid key: longer than 256 characters (a value written into the key?)",
+            ));
+        }
 
         // What follows the key: a separator, the end of the line, or a comment.
         let after_key = i;
@@ -1067,6 +1076,19 @@ mod tests {
         assert!(!shown.contains("CANARY") && !shown.contains("battery") && !shown.contains("MIIE"));
         let keys: Vec<&str> = file.entries.iter().map(|e| e.key.as_str()).collect();
         assert_eq!(keys, ["A", "KEY-WITH-DASH", "lower"]);
+    }
+
+    #[test]
+    fn keys_are_at_most_256_characters() {
+        let long = "K".repeat(257);
+        let file = parse(&format!("A=1\n{long}=x\n# {long}=y\nB=2\n"));
+        assert_eq!(file.entries.len(), 2);
+        assert!(file.commented.is_empty());
+        assert_eq!(file.errors.len(), 1);
+        assert_eq!((file.errors[0].line, file.errors[0].column), (2, 1));
+        assert!(!file.errors[0].message.contains("KKK"));
+        let fits = "K".repeat(256);
+        assert_eq!(pairs(&format!("{fits}=x\n")), vec![kv(&fits, "x")]);
     }
 
     #[test]
