@@ -13,7 +13,7 @@
 //! files only, not the kernel's, at most [`crate::walk::MAX_INPUT_SIZE`] bytes), and standard
 //! input is capped the same way.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -269,6 +269,8 @@ pub fn load(
         inner: stdin,
         done: false,
     };
+    // one budget for every source of the run: a file listed many times cannot multiply the work
+    let budget = &mut sources::Budget::default();
     let config_dir = loaded.dir().unwrap_or(root);
     let repo = Boundary::for_project(root, loaded.path.as_deref());
     let matching: Vec<_> = loaded
@@ -318,7 +320,13 @@ pub fn load(
                     },
                     SourceSpec::Table(t) => clone_table(t),
                 };
-                sources.extend(load_table(&table, &env_name_for_keys, &paths, stdin)?);
+                sources.extend(load_table(
+                    &table,
+                    &env_name_for_keys,
+                    &paths,
+                    stdin,
+                    budget,
+                )?);
             }
         }
         None => {
@@ -341,7 +349,7 @@ pub fn load(
                 let path = root.join(&file);
                 if present(&path) {
                     inside(&path)?;
-                    sources.push(load_dotenv(&path, display(&path), Bare::Unset)?);
+                    sources.push(load_dotenv(&path, display(&path), Bare::Unset, budget)?);
                 }
             }
             let vault_path = root.join(".env.vault");
@@ -361,6 +369,7 @@ pub fn load(
                         display(&vault_path),
                         &entries,
                         &env_name_for_keys,
+                        budget,
                     )?);
                 }
             }
@@ -374,7 +383,17 @@ pub fn load(
         named_by: None,
     };
     for table in extra {
-        sources.extend(load_table(table, &env_name_for_keys, &paths, stdin)?);
+        sources.extend(load_table(
+            table,
+            &env_name_for_keys,
+            &paths,
+            stdin,
+            budget,
+        )?);
+    }
+    // every name of every source passes the one name check before it can reach a report
+    for source in &sources {
+        sources::check_names(&source.label, &source.data).map_err(source_error)?;
     }
     if sources.is_empty() {
         bail!(
@@ -429,6 +448,7 @@ fn load_table(
     env_name: &str,
     paths: &Paths,
     stdin: &mut dyn Read,
+    budget: &mut sources::Budget,
 ) -> anyhow::Result<Vec<LoadedSource>> {
     let set = [
         table.dotenv.is_some(),
@@ -456,10 +476,16 @@ fn load_table(
                 "<stdin>",
                 "<stdin>",
                 Bare::Unset,
+                budget,
             )?]);
         }
         let path = resolve(p)?;
-        return Ok(vec![load_dotenv(&path, display(&path), Bare::Unset)?]);
+        return Ok(vec![load_dotenv(
+            &path,
+            display(&path),
+            Bare::Unset,
+            budget,
+        )?]);
     }
     if let Some(p) = &table.vault {
         let path = resolve(p)?;
@@ -472,7 +498,13 @@ fn load_table(
             .as_deref()
             .map(str::to_ascii_lowercase)
             .unwrap_or_else(|| env_name.to_string());
-        return Ok(vec![load_vault(&path, display(&path), &entries, &env)?]);
+        return Ok(vec![load_vault(
+            &path,
+            display(&path),
+            &entries,
+            &env,
+            budget,
+        )?]);
     }
     if let Some(pattern) = &table.kubernetes {
         let files =
@@ -489,7 +521,8 @@ fn load_table(
         for f in &files {
             texts.push((display(f), read_text(f, display)?));
         }
-        let data = kubernetes::read(&texts, table.container.as_deref()).map_err(source_error)?;
+        let data = kubernetes::read_within(&texts, table.container.as_deref(), budget)
+            .map_err(source_error)?;
         let label = match &table.container {
             Some(c) => format!("kubernetes {pattern} [{c}]"),
             None => format!("kubernetes {pattern}"),
@@ -553,11 +586,12 @@ fn load_table(
                 }
                 continue;
             }
-            let loaded = load_dotenv(&file_path, display(&file_path), Bare::FromShell)?;
+            let loaded = load_dotenv(&file_path, display(&file_path), Bare::FromShell, budget)?;
             for p in loaded.data.provided {
                 merged.insert(p.name.clone(), p);
             }
             data.opaque.extend(loaded.data.opaque);
+            data.notices.extend(loaded.data.notices);
         }
         for p in service.data.provided {
             merged.insert(p.name.clone(), p);
@@ -617,27 +651,12 @@ fn load_table(
         }]);
     }
     // the process environment of the job
-    let provided = std::env::vars_os()
-        .filter_map(|(k, v)| {
-            let name = k.into_string().ok()?;
-            // a value that is not UTF-8 is still set (and not empty): read lossily, never printed
-            let value = v.to_string_lossy().into_owned();
-            Some(Provided {
-                name,
-                state: ValueState::Value(Secret::new(value)),
-                path: String::new(),
-                line: 0,
-            })
-        })
-        .collect();
+    let data = sources::process_environment(std::env::vars_os());
     Ok(vec![LoadedSource {
         label: "<process environment>".to_string(),
         kind: "env",
         path: String::new(),
-        data: SourceData {
-            provided,
-            ..SourceData::default()
-        },
+        data,
         undecryptable: None,
         report_unused: false,
     }])
@@ -772,18 +791,24 @@ enum Bare {
 }
 
 /// A dotenv file, plaintext or dotenvx-encrypted.
-fn load_dotenv(path: &Path, shown: String, bare: Bare) -> anyhow::Result<LoadedSource> {
+fn load_dotenv(
+    path: &Path,
+    shown: String,
+    bare: Bare,
+    budget: &mut sources::Budget,
+) -> anyhow::Result<LoadedSource> {
     let bytes = crate::walk::read_file(path).with_context(|| shown.clone())?;
     let file = crate::check::parse_env_text(&bytes);
     check_parse_errors(&file, &shown)?;
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or(".env");
-    from_dotenv_file(&file, &shown, file_name, bare)
+    from_dotenv_file(&file, &shown, file_name, bare, budget)
 }
 
-/// Whether `raw` (a value as written) refers to a variable that `file` does not define: its
-/// value then comes from the environment of whoever loads the file (dotenv-expand, compose), so
-/// what it expands to is unknown, not empty.
-fn refers_outside(raw: &str, file: &dotenv::DotenvFile) -> bool {
+/// Whether `raw` (a value as written) refers to a variable that is not among `keys` (the keys
+/// the file defines): its value then comes from the environment of whoever loads the file
+/// (dotenv-expand, compose), so what it expands to is unknown, not empty. Linear in `raw`: each
+/// reference is one set lookup, however many entries the file has.
+fn refers_outside(raw: &str, keys: &HashSet<&str>) -> bool {
     let mut rest = raw;
     while let Some(at) = rest.find('$') {
         rest = &rest[at + 1..];
@@ -792,7 +817,7 @@ fn refers_outside(raw: &str, file: &dotenv::DotenvFile) -> bool {
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .unwrap_or(name_start.len());
         let name = &name_start[..len];
-        if !name.is_empty() && !file.entries.iter().any(|e| e.key == name) {
+        if !name.is_empty() && !keys.contains(name) {
             return true;
         }
     }
@@ -804,6 +829,7 @@ fn from_dotenv_file(
     shown: &str,
     file_name: &str,
     bare: Bare,
+    budget: &mut sources::Budget,
 ) -> anyhow::Result<LoadedSource> {
     let encrypted = file.entries.iter().any(|e| {
         e.value
@@ -845,7 +871,8 @@ fn from_dotenv_file(
             );
         }
     }
-    let expanded: BTreeMap<String, Secret> = dotenv::expand(file).into_iter().collect();
+    let (expanded, notices) = expand(file, budget);
+    let defined: HashSet<&str> = file.entries.iter().map(|e| e.key.as_str()).collect();
     let mut provided = Vec::new();
     for entry in &file.entries {
         if entry.key.starts_with("DOTENV_PUBLIC_KEY") {
@@ -876,7 +903,7 @@ fn from_dotenv_file(
                     && entry
                         .raw
                         .as_ref()
-                        .is_some_and(|raw| refers_outside(raw.expose(), file));
+                        .is_some_and(|raw| refers_outside(raw.expose(), &defined));
                 if from_outside {
                     ValueState::PassThrough
                 } else {
@@ -897,11 +924,31 @@ fn from_dotenv_file(
         path: shown.to_string(),
         data: SourceData {
             provided,
+            notices,
             ..SourceData::default()
         },
         undecryptable: None,
         report_unused: true,
     })
+}
+
+/// The values of `file` with references resolved within the run's budget, and the notice to give
+/// when the budget ran out.
+fn expand(
+    file: &dotenv::DotenvFile,
+    budget: &mut sources::Budget,
+) -> (BTreeMap<String, Secret>, Vec<String>) {
+    let (values, cut) = dotenv::expand_within(file, &mut budget.expansion);
+    let notices = if cut {
+        vec![format!(
+            "references in values add more than {} MiB over the run; the rest are kept as \
+             written (names are all read; a value that would expand to empty reads as set)",
+            sources::MAX_EXPANSION >> 20
+        )]
+    } else {
+        Vec::new()
+    };
+    (values.into_iter().collect(), notices)
 }
 
 /// One environment of a `.env.vault`: decrypted with `DOTENV_KEY_<ENV>` or `DOTENV_KEY`, else
@@ -911,6 +958,7 @@ fn load_vault(
     shown: String,
     entries: &[(String, Secret)],
     environment: &str,
+    budget: &mut sources::Budget,
 ) -> anyhow::Result<LoadedSource> {
     let label = format!("{shown} [{environment}]");
     let available = vault::environments(entries);
@@ -953,7 +1001,7 @@ fn load_vault(
         .map_err(|e| anyhow::anyhow!("{shown}: {environment}: {e} (key from {var})"))?;
     let file = crate::check::parse_env_text(plaintext.expose().as_bytes());
     check_parse_errors(&file, &format!("{label} (decrypted)"))?;
-    let expanded: BTreeMap<String, Secret> = dotenv::expand(&file).into_iter().collect();
+    let (expanded, notices) = expand(&file, budget);
     let provided = file
         .entries
         .iter()
@@ -972,6 +1020,7 @@ fn load_vault(
         path: shown,
         data: SourceData {
             provided,
+            notices,
             ..SourceData::default()
         },
         undecryptable: None,

@@ -1,8 +1,9 @@
 //! Property tests (proptest): the parsers and decoders never panic on arbitrary input, dotenv
 //! text rendered from keys and values parses back to them, tampered ciphertext never decrypts,
 //! line/column mapping agrees with a naive reference, and suppression comments are found without
-//! panics, GitHub workflow-command escaping round-trips and keeps one command per line, and SARIF
-//! stays valid JSON that keeps every path and message. 256 cases each by default (`PROPTEST_CASES` raises it).
+//! panics, GitHub workflow-command escaping round-trips (control, bidi and invisible characters
+//! other than line breaks come back as the text `\u{..}`) and keeps one command per line, and
+//! SARIF stays valid JSON that keeps every path and message (as printable text). 256 cases each by default (`PROPTEST_CASES` raises it).
 //!
 //! The fuzz targets in `fuzz/` push the same properties much further; these keep them in the
 //! normal test suite.
@@ -12,7 +13,7 @@ use std::path::PathBuf;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use envcheck::finding::{Finding, Span};
-use envcheck::report::{github, sarif};
+use envcheck::report::{github, printable, sarif};
 use envcheck::rules::missing_required;
 use envcheck::secret::Secret;
 use envcheck::sources::{dotenv, dotenvx, vault};
@@ -277,8 +278,8 @@ proptest! {
         let property = github::escape_property(&text);
         prop_assert!(!data.contains(['\r', '\n']));
         prop_assert!(!property.contains(['\r', '\n', ':', ',']));
-        prop_assert_eq!(unescape(&data), text.clone());
-        prop_assert_eq!(unescape(&property), text);
+        prop_assert_eq!(unescape(&data), shown(&text));
+        prop_assert_eq!(unescape(&property), shown(&text));
     }
 
     #[test]
@@ -301,8 +302,8 @@ proptest! {
             .split(',')
             .find_map(|p| p.strip_prefix("file="))
             .expect("file property");
-        prop_assert_eq!(unescape(file), path);
-        prop_assert!(unescape(body).contains(&message));
+        prop_assert_eq!(unescape(file), shown(&path));
+        prop_assert!(unescape(body).contains(&shown(&message)));
     }
 
     #[test]
@@ -317,13 +318,40 @@ proptest! {
         sarif::emit(&findings, &mut out).expect("write to a Vec");
         let log: serde_json::Value = serde_json::from_slice(&out).expect("valid JSON");
         let result = &log["runs"][0]["results"][0];
-        prop_assert_eq!(result["message"]["text"].as_str(), Some(message.as_str()));
+        let expected = sarif_text(&message);
+        prop_assert_eq!(result["message"]["text"].as_str(), Some(expected.as_str()));
         let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             .as_str()
             .expect("a uri");
         // the uri is percent-encoded where it must be; decoding gives the path back
         prop_assert_eq!(percent_decode(uri), path);
     }
+}
+
+/// What a workflow command carries of `text` once the runner decodes it: line breaks as they are,
+/// any other unprintable character as the text `\u{..}`.
+fn shown(text: &str) -> String {
+    text.split_inclusive(['\r', '\n'])
+        .map(|part| {
+            let body = part.trim_end_matches(['\r', '\n']);
+            format!("{}{}", printable(body), &part[body.len()..])
+        })
+        .collect()
+}
+
+/// A SARIF message's text: printable, with square brackets and backslashes escaped when it
+/// holds `](` (no embedded link).
+fn sarif_text(message: &str) -> String {
+    let text = printable(message).into_owned();
+    if !text.contains("](") {
+        return text;
+    }
+    text.chars()
+        .flat_map(|c| {
+            let escape = matches!(c, '[' | ']' | '\\').then_some('\\');
+            escape.into_iter().chain(std::iter::once(c))
+        })
+        .collect()
 }
 
 /// Inverse of the workflow-command escaping (actions/toolkit `command.ts`).

@@ -1,4 +1,8 @@
 //! `envcheck sources <ENV>`: what each source of a target provides. Names and states only.
+//!
+//! Every name has passed [`crate::sources::name_problem`]; the text format still writes names,
+//! labels, reasons and notices through [`printable`], as any text from the repository. The JSON
+//! format is data: serde escapes control characters, and strings are kept as they are.
 
 use std::io::Write;
 
@@ -116,7 +120,7 @@ pub fn run(args: SourcesArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus>
                 1 => "1 source".to_string(),
                 n => format!("{n} sources"),
             };
-            writeln!(out, "Environment `{}`: {count}", target.name)?;
+            writeln!(out, "Environment `{}`: {count}", printable(&target.name))?;
             for s in &target.sources {
                 let names = names(s);
                 let count = match names.len() {
@@ -130,9 +134,17 @@ pub fn run(args: SourcesArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus>
                 for notice in &s.data.notices {
                     writeln!(out, "  note: {}", printable(notice))?;
                 }
-                let width = names.iter().map(|n| n.name.len()).max().unwrap_or(0);
-                for n in names {
-                    writeln!(out, "  {:<width$}  {}", n.name, n.state)?;
+                let shown: Vec<(String, &str)> = names
+                    .iter()
+                    .map(|n| (printable(n.name).into_owned(), n.state))
+                    .collect();
+                let width = shown
+                    .iter()
+                    .map(|(n, _)| n.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                for (name, state) in shown {
+                    writeln!(out, "  {name:<width$}  {state}")?;
                 }
             }
         }

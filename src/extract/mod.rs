@@ -431,16 +431,12 @@ pub(crate) enum Key {
     Dynamic,
 }
 
-/// Names a variable can plausibly have. Keys that are not identifiers (`"a b"`, `""`) are not
-/// env reads we can check, so they are treated as dynamic; so is a key shaped like a credential
-/// (a token passed where its name belongs), whose expression is then printed masked.
+/// Names a variable can plausibly have: the one name grammar of envcheck,
+/// [`crate::sources::name_problem`]. Keys that are not names (`"a b"`, `""`) are not env reads
+/// we can check, so they are treated as dynamic; so is a key shaped like a credential (a token
+/// passed where its name belongs), whose expression is then printed masked.
 pub(crate) fn plausible_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 256
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
-        && crate::secret_shapes::secret_shape(name).is_none()
+    crate::sources::name_problem(name).is_none()
 }
 
 #[cfg(test)]

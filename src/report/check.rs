@@ -32,7 +32,9 @@ struct JsonFinding<'a> {
     code: &'a str,
     name: &'a str,
     severity: Severity,
-    message: &'a str,
+    /// Text for a person: control, bidi and invisible characters written as `\u{..}`. Paths and
+    /// names are data and kept as they are (serde escapes control characters).
+    message: std::borrow::Cow<'a, str>,
     path: &'a str,
     line: usize,
     column: usize,
@@ -68,7 +70,7 @@ pub fn json(
                 code: f.rule.code,
                 name: f.rule.name,
                 severity: f.severity,
-                message: &f.message,
+                message: printable(&f.message),
                 path: &f.path,
                 line: f.span.line,
                 column: f.span.column,

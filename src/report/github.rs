@@ -20,7 +20,10 @@
 //! log.
 //!
 //! Escaping follows actions/toolkit `packages/core/src/command.ts`: see [`escape_data`] and
-//! [`escape_property`].
+//! [`escape_property`]. Paths and messages hold names from the repository, so beyond the
+//! toolkit's escapes (which the runner decodes), every other control, bidi or invisible
+//! character is written as the text `\u{..}`: the runner would pass it to the log and the
+//! annotation as it is, where it can reorder or hide what the line says.
 
 use std::io::{self, Write};
 
@@ -29,7 +32,8 @@ use crate::finding::{Finding, Severity, Span};
 /// Annotations of one kind (error, warning, notice) GitHub shows per step.
 pub const ANNOTATIONS_PER_KIND: usize = 10;
 
-/// Escapes a command's message: `%` → `%25`, `\r` → `%0D`, `\n` → `%0A`.
+/// Escapes a command's message: `%` → `%25`, `\r` → `%0D`, `\n` → `%0A`; any other control,
+/// bidi or invisible character becomes the text `\u{..}`.
 pub fn escape_data(s: &str) -> String {
     escape(s, false)
 }
@@ -48,6 +52,7 @@ fn escape(s: &str, property: bool) -> String {
             '\n' => out.push_str("%0A"),
             ':' if property => out.push_str("%3A"),
             ',' if property => out.push_str("%2C"),
+            c if super::unprintable(c) => super::push_escaped(&mut out, c),
             c => out.push(c),
         }
     }
@@ -195,6 +200,12 @@ mod tests {
         assert_eq!(escape_data("%0A"), "%250A");
         assert_eq!(escape_property("%3A"), "%253A");
         assert_eq!(escape_data("naïve ✓"), "naïve ✓");
+        // bidi overrides and isolates, zero-width and other controls never pass raw
+        assert_eq!(
+            escape_data("a\u{202e}b\u{2066}c\u{200b}d\u{1b}e"),
+            "a\\u{202e}b\\u{2066}c\\u{200b}d\\u{1b}e"
+        );
+        assert_eq!(escape_property("x\u{2069}:y"), "x\\u{2069}%3Ay");
     }
 
     #[test]

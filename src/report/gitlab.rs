@@ -5,7 +5,9 @@
 //!    "severity": "major", "location": { "path": "src/app.py", "lines": { "begin": 9 } } }]
 //! ```
 //!
-//! - `description`: the finding's message; `check_name`: the rule code.
+//! - `description`: the finding's message, control, bidi and invisible characters written as
+//!   `\u{..}` ([`printable`]: the message holds paths and names from the repository, and the
+//!   merge request widget shows it as it is); `check_name`: the rule code.
 //! - `severity`: an error is `major`, except an error of the secret rules (`ENV3xx`), which is
 //!   `critical`: a secret committed or shipped to the client is a leak to act on before anything
 //!   else, and GitLab lists `critical` above `major`. A warning is `minor`, an info `info`.
@@ -20,11 +22,11 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::finding::{Finding, Severity};
-use crate::report::fingerprint;
+use crate::report::{fingerprint, printable};
 
 #[derive(Serialize)]
 struct Issue<'a> {
-    description: &'a str,
+    description: std::borrow::Cow<'a, str>,
     check_name: &'static str,
     fingerprint: String,
     severity: &'static str,
@@ -58,7 +60,7 @@ pub fn emit(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
         .iter()
         .zip(fingerprint::occurrences(findings))
         .map(|(f, occurrence)| Issue {
-            description: &f.message,
+            description: printable(&f.message),
             check_name: f.rule.code,
             fingerprint: fingerprint::digest(f, occurrence),
             severity: severity(f),
@@ -182,7 +184,7 @@ mod tests {
     }
   },
   {
-    "description": "100% \"secret\":\r\nline two, with a comma",
+    "description": "100% \"secret\":\\u{d}\\u{a}line two, with a comma",
     "check_name": "ENV302",
     "fingerprint": "2c997d5907097023ba00491968e229b6a1e6b78a5e789bc929ed07f3a64e407d",
     "severity": "critical",

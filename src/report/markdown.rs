@@ -5,6 +5,15 @@
 //!
 //! The output stays under GitHub's 1 MiB step-summary limit: past [`LIMIT`] bytes the list is cut
 //! at a line and an explicit truncation line says how much was left out.
+//!
+//! Paths, messages and the environment and base names are input (a repository can hold a file
+//! named `x](http://e)<img src=x>.py`), and GitHub renders the summary as Markdown with some
+//! HTML. So no input text reaches the page as markup: names, paths and the parts of a message a
+//! rule wrote between backticks become code spans ([`code`]: a fence longer than any run of
+//! backticks inside, `|` escaped for the table), and the rest of a message is text with each
+//! punctuation character that can open markup backslash-escaped ([`text`]: no HTML tag or
+//! entity, link, image, autolink, mention, emphasis, math or table cell can start). Control, bidi and invisible characters are
+//! written as `\u{..}` everywhere, so a row stays on one line and reads as it is.
 
 use std::io::{self, Write};
 
@@ -28,20 +37,85 @@ pub struct Report<'a> {
     pub changes: Option<&'a [Change]>,
 }
 
-/// Text for a table cell: unprintable characters escaped, `|` escaped, on one line.
-fn cell(text: &str) -> String {
-    printable(text).replace('|', "\\|")
+/// Input text as Markdown text: unprintable characters as `\u{..}`, and a backslash before each
+/// ASCII punctuation character that can open markup on GitHub (CommonMark lets any be escaped):
+/// `<`, `>`, `&` (HTML, entities), `[`, `]`, `!` (links, images), `:`, `@` and the `.` of `www.`
+/// (autolinks), `*`, `_`, `~` (emphasis), `` ` `` (code), `|` (table cells), `$` (math), `#`
+/// (headings, issue references) and `\` itself. Text never starts a line here (it follows a cell
+/// separator or a list item's location), so `-`, `+`, `=` and digits cannot start a block.
+fn text(input: &str) -> String {
+    let shown = printable(input);
+    let mut out = String::with_capacity(shown.len() + 8);
+    // the last three characters, for `www.`
+    let mut last = ['\0'; 3];
+    for c in shown.chars() {
+        let www = last.iter().all(|l| l.eq_ignore_ascii_case(&'w'));
+        let markup = matches!(
+            c,
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '~'
+                | '['
+                | ']'
+                | '!'
+                | '<'
+                | '>'
+                | '&'
+                | '|'
+                | ':'
+                | '@'
+                | '$'
+                | '#'
+        ) || (c == '.' && www);
+        if markup {
+            out.push('\\');
+        }
+        out.push(c);
+        last = [last[1], last[2], c];
+    }
+    out
 }
 
-/// Text as inline code in a table cell. A backtick cannot be escaped in a code span: one in the
-/// text makes the span use two, with spaces inside.
-fn code(text: &str) -> String {
-    let text = cell(text);
-    if text.contains('`') {
-        format!("`` {text} ``")
-    } else {
-        format!("`{text}`")
+/// A message: the parts a rule wrote between backticks (names, paths) as code spans, the rest
+/// as [`text`]. Where the backticks do not pair up (a path holding one), the rest is text.
+fn message(input: &str) -> String {
+    let parts: Vec<&str> = input.split('`').collect();
+    let mut out = String::new();
+    let last = parts.len() - 1;
+    for (i, part) in parts.iter().enumerate() {
+        if i % 2 == 1 && i < last {
+            out.push_str(&code(part));
+        } else {
+            if i % 2 == 1 {
+                // an unpaired backtick
+                out.push_str("\\`");
+            }
+            out.push_str(&text(part));
+        }
     }
+    out
+}
+
+/// Input text as an inline code span, where nothing is markup: unprintable characters as
+/// `\u{..}`, `|` escaped (GitHub splits table cells before it finds code spans), fenced by more
+/// backticks than the longest run inside, padded with a space where the text starts or ends
+/// with a backtick.
+fn code(input: &str) -> String {
+    let shown = printable(input).replace('|', "\\|");
+    let mut longest = 0;
+    let mut run = 0;
+    for c in shown.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if shown.starts_with('`') || shown.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{shown}{pad}{fence}")
 }
 
 fn at(f: &Finding) -> String {
@@ -77,7 +151,7 @@ fn findings_table(out: &mut String, findings: &[&Finding]) {
             f.rule.code,
             f.rule.name,
             at(f),
-            cell(&f.message)
+            message(&f.message)
         ));
     }
 }
@@ -95,7 +169,7 @@ fn plan(out: &mut String, env: &str, findings: &[Finding], changes: &[Change]) {
         .collect();
     let on_use: Vec<String> = new("ENV107")
         .iter()
-        .map(|f| format!("{}: {}", var(f), cell(&f.message)))
+        .map(|f| format!("{}: {}", var(f), message(&f.message)))
         .collect();
     let optional: Vec<String> = new("ENV102")
         .iter()
@@ -122,8 +196,8 @@ fn plan(out: &mut String, env: &str, findings: &[Finding], changes: &[Change]) {
         .filter(|c| c.change == ChangeKind::Removed)
         .map(|c| {
             let set = match c.in_target {
-                Some(true) => format!(" (set in `{env}`)"),
-                Some(false) => format!(" (not set in `{env}`)"),
+                Some(true) => format!(" (set in {})", code(env)),
+                Some(false) => format!(" (not set in {})", code(env)),
                 None => String::new(),
             };
             format!("{}: was read at {}{set}", code(&c.variable), code(&c.site))
@@ -150,7 +224,7 @@ fn plan(out: &mut String, env: &str, findings: &[Finding], changes: &[Change]) {
     let unverified: Vec<String> = findings
         .iter()
         .filter(|f| matches!(f.rule.code, "ENV105" | "ENV106"))
-        .map(|f| format!("{} {}", at(f), cell(&f.message)))
+        .map(|f| format!("{} {}", at(f), message(&f.message)))
         .collect();
     let existing: Vec<String> = findings
         .iter()
@@ -176,7 +250,7 @@ fn plan(out: &mut String, env: &str, findings: &[Finding], changes: &[Change]) {
     must_all.extend(empty);
     section(
         out,
-        &format!("Must be set in `{env}` before deploying"),
+        &format!("Must be set in {} before deploying", code(env)),
         &must_all,
     );
     section(out, "Should be set (needed on one code path)", &should);
@@ -201,12 +275,12 @@ fn plan(out: &mut String, env: &str, findings: &[Finding], changes: &[Change]) {
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let title = match (report.command, report.environment) {
-        ("diff", Some(env)) => format!("## envcheck: configuration for `{env}`"),
+        ("diff", Some(env)) => format!("## envcheck: configuration for {}", code(env)),
         _ => "## envcheck check".to_string(),
     };
     out.push_str(&title);
     if let Some(base) = report.base {
-        out.push_str(&format!(" (changes since `{}`)", cell(base)));
+        out.push_str(&format!(" (changes since {})", code(base)));
     }
     out.push('\n');
     match (report.environment, report.changes) {
@@ -305,6 +379,34 @@ pub fn emit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn input_text_opens_no_markup() {
+        assert_eq!(
+            text("a <img src=x> [b](http://e) ![c](d) `e` *f* | @g $h$ #1 www.x.y \\"),
+            "a \\<img src=x\\> \\[b\\](http\\://e) \\!\\[c\\](d) \\`e\\` \\*f\\* \\| \\@g \\$h\\$ \\#1 \
+             www\\.x.y \\\\"
+        );
+        assert_eq!(text(".env.production"), ".env.production");
+        assert_eq!(text("a\u{202e}b\nc"), "a\\\\u{202e}b\\\\u{a}c");
+    }
+
+    #[test]
+    fn code_spans_outlast_the_backticks_inside() {
+        assert_eq!(code("a"), "`a`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("x``y"), "```x``y```");
+        assert_eq!(code("`a"), "`` `a ``");
+        assert_eq!(code("p|q"), "`p\\|q`");
+    }
+
+    #[test]
+    fn messages_keep_the_names_a_rule_quoted_as_code() {
+        assert_eq!(
+            message("`A` is set in <x>.env but `B"),
+            "`A` is set in \\<x\\>.env but \\`B"
+        );
+    }
 
     #[test]
     fn truncation_keeps_whole_lines_and_says_so() {

@@ -1,4 +1,13 @@
 //! Emitters: each output format writes to a `&mut dyn Write`; the library never prints.
+//!
+//! Paths, messages, labels and notices hold text from the repository (file and object names),
+//! so each emitter escapes for its own medium: terminal text ([`printable`]: control, bidi and
+//! invisible characters as `\u{..}`), workflow commands ([`github`]: the toolkit's `%`
+//! escapes, and no raw bidi or invisible character), Markdown ([`markdown`]: no HTML, link,
+//! image or table break can come from input), SARIF and GitLab JSON (messages as printable
+//! text; no SARIF embedded link from input). Variable names need none of it: every one has
+//! passed [`crate::sources::name_problem`], but they are escaped like any other text all the
+//! same.
 
 pub mod check;
 pub mod github;
@@ -11,13 +20,40 @@ mod fingerprint;
 
 use std::borrow::Cow;
 
-/// Whether `c` must not reach a terminal or a log as it is: control characters (a newline would
-/// start a line of its own, where a CI runner reads `::error ...` as a command; ESC starts a
-/// terminal escape) and the invisible or direction-changing format characters that make text
-/// read differently from what it is.
-fn unprintable(c: char) -> bool {
+/// Whether `c` must not reach a terminal, a log or a rendered page as it is: control characters
+/// (a newline would start a line of its own, where a CI runner reads `::error ...` as a
+/// command; ESC starts a terminal escape), line and paragraph separators, the direction-changing
+/// (bidi) marks, embeddings, overrides and isolates that make text read differently from what it
+/// is, and the invisible characters that hide part of it (zero-width spaces and joiners, word
+/// joiner, soft hyphen, fillers, variation selectors, tag characters).
+pub(crate) fn unprintable(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{E0000}'..='\u{E007F}'
+                | '\u{E0100}'..='\u{E01EF}'
+        )
+}
+
+/// `c` as the text `\u{..}`, the way [`printable`] shows an unprintable character.
+pub(crate) fn push_escaped(out: &mut String, c: char) {
+    out.push_str(&format!("\\u{{{:x}}}", c as u32));
 }
 
 /// Text from the input (a path, a container name, an error message) as it may be printed in a
@@ -29,7 +65,7 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         if unprintable(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            push_escaped(&mut out, c);
         } else {
             out.push(c);
         }

@@ -7,6 +7,12 @@
 //! variable and environment: without one, GitHub's uploader would hash the text of the line,
 //! which in an env file holds a value. `properties` carries `environment` and `new` when set.
 //!
+//! `message.text` is plain text (no `markdown` is written): the message holds paths and names
+//! from the repository, so control, bidi and invisible characters are written as `\u{..}`
+//! ([`printable`]), and where the text holds `](`, its square brackets are backslash-escaped so
+//! that no SARIF embedded link (`[text](uri)`, §3.11.6, which viewers render as a link) can be
+//! formed from a file name.
+//!
 //! Regions: lines are 1-based; columns count Unicode code points (`columnKind`
 //! `unicodeCodePoints`), and `endColumn` is one past the last character, as SARIF defines it.
 //! Columns are left out when unknown (a [`Span::line`] span); the region is left out when the
@@ -22,7 +28,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::finding::{Finding, Severity, Span};
-use crate::report::fingerprint;
+use crate::report::{fingerprint, printable};
 use crate::rules::{RULES, RuleInfo};
 
 /// The `$schema` of the log.
@@ -274,6 +280,22 @@ fn region(span: &Span) -> Option<Region> {
     })
 }
 
+/// A finding's message as SARIF plain text: see the module documentation.
+fn message_text(message: &str) -> std::borrow::Cow<'_, str> {
+    let shown = printable(message);
+    if !shown.contains("](") {
+        return shown;
+    }
+    let mut out = String::with_capacity(shown.len() + 8);
+    for c in shown.chars() {
+        if matches!(c, '[' | ']' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 fn result<'a>(f: &'a Finding, occurrence: usize) -> SarifResult<'a> {
     let hash = fingerprint::digest(f, 1);
     let properties = (f.environment.is_some() || f.new.is_some()).then_some(ResultProperties {
@@ -284,7 +306,7 @@ fn result<'a>(f: &'a Finding, occurrence: usize) -> SarifResult<'a> {
         rule_id: f.rule.code,
         rule_index: RULES.iter().position(|r| r.code == f.rule.code),
         level: level(f.severity),
-        message: Text::new(f.message.as_str()),
+        message: Text::new(message_text(&f.message)),
         locations: [Location {
             physical_location: PhysicalLocation {
                 artifact_location: ArtifactLocation {
@@ -465,7 +487,7 @@ mod tests {
                 "ruleId": "ENV302",
                 "ruleIndex": index("ENV302"),
                 "level": "error",
-                "message": { "text": "100% \"secret\":\r\nline two, with a comma" },
+                "message": { "text": "100% \"secret\":\\u{d}\\u{a}line two, with a comma" },
                 "locations": [{ "physicalLocation": {
                     "artifactLocation": { "uri": "we,ird%20dir/a%3Ab%25c.env", "uriBaseId": "%SRCROOT%" },
                     "region": { "startLine": 2, "startColumn": 1, "endLine": 2, "endColumn": 7 }

@@ -140,7 +140,7 @@ pub fn full(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
             .map(|v| {
                 let first = &v.reads[0];
                 [
-                    v.name.clone(),
+                    printable(&v.name).into_owned(),
                     v.requirement.as_str().to_string(),
                     v.reads.len().to_string(),
                     format!("{}:{}:{}", printable(&first.path), first.line, first.column),

@@ -6,9 +6,9 @@
 //!
 //! Accepted syntax:
 //! - blank lines, `#` comment lines, an optional `export ` prefix;
-//! - keys `[A-Za-z_][A-Za-z0-9_.-]*`, then `=` (spaces around it allowed) or `: ` (dotenv's
-//!   yaml-ish form); a bare `KEY` (UPPER_SNAKE_CASE only: any other bare word is more likely a
-//!   value on a line of its own, and is an error) declares the key unset;
+//! - keys `[A-Za-z_][A-Za-z0-9_.-]*` of at most 256 characters (the grammar of
+//!   [`super::name_problem`]), then `=` (spaces around it allowed) or `: ` (dotenv's
+//!   yaml-ish form); a bare `KEY` declares the key unset (see [Bare words](#bare-words));
 //! - unquoted values, trimmed, ending at a `#` that follows whitespace (`VAL#x` keeps the `#`);
 //!   backslashes in them are literal;
 //! - `'single'` (literal), `"double"` (escapes `\n \r \t \\ \" \$`; any other backslash stays) and
@@ -18,6 +18,24 @@
 //!
 //! [`expand`] resolves `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}` (and `:+ + :? ?`)
 //! from the earlier entries of the same file only, never from the process environment.
+//!
+//! # Bare words
+//!
+//! A line holding one word and no `=` is, in the dotenv dialects that accept it, a key declared
+//! unset (compose's env files: passed through from the shell). It is far more often a value on a
+//! line of its own: a wrapped password or base64 blob, a line of an unquoted PEM key, a hex or
+//! base32 secret. Keys are printed, so a bare word is a key only when it has the shape of a
+//! variable name, and otherwise is an error whose message holds no text from the line:
+//! - UPPER_SNAKE_CASE (`[A-Z_][A-Z0-9_]*`: base64 and PEM lines mix cases), and a name by
+//!   [`super::name_problem`] (no credential shape, at most 256 characters);
+//! - and no part between underscores shaped like encoded data ([`encoded_part`]): 8 or more
+//!   hex digits and nothing else (`DEADBEEF0042`), two or more separate runs of digits
+//!   (base32 `JBSWY3DPEHPK3PXP`), or 14 or more characters of which under 30% of the letters
+//!   are vowels (`A E I O U Y`; random capitals hold about 23%, names about 40%).
+//!
+//! So `FOO`, `DATABASE_URL`, `S3_BUCKET`, `OAUTH2_CLIENT_ID`, `PGSSLMODE` and
+//! `PYTHONUNBUFFERED` are keys. What still passes is a short all-capital value that reads like a
+//! name; `KEY=` is unaffected (any key may have an empty value).
 
 use std::collections::HashMap;
 
@@ -152,10 +170,21 @@ pub fn parse_bytes(src: &[u8]) -> DotenvFile {
 /// `${VAR?msg}` are resolved from the entries above, never from the process environment; an
 /// unknown name resolves to `""`. Single-quoted values are not expanded; `\$` is a literal `$`.
 /// A bare `KEY` line unsets the key.
+///
+/// References may add at most [`super::MAX_EXPANSION`] bytes; past that they are kept as written
+/// (see [`expand_within`]).
 pub fn expand(file: &DotenvFile) -> Vec<(String, Secret)> {
+    let mut added = super::MAX_EXPANSION;
+    expand_within(file, &mut added).0
+}
+
+/// [`expand`], with `added` the bytes references may still add to values (the budget of a whole
+/// run, shared by its sources): it is spent here. Past it, a reference is kept as written, so the
+/// value stays non-empty. The flag says whether that happened.
+pub fn expand_within(file: &DotenvFile, added: &mut usize) -> (Vec<(String, Secret)>, bool) {
     let mut slots: Vec<(String, Option<String>)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut budget = Budget::for_file(file);
+    let mut budget = Budget::for_file(file, *added);
     for entry in &file.entries {
         let value = match (&entry.raw, &entry.value) {
             (Some(raw), _) if entry.quote != Quote::Single => {
@@ -183,10 +212,12 @@ pub fn expand(file: &DotenvFile) -> Vec<(String, Secret)> {
             }
         }
     }
-    slots
+    *added = budget.added;
+    let values = slots
         .into_iter()
         .filter_map(|(key, value)| value.map(|v| (key, Secret::new(v))))
-        .collect()
+        .collect();
+    (values, budget.cut)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -401,6 +432,14 @@ impl<'a> Parser<'a> {
         }
         i += rest.len() - rest.trim_start_matches(is_key_char).len();
         let key = line.get(key_start..i).unwrap_or_default().to_string();
+        // the one name check's length bound (its characters are the ones scanned above; the
+        // credential shape is the caller's, `check::parse_env_text`, which says why)
+        if key.len() > super::MAX_NAME_LEN {
+            return Err(fail(
+                start + key_start,
+                "invalid key: longer than 256 characters (a value written into the key?)",
+            ));
+        }
 
         // What follows the key: a separator, the end of the line, or a comment.
         let after_key = i;
@@ -553,19 +592,12 @@ impl<'a> Parser<'a> {
             });
         }
         // `KEY=` lines may use `-`, `.` or lower case in keys (some dialects do), but a bare
-        // word is far more often a value on a line of its own (a wrapped password, a line of
-        // an unquoted PEM key) than a name, and names are printed: a bare word must look like
-        // the variable names bare lines declare, UPPER_SNAKE_CASE
-        let upper_snake = key.starts_with(|c: char| c.is_ascii_uppercase() || c == '_')
-            && key
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
-        if !upper_snake {
+        // word is far more often a value on a line of its own than a name, and names are
+        // printed: it must have the shape of a name (see "Bare words" above)
+        if let Some(why) = bare_word_problem(&key) {
             return Err(Failure {
                 at: key_at,
-                message: "a word without `=` that is not an UPPER_SNAKE_CASE variable name (a \
-                          value on a line of its own?)"
-                    .to_string(),
+                message: format!("a word without `=` that {why} (a value on a line of its own?)"),
                 resume: self.next_line(end),
             });
         }
@@ -643,6 +675,46 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Why a bare word (a line without `=`) is not read as a key; `None` when it has the shape of a
+/// variable name. See "Bare words" in the module documentation.
+fn bare_word_problem(word: &str) -> Option<&'static str> {
+    let upper_snake = word.starts_with(|c: char| c.is_ascii_uppercase() || c == '_')
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    if !upper_snake {
+        return Some("is not an UPPER_SNAKE_CASE variable name");
+    }
+    if super::name_problem(word).is_some() || word.split('_').any(encoded_part) {
+        return Some("looks like encoded data, not a variable name");
+    }
+    None
+}
+
+/// Whether one `_`-separated part of an UPPER_SNAKE_CASE word is shaped like encoded data rather
+/// than a word: 8+ hex digits and nothing else, 2+ separate runs of digits, or 14+ characters
+/// whose letters are under 30% vowels (`Y` counted).
+fn encoded_part(part: &str) -> bool {
+    let bytes = part.as_bytes();
+    if bytes.len() >= 8 && bytes.iter().all(u8::is_ascii_hexdigit) {
+        return true;
+    }
+    let digit_runs = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, b)| b.is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_digit()))
+        .count();
+    if digit_runs >= 2 {
+        return true;
+    }
+    let letters = bytes.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    let vowels = bytes
+        .iter()
+        .filter(|b| matches!(b, b'A' | b'E' | b'I' | b'O' | b'U' | b'Y'))
+        .count();
+    bytes.len() >= 14 && vowels * 10 < letters * 3
+}
+
 /// The result of scanning a quoted value.
 struct Scanned {
     value: String,
@@ -704,24 +776,25 @@ fn name_len(s: &str, dots: bool) -> usize {
         .count()
 }
 
-/// What [`expand`] may spend on one file. References can multiply text (`B=${A}${A}`,
-/// `C=${B}${B}`, ...: a "billion laughs" in dotenv form), nest (`${A:-${A:-...}}`) and make the
-/// search for a closing brace rescan the rest of the value at every `${`. Past a bound, a
-/// reference is kept as written: the value stays non-empty, and no check needs more of it.
+/// What [`expand`] may spend. References can multiply text (`B=${A}${A}`, `C=${B}${B}`, ...: a
+/// "billion laughs" in dotenv form), nest (`${A:-${A:-...}}`) and make the search for a closing
+/// brace rescan the rest of the value at every `${`. Past a bound, a reference is kept as
+/// written: the value stays non-empty, and no check needs more of it. Each reference is one
+/// hash lookup, so the work is linear in the text plus the bytes added.
 struct Budget {
-    /// Bytes that substituted values may still add, over the whole file.
+    /// Bytes that substituted values may still add: what is left of the run's budget.
     added: usize,
     /// Characters the search for closing braces may still look at, over the whole file.
     scanned: usize,
+    /// A reference was kept as written because `added` ran out.
+    cut: bool,
 }
 
-/// The most bytes references may add to the values of one file.
-const MAX_ADDED: usize = 64 << 20;
 /// How deep `${A:-${B:-...}}` defaults are followed.
 const MAX_NESTING: usize = 16;
 
 impl Budget {
-    fn for_file(file: &DotenvFile) -> Budget {
+    fn for_file(file: &DotenvFile, added: usize) -> Budget {
         let raw: usize = file
             .entries
             .iter()
@@ -729,8 +802,9 @@ impl Budget {
             .map(|r| r.expose().len())
             .sum();
         Budget {
-            added: MAX_ADDED,
+            added,
             scanned: raw.saturating_mul(MAX_NESTING).saturating_add(1 << 20),
+            cut: false,
         }
     }
 
@@ -741,6 +815,7 @@ impl Budget {
             out.push_str(value);
         } else {
             self.added = 0;
+            self.cut = true;
             out.push_str(written);
         }
     }
@@ -1001,6 +1076,75 @@ mod tests {
         assert!(!shown.contains("CANARY") && !shown.contains("battery") && !shown.contains("MIIE"));
         let keys: Vec<&str> = file.entries.iter().map(|e| e.key.as_str()).collect();
         assert_eq!(keys, ["A", "KEY-WITH-DASH", "lower"]);
+    }
+
+    #[test]
+    fn keys_are_at_most_256_characters() {
+        let long = "K".repeat(257);
+        let file = parse(&format!("A=1\n{long}=x\n# {long}=y\nB=2\n"));
+        assert_eq!(file.entries.len(), 2);
+        assert!(file.commented.is_empty());
+        assert_eq!(file.errors.len(), 1);
+        assert_eq!((file.errors[0].line, file.errors[0].column), (2, 1));
+        assert!(!file.errors[0].message.contains("KKK"));
+        let fits = "K".repeat(256);
+        assert_eq!(pairs(&format!("{fits}=x\n")), vec![kv(&fits, "x")]);
+    }
+
+    #[test]
+    fn bare_words_have_the_shape_of_names() {
+        // names, as compose env files pass them through
+        for name in [
+            "FOO",
+            "TZ",
+            "DATABASE_URL",
+            "_PRIVATE",
+            "S3_BUCKET",
+            "OAUTH2_CLIENT_ID",
+            "K8S_NAMESPACE",
+            "AES256_KEY",
+            "HTTP2",
+            "V_2024",
+            "PGSSLMODE",
+            "PGSSLROOTCERT",
+            "PYTHONUNBUFFERED",
+            "PYTHONDONTWRITEBYTECODE",
+            "KUBECONFIG",
+            "CAFE",
+            "DEADBEE",
+            "LD_LIBRARY_PATH",
+        ] {
+            let file = parse(&format!("{name}\n"));
+            assert!(file.errors.is_empty(), "{name}: {:?}", file.errors);
+            assert_eq!(entry(&file, name).value, None, "{name}");
+        }
+        // values on a line of their own: upper-case hex, base32, digit-riddled or vowel-less
+        // runs, and (as before) mixed-case base64 and PEM lines
+        for value in [
+            "DEADBEEF",
+            "DEADBEEF00112233445566778899AABB",
+            "0A1B2C3D4E5F",
+            "JBSWY3DPEHPK3PXP",
+            "MFRGGZDFMZTWQ2LK",
+            "GEZDGNBVGY3TQOJQ",
+            "KEY_A1B2C3",
+            "BXKRTWQLMNPZHGVC",
+            "QUJDREVGR0hJSktM",
+            "ZXlKaGJHY2lPaUpJVXpJMU5pSjku",
+            "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC",
+        ] {
+            let file = parse(&format!("A=1\n{value}\nB=2\n"));
+            assert!(file.entries.iter().all(|e| e.key != value), "{value}");
+            assert_eq!(file.errors.len(), 1, "{value}");
+            assert_eq!(file.errors[0].line, 2, "{value}");
+            assert!(!file.errors[0].message.contains(value), "{value}");
+            // `KEY=` takes any key: an empty value is not a value on a line of its own
+            if value.starts_with(|c: char| c.is_ascii_alphabetic())
+                && value.bytes().all(|b| b.is_ascii_alphanumeric())
+            {
+                assert_eq!(pairs(&format!("{value}=\n")), vec![kv(value, "")]);
+            }
+        }
     }
 
     #[test]
@@ -1868,7 +2012,7 @@ REF_TO_SINGLE=$SINGLE
         let start = std::time::Instant::now();
         let values = expanded(&src);
         let total: usize = values.iter().map(|(_, v)| v.len()).sum();
-        assert!(total <= MAX_ADDED + src.len(), "{total}");
+        assert!(total <= super::super::MAX_EXPANSION + src.len(), "{total}");
         // the values past the budget keep their references as written: never empty
         assert!(values.iter().all(|(_, v)| !v.is_empty()));
         assert_eq!(expanded_value(&src, "L7"), "${L6}".repeat(10));

@@ -11,15 +11,33 @@
 //!
 //! Pure: the caller reads the files. Files with Helm template syntax are skipped with a notice.
 //! Values go into [`Secret`] only; errors and notices name files, lines, objects and keys.
+//!
+//! Names: every `env` name, every ConfigMap and Secret key and every `envFrom` prefix passes
+//! [`name_problem`], and a prefix joined to a key is checked for length; a name that fails is an
+//! error naming the file and line (the prefix's line for a joined name), never the name. The
+//! target runs the whole check again on every name of the result ([`super::check_names`]).
+//!
+//! Work: an `envFrom` reference copies every key of its ConfigMap or Secret into the container,
+//! and YAML aliases can repeat containers and `envFrom` lists many times over without making the
+//! file any bigger (within the parser's alias bound, per file). So:
+//! - a reference resolves through an index of the stores, not a search of them;
+//! - per container, a reference repeated with the same prefix is applied once, at its last
+//!   place (which is the same result: a later source wins on a shared key);
+//! - a container's names point at the store entry they come from, and a value is copied only
+//!   once per name of the result;
+//! - containers, `env` entries, `envFrom` references and the names they generate are counted
+//!   against the run's [`Budget`] (`generated`), and the values copied against its `copied`
+//!   bytes. Past either, reading the manifests is an error (exit 2), never a cut: a name cut
+//!   off would read as missing.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use super::yaml::{self, Node, Resolved};
-use super::{Provided, SourceData, SourceError, ValueState, name_problem};
+use super::{Budget, Provided, SourceData, SourceError, ValueState, name_problem};
 use crate::secret::Secret;
 
 /// `kind: List` objects nested deeper than this are ignored.
@@ -33,6 +51,15 @@ const LIST_DEPTH: usize = 4;
 pub fn read(
     files: &[(String, String)],
     container: Option<&str>,
+) -> Result<SourceData, SourceError> {
+    read_within(files, container, &mut Budget::default())
+}
+
+/// [`read`], spending the run's `budget` (see the module documentation).
+pub fn read_within(
+    files: &[(String, String)],
+    container: Option<&str>,
+    budget: &mut Budget,
 ) -> Result<SourceData, SourceError> {
     let mut data = SourceData::default();
     let mut objects: Vec<Object> = Vec::new();
@@ -59,11 +86,16 @@ pub fn read(
         }
     }
 
+    let index = StoreIndex::new(&stores);
     let mut reader = Reader {
         stores: &stores,
+        index: &index,
         data: &mut data,
+        budget: &mut *budget,
         found: BTreeSet::new(),
         merged: BTreeMap::new(),
+        opaque_seen: HashSet::new(),
+        checked: HashSet::new(),
         matched: false,
         containers: 0,
     };
@@ -130,8 +162,49 @@ pub fn read(
         data.opaque
             .push("no Pod or pod template with containers in the manifests".to_string());
     }
-    data.provided = merged.into_values().collect();
+    data.provided = materialize(&stores, merged, budget)?;
     Ok(data)
+}
+
+/// The names of the result, each with a copy of its value, charged to `budget.copied`.
+fn materialize(
+    stores: &[Store],
+    merged: BTreeMap<String, Origin>,
+    budget: &mut Budget,
+) -> Result<Vec<Provided>, SourceError> {
+    let mut out = Vec::with_capacity(merged.len());
+    for (name, origin) in merged {
+        let p = match origin {
+            Origin::Own(p) => p,
+            Origin::Store { store, entry } => {
+                let Some(source) = stores.get(store).and_then(|s| s.entries.get(entry)) else {
+                    continue;
+                };
+                let size = match &source.state {
+                    ValueState::Value(v) => v.expose().len(),
+                    _ => 0,
+                };
+                if size > budget.copied {
+                    return Err(SourceError {
+                        path: source.path.clone(),
+                        line: Some(source.line),
+                        message: format!(
+                            "envFrom copies more than {} MiB of values into the containers \
+                             (YAML aliases repeating them?); refusing to read on",
+                            super::MAX_COPIED >> 20
+                        ),
+                    });
+                }
+                budget.copied -= size;
+                Provided {
+                    name,
+                    ..source.clone()
+                }
+            }
+        };
+        out.push(p);
+    }
+    Ok(out)
 }
 
 /// Whether `text` holds a Go template action (`{{ .Values.x }}`, `{{- include "..." . }}`,
@@ -204,7 +277,7 @@ fn pod_spec<'a>(kind: &str, node: &'a Node) -> Option<&'a Node> {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum StoreKind {
     ConfigMap,
     Secret,
@@ -346,17 +419,93 @@ fn scalar_text(node: &Node) -> Option<String> {
     }
 }
 
+/// Where the stores of a set of manifests are, by kind and name: the last store of each name, the
+/// last of each name in each namespace, and the last without a namespace.
+struct StoreIndex<'a> {
+    by_name: HashMap<(StoreKind, &'a str), Named<'a>>,
+}
+
+#[derive(Default)]
+struct Named<'a> {
+    last: usize,
+    in_namespace: HashMap<&'a str, usize>,
+    without_namespace: Option<usize>,
+}
+
+impl<'a> StoreIndex<'a> {
+    fn new(stores: &'a [Store]) -> StoreIndex<'a> {
+        let mut by_name: HashMap<(StoreKind, &str), Named> = HashMap::new();
+        for (i, store) in stores.iter().enumerate() {
+            let named = by_name
+                .entry((store.kind, store.name.as_str()))
+                .or_default();
+            named.last = i;
+            match store.namespace.as_deref() {
+                Some(ns) => {
+                    named.in_namespace.insert(ns, i);
+                }
+                None => named.without_namespace = Some(i),
+            }
+        }
+        StoreIndex { by_name }
+    }
+
+    /// The store an `envFrom` reference in `namespace` names: the last one of that kind and name
+    /// in the same namespace or in none; any namespace when the pod has none.
+    fn find(&self, kind: StoreKind, name: &str, namespace: Option<&str>) -> Option<usize> {
+        let named = self.by_name.get(&(kind, name))?;
+        match namespace {
+            None => Some(named.last),
+            Some(ns) => named
+                .in_namespace
+                .get(ns)
+                .copied()
+                .max(named.without_namespace),
+        }
+    }
+}
+
+/// Where a name of a container comes from: an entry of a store (copied at the end, once per
+/// name of the result), or the container's own `env`.
+enum Origin {
+    Store { store: usize, entry: usize },
+    Own(Provided),
+}
+
 struct Reader<'a> {
     stores: &'a [Store],
+    index: &'a StoreIndex<'a>,
     data: &'a mut SourceData,
+    budget: &'a mut Budget,
     /// Names of every container seen, for the selector error.
     found: BTreeSet<String>,
-    merged: BTreeMap<String, Provided>,
+    merged: BTreeMap<String, Origin>,
+    /// The opaque reasons already given.
+    opaque_seen: HashSet<String>,
+    /// `(store, prefix)` pairs whose joined names have been checked.
+    checked: HashSet<(usize, String)>,
     matched: bool,
     containers: usize,
 }
 
 impl Reader<'_> {
+    /// Counts one container, entry or generated name against the budget.
+    fn spend(&mut self, path: &str, line: usize) -> Result<(), SourceError> {
+        if self.budget.generated == 0 {
+            return Err(SourceError {
+                path: path.to_string(),
+                line: Some(line),
+                message: format!(
+                    "containers, env entries and the names envFrom generates add up to more \
+                     than {} (YAML aliases repeating them?); refusing to read on",
+                    super::MAX_GENERATED
+                ),
+            });
+        }
+        self.budget.generated -= 1;
+        Ok(())
+    }
+
     fn container(
         &mut self,
         path: &str,
@@ -364,8 +513,11 @@ impl Reader<'_> {
         item: &Node,
         wanted: Option<&str>,
     ) -> Result<(), SourceError> {
+        self.spend(path, item.line)?;
         let name = item.get("name").and_then(Node::as_str);
-        if let Some(name) = name {
+        if let Some(name) = name
+            && !self.found.contains(name)
+        {
             self.found.insert(name.to_string());
         }
         if let Some(wanted) = wanted
@@ -375,29 +527,82 @@ impl Reader<'_> {
         }
         self.matched = true;
         self.containers += 1;
-        let mut env: BTreeMap<String, Provided> = BTreeMap::new();
+        let mut env: BTreeMap<String, Origin> = BTreeMap::new();
+        // (store, prefix, line of the reference): a reference repeated with the same prefix is
+        // applied once, at its last place
+        let mut refs: Vec<(usize, &str, usize)> = Vec::new();
         for source in item
             .get("envFrom")
             .and_then(Node::as_seq)
             .unwrap_or_default()
         {
-            self.env_from(path, namespace, source, &mut env);
+            self.spend(path, source.line)?;
+            self.env_from(path, namespace, source, &mut refs)?;
+        }
+        let mut seen: HashSet<(usize, &str)> = HashSet::new();
+        let mut unique: Vec<(usize, &str, usize)> = refs
+            .into_iter()
+            .rev()
+            .filter(|(store, prefix, _)| seen.insert((*store, prefix)))
+            .collect();
+        unique.reverse();
+        for (store, prefix, line) in unique {
+            let Some(entries) = self.stores.get(store).map(|s| &s.entries) else {
+                continue;
+            };
+            // the prefix and the keys passed the name check on their own, so a joined name has
+            // its characters; its length is checked here, once per store and prefix however
+            // many containers name them, and the whole check runs on every name of the result
+            // (`super::check_names`)
+            let check = !prefix.is_empty() && self.checked.insert((store, prefix.to_string()));
+            for (i, entry) in entries.iter().enumerate() {
+                self.spend(path, line)?;
+                let name = format!("{prefix}{}", entry.name);
+                if check && name.len() > super::MAX_NAME_LEN {
+                    let problem = "is longer than 256 characters";
+                    return Err(SourceError {
+                        path: path.to_string(),
+                        line: Some(line),
+                        message: format!(
+                            "an envFrom prefix joined to a key of {} `{}` makes a name that \
+                             {problem}",
+                            self.stores[store].kind.kind_name(),
+                            self.stores[store].name
+                        ),
+                    });
+                }
+                env.insert(name, Origin::Store { store, entry: i });
+            }
         }
         for entry in item.get("env").and_then(Node::as_seq).unwrap_or_default() {
+            self.spend(path, entry.line)?;
             self.env_entry(path, entry, &mut env)?;
         }
         self.merged.extend(env);
         Ok(())
     }
 
-    fn env_from(
+    /// Resolves one `envFrom` entry into `refs`, or records why it cannot be resolved.
+    fn env_from<'n>(
         &mut self,
         path: &str,
         namespace: Option<&str>,
-        source: &Node,
-        env: &mut BTreeMap<String, Provided>,
-    ) {
-        let prefix = source.get("prefix").and_then(Node::as_str).unwrap_or("");
+        source: &'n Node,
+        refs: &mut Vec<(usize, &'n str, usize)>,
+    ) -> Result<(), SourceError> {
+        let prefix_node = source.get("prefix");
+        let prefix = prefix_node.and_then(Node::as_str).unwrap_or("");
+        let line = prefix_node.map_or(source.line, |n| n.line);
+        // the prefix starts every name it makes: it must be the start of a name itself
+        if !prefix.is_empty()
+            && let Some(problem) = name_problem(prefix)
+        {
+            return Err(SourceError {
+                path: path.to_string(),
+                line: Some(line),
+                message: format!("an envFrom prefix {problem}"),
+            });
+        }
         for kind in [StoreKind::ConfigMap, StoreKind::Secret] {
             let Some(reference) = source.get(kind.ref_name()) else {
                 continue;
@@ -410,27 +615,8 @@ impl Reader<'_> {
                 ));
                 continue;
             };
-            let store = self.stores.iter().rev().find(|s| {
-                s.kind == kind
-                    && s.name == name
-                    && match (namespace, s.namespace.as_deref()) {
-                        (Some(a), Some(b)) => a == b,
-                        _ => true,
-                    }
-            });
-            match store {
-                Some(store) => {
-                    for entry in &store.entries {
-                        let name = format!("{prefix}{}", entry.name);
-                        env.insert(
-                            name.clone(),
-                            Provided {
-                                name,
-                                ..entry.clone()
-                            },
-                        );
-                    }
-                }
+            match self.index.find(kind, name, namespace) {
+                Some(store) => refs.push((store, prefix, line)),
                 // optional or not, it may exist in the cluster: its keys are unknown
                 None => {
                     let optional = if is_optional(reference) {
@@ -442,19 +628,20 @@ impl Reader<'_> {
                         "{optional}envFrom {} `{name}` is not in the manifests",
                         kind.ref_name()
                     );
-                    if !self.data.opaque.contains(&reason) {
+                    if self.opaque_seen.insert(reason.clone()) {
                         self.data.opaque.push(reason);
                     }
                 }
             }
         }
+        Ok(())
     }
 
     fn env_entry(
         &mut self,
         path: &str,
         entry: &Node,
-        env: &mut BTreeMap<String, Provided>,
+        env: &mut BTreeMap<String, Origin>,
     ) -> Result<(), SourceError> {
         let Some(name_node) = entry.get("name") else {
             self.data
@@ -507,12 +694,12 @@ impl Reader<'_> {
         };
         env.insert(
             name.to_string(),
-            Provided {
+            Origin::Own(Provided {
                 name: name.to_string(),
                 state,
                 path: path.to_string(),
                 line,
-            },
+            }),
         );
         Ok(())
     }

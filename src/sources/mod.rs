@@ -59,10 +59,25 @@ pub struct SourceData {
     pub notices: Vec<String>,
 }
 
-/// Why `name`, as a source declares it, cannot be a variable name; `None` when it can. Names are
-/// printed, so a value written where a name belongs (`NAME=value` or `NAME value` as one string)
-/// or a pasted token would be printed with them: the readers refuse such names, and this message
-/// never repeats the name.
+/// The longest variable name accepted, in bytes. Real names are a few dozen characters; a longer
+/// "name" is a value or generated text, and names are printed.
+pub const MAX_NAME_LEN: usize = 256;
+
+/// Why `name`, as a source declares it, cannot be a variable name; `None` when it can.
+///
+/// This is the one name grammar of envcheck: every name a source provides (env files, dotenvx,
+/// decrypted vaults, Kubernetes `env` names, ConfigMap and Secret keys with their `envFrom`
+/// prefix, compose, JSON, declared `names`, the process environment) passes it before it can
+/// reach a report, and so does every name the extractors take from code
+/// ([`crate::extract::plausible_name`]). A name is 1 to [`MAX_NAME_LEN`] ASCII letters, digits,
+/// `_`, `.` and `-`, and is not shaped like a credential.
+///
+/// Names are printed, so a value written where a name belongs (`NAME=value` or `NAME value` as
+/// one string) or a pasted token would be printed with them: the readers refuse such names, and
+/// this message never repeats the name. Nor can an accepted name carry anything an output medium
+/// interprets: no line break (a workflow command of its own), no `%`, `:` or `,` (workflow
+/// command escapes), no `<`, `[`, `|` or backtick (Markdown and HTML), no bidi or invisible
+/// characters.
 pub fn name_problem(name: &str) -> Option<&'static str> {
     if name.is_empty() {
         Some("is empty")
@@ -76,10 +91,103 @@ pub fn name_problem(name: &str) -> Option<&'static str> {
     {
         // `:` or `;` before a value, invisible or bidi characters that hide part of the name
         Some("holds a character other than ASCII letters, digits, `_`, `.` and `-`")
+    } else if name.len() > MAX_NAME_LEN {
+        Some("is longer than 256 characters (a value written into the name?)")
     } else if crate::secret_shapes::secret_shape(name).is_some() {
         Some("looks like a credential, not a variable name (a pasted token?)")
     } else {
         None
+    }
+}
+
+/// Checks every name `data` provides against [`name_problem`]: the gate every loaded source
+/// passes, whatever its reader already checked. The error names the file and line of the first
+/// bad name (`label` when the name has no file), never the name.
+pub(crate) fn check_names(label: &str, data: &SourceData) -> Result<(), SourceError> {
+    for p in &data.provided {
+        if let Some(problem) = name_problem(&p.name) {
+            return Err(SourceError {
+                path: if p.path.is_empty() {
+                    label.to_string()
+                } else {
+                    p.path.clone()
+                },
+                line: (p.line > 0).then_some(p.line),
+                message: format!("a variable name {problem}"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The process environment (`--source env`) as a source. A variable whose name is not a name by
+/// [`name_problem`] (a line break, a space, a non-ASCII character: anything a parent process
+/// may set) is left out, and one notice counts them without naming any. Leaving it out cannot
+/// make anything read as missing: code can only read names that pass the same check.
+pub(crate) fn process_environment(
+    vars: impl Iterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
+) -> SourceData {
+    let mut data = SourceData::default();
+    let mut skipped = 0usize;
+    for (name, value) in vars {
+        let Some(name) = name.to_str().filter(|n| name_problem(n).is_none()) else {
+            skipped += 1;
+            continue;
+        };
+        // a value that is not UTF-8 is still set (and not empty): read lossily, never printed
+        let value = value.to_string_lossy().into_owned();
+        data.provided.push(Provided {
+            name: name.to_string(),
+            state: ValueState::Value(Secret::new(value)),
+            path: String::new(),
+            line: 0,
+        });
+    }
+    if skipped > 0 {
+        data.notices.push(format!(
+            "{skipped} variable{} of the process environment {} a name that is not a variable \
+             name (a control character, a space, a character other than ASCII letters, digits, \
+             `_`, `.` and `-`, or a credential shape); left out",
+            if skipped == 1 { "" } else { "s" },
+            if skipped == 1 { "has" } else { "have" },
+        ));
+    }
+    data
+}
+
+/// What the sources of one run may spend where the work grows with what the input refers to
+/// rather than with its size: dotenv references (`B=${A}${A}`), and Kubernetes `envFrom`
+/// references that copy every key of a ConfigMap or Secret into every container that names it
+/// (multiplied again by YAML aliases). One budget serves every source of a run, so a file listed
+/// many times as a source cannot multiply the work.
+///
+/// Past the budget: a dotenv reference is kept as written (the value stays non-empty, the name
+/// is still provided) and the source gets a notice; Kubernetes manifests are an error (the run
+/// stops with exit 2): names cut from them would read as missing.
+#[derive(Debug)]
+pub struct Budget {
+    /// Bytes dotenv references may still add to values.
+    pub(crate) expansion: usize,
+    /// Names, containers and `env`/`envFrom` entries the Kubernetes reader may still visit.
+    pub(crate) generated: usize,
+    /// Bytes of values the Kubernetes reader may still copy into the names it generates.
+    pub(crate) copied: usize,
+}
+
+/// The most bytes dotenv references may add to values in one run.
+pub const MAX_EXPANSION: usize = 64 << 20;
+/// The most names, containers and entries the Kubernetes reader visits in one run.
+pub const MAX_GENERATED: usize = 500_000;
+/// The most bytes of values the Kubernetes reader copies in one run.
+pub const MAX_COPIED: usize = 256 << 20;
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget {
+            expansion: MAX_EXPANSION,
+            generated: MAX_GENERATED,
+            copied: MAX_COPIED,
+        }
     }
 }
 

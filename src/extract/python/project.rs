@@ -13,11 +13,22 @@
 //! Modules are named from paths relative to the scanned root (`app/core/settings.py` is
 //! `app.core.settings`); an import matches a module when one dotted path ends with the other,
 //! so scanning a subtree still resolves `from polar.config import settings`.
+//!
+//! Names made here (an `env_prefix` joined to a field name, a nested delimiter, an alias, a
+//! helper's suffix) come from string literals: each passes [`plausible_name`], and one that
+//! does not becomes a dynamic read (ENV201) naming the field, never a read of that name.
+//!
+//! Work: a nested model with a delimiter makes one variable per field of the model for every
+//! field annotated with it, so a class of `F` such fields over a model of `S` fields makes
+//! `F × S` names. At most [`MAX_NESTED_NAMES`] are made per scan; past that, each further nested
+//! field becomes one dynamic read (ENV201) saying so, rather than reads silently left out.
+//! Nesting is one level deep (a nested model's own nested models are not expanded), so models
+//! that refer to each other cannot recurse.
 
 use std::collections::{HashMap, HashSet};
 
 use super::frameworks::{HelperDef, HelperFallback, Instance, PyCall, PyClass, PyField};
-use crate::extract::{FileFacts, Read, ReadExtra, ReadKind};
+use crate::extract::{DynamicRead, FileFacts, Read, ReadExtra, ReadKind, plausible_name};
 use crate::span::Position;
 
 /// The dotted module name of a path relative to the scanned root.
@@ -79,24 +90,34 @@ struct Module {
     is_package: bool,
 }
 
-/// Things defined at module level, indexed by their name.
+/// Things defined at module level, indexed by their name (and by module and name, so that the
+/// common case, a name defined in the module that asks, is one lookup however many modules
+/// define it).
 struct Index<'a, T> {
     by_name: HashMap<&'a str, Vec<(usize, &'a T)>>,
+    by_module: HashMap<(&'a str, &'a str), (usize, &'a T)>,
 }
 
 impl<'a, T> Index<'a, T> {
     fn new() -> Self {
         Index {
             by_name: HashMap::new(),
+            by_module: HashMap::new(),
         }
     }
 
-    fn add(&mut self, name: &'a str, file: usize, item: &'a T) {
+    fn add(&mut self, modules: &'a [Module], name: &'a str, file: usize, item: &'a T) {
         self.by_name.entry(name).or_default().push((file, item));
+        self.by_module
+            .entry((modules[file].module.as_str(), name))
+            .or_insert((file, item));
     }
 
     /// The item named `name` in the module `module`.
     fn find(&self, modules: &[Module], module: &str, name: &str) -> Option<(usize, &'a T)> {
+        if let Some(found) = self.by_module.get(&(module, name)) {
+            return Some(*found);
+        }
         let candidates = self.by_name.get(name)?;
         candidates
             .iter()
@@ -123,6 +144,7 @@ pub fn resolve(files: &mut [(&str, &mut FileFacts)]) {
         })
         .collect();
     let mut new_reads: Vec<(usize, Read)> = Vec::new();
+    let cut: Vec<(usize, DynamicRead)>;
     {
         let facts: Vec<&FileFacts> = files.iter().map(|(_, f)| &**f).collect();
         let mut classes = Index::new();
@@ -130,13 +152,13 @@ pub fn resolve(files: &mut [(&str, &mut FileFacts)]) {
         let mut instances: Index<Instance> = Index::new();
         for (i, f) in facts.iter().enumerate() {
             for c in &f.python.classes {
-                classes.add(&c.name, i, c);
+                classes.add(&modules, &c.name, i, c);
             }
             for h in &f.python.helpers {
-                helpers.add(&h.name, i, h);
+                helpers.add(&modules, &h.name, i, h);
             }
             for (name, inst) in &f.python.instances {
-                instances.add(name, i, inst);
+                instances.add(&modules, name, i, inst);
             }
         }
         let mut ctx = Project {
@@ -145,19 +167,32 @@ pub fn resolve(files: &mut [(&str, &mut FileFacts)]) {
             settings: HashSet::new(),
         };
         ctx.settings = ctx.settings_classes(&facts);
+        let mut nested = Nested {
+            left: MAX_NESTED_NAMES,
+            cut: Vec::new(),
+        };
         for (i, f) in facts.iter().enumerate() {
             for class in &f.python.classes {
                 if ctx.is_settings(class) {
-                    settings_reads(&ctx, i, class, &mut new_reads);
+                    settings_reads(&ctx, i, class, &mut new_reads, &mut nested);
                 }
             }
             for call in &f.python.calls {
                 call_reads(&ctx, i, call, &helpers, &instances, &mut new_reads);
             }
         }
+        cut = nested.cut;
+    }
+    for (i, dynamic) in cut {
+        files[i].1.dynamic.push(dynamic);
     }
     for (i, read) in new_reads {
-        files[i].1.reads.push(read);
+        if plausible_name(&read.name) {
+            files[i].1.reads.push(read);
+        } else {
+            // a literal that is no variable name: the read exists, but cannot be checked
+            files[i].1.dynamic.push(unchecked(&read, None));
+        }
     }
     for (_, facts) in files.iter_mut() {
         facts
@@ -182,6 +217,30 @@ struct Config {
 }
 
 const MAX_DEPTH: usize = 32;
+
+/// The most variables nested models with a delimiter make in one scan.
+pub const MAX_NESTED_NAMES: usize = 20_000;
+
+/// What nested models with a delimiter may still make, and the fields cut past that.
+struct Nested {
+    left: usize,
+    cut: Vec<(usize, DynamicRead)>,
+}
+
+/// A read envcheck cannot check, as a dynamic read at the read's place: its name is no variable
+/// name, or (`limit`) the nested fields it stands for were past [`MAX_NESTED_NAMES`].
+fn unchecked(read: &Read, limit: Option<usize>) -> DynamicRead {
+    let what = read.extra.detail.clone().unwrap_or_else(|| "…".to_string());
+    DynamicRead {
+        position: read.position,
+        api: read.api,
+        expression: match limit {
+            Some(n) => format!("{what}: nested fields past the limit of {n} per scan"),
+            None => what,
+        },
+        prefix: None,
+    }
+}
 
 impl Project<'_> {
     /// The class a base path names, as `(file, class)`.
@@ -256,10 +315,16 @@ impl Project<'_> {
     }
 }
 
-fn settings_reads(ctx: &Project, file: usize, class: &PyClass, out: &mut Vec<(usize, Read)>) {
+fn settings_reads(
+    ctx: &Project,
+    file: usize,
+    class: &PyClass,
+    out: &mut Vec<(usize, Read)>,
+    nested: &mut Nested,
+) {
     let config = ctx.config(file, class, 0);
     for field in &class.fields {
-        field_reads(ctx, file, class, field, &config, out);
+        field_reads(ctx, file, class, field, &config, out, nested);
     }
 }
 
@@ -278,6 +343,7 @@ fn field_reads(
     field: &PyField,
     config: &Config,
     out: &mut Vec<(usize, Read)>,
+    nested: &mut Nested,
 ) {
     let detail = format!("{}.{}", class.name, field.name);
     let read = |name: String, kind: ReadKind| Read {
@@ -312,10 +378,20 @@ fn field_reads(
     // A nested model with a delimiter: one variable per nested field, `PARENT__CHILD`.
     if let Some(delimiter) = &config.delimiter {
         let annotation = field.annotation.trim();
-        let nested = ctx
+        let model = ctx
             .base_class(file, &format!("$self.{annotation}"))
             .filter(|(_, c)| !ctx.is_settings(c) && !c.fields.is_empty());
-        if let Some((_, model)) = nested {
+        if let Some((_, model)) = model {
+            if model.fields.len() > nested.left {
+                // every later nested field is cut too, each one a dynamic read saying so
+                nested.left = 0;
+                let stand_in = read(base, field.kind);
+                nested
+                    .cut
+                    .push((file, unchecked(&stand_in, Some(MAX_NESTED_NAMES))));
+                return;
+            }
+            nested.left -= model.fields.len();
             for sub in &model.fields {
                 let kind = match field.kind {
                     ReadKind::Required => sub.kind,
