@@ -124,7 +124,7 @@ fn one_expanding_file_listed_many_times_shares_one_budget() {
     );
     // names are all read: only `A` is missing
     assert!(
-        stdout(&out).contains("`A` is required here"),
+        stdout(&out).contains("`A` is required at start-up"),
         "{}",
         stdout(&out)
     );
