@@ -1,5 +1,12 @@
 //! Python: `os.environ[...]`, `os.getenv`, `os.environ.get/setdefault`, `in os.environ`, through
 //! any import alias, with keys given as literals or as module-level string constants.
+//!
+//! Each read's kind starts from its syntax (a default argument, an `or` fallback, a presence
+//! guard) and is refined by what the code around it does with the value (`semantics`: truth
+//! tests, `None` tests, guards after the assignment, exception handlers), which also says
+//! whether an empty value counts as unset. A computed key that loops over a literal table of
+//! names is resolved to them (`loops`); one that is a helper's parameter is noted for the
+//! project pass ([`project`]).
 
 use std::collections::HashMap;
 
@@ -487,7 +494,8 @@ fn dynamic_read(
     facts.dynamic.push(dynamic);
 }
 
-/// `""` (or `''`, `str()`-free): a default that is the empty string.
+/// `""` or `''`: a default that is the empty string, which makes an empty value and a missing
+/// one the same.
 pub(crate) fn is_empty_string(ctx: &Ctx, node: Node) -> bool {
     let node = unparenthesize(node);
     matches!(node.kind(), "string" | "concatenated_string")
