@@ -43,6 +43,11 @@ pub struct DynamicSite {
     pub expression: String,
     /// The key's static start, if any (see [`crate::extract::DynamicRead::prefix`]).
     pub prefix: Option<String>,
+    /// How the key is resolved, if it is (see [`crate::extract::DynamicRead::resolved`]).
+    pub resolved: Option<String>,
+    /// The names of a loop over a literal table (see
+    /// [`crate::extract::DynamicRead::resolved_names`]).
+    pub resolved_names: Vec<String>,
 }
 
 /// A file that was not (fully) read, with the reason.
@@ -148,6 +153,8 @@ impl Inventory {
                             api: d.api,
                             expression: d.expression,
                             prefix: d.prefix,
+                            resolved: d.resolved,
+                            resolved_names: d.resolved_names,
                         });
                     }
                 }

@@ -105,6 +105,14 @@ pub struct DynamicRead {
     /// `` `API_RATE_LIMIT_${kind}` ``, `"PREFIX_" + x`): the read may be of any variable whose
     /// name starts with it.
     pub prefix: Option<String>,
+    /// How the key is known to be resolved, when it is: `for task in tasks` (it loops over a
+    /// literal table of names), `calls of get_int_from_env()` (it is the parameter of a helper
+    /// that every call in the project passes a literal name). Each name it takes is then a read
+    /// of its own, and the dynamic read needs no checking.
+    pub resolved: Option<String>,
+    /// The names a key that loops over a literal table takes (each also a read). A helper's
+    /// names are the reads at its call sites, not repeated here.
+    pub resolved_names: Vec<String>,
 }
 
 /// Everything one file yields.
@@ -357,6 +365,8 @@ impl<'s> Ctx<'s> {
             prefix: self.static_prefix(key, 0).filter(|p| {
                 p.len() >= MIN_PREFIX && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
             }),
+            resolved: None,
+            resolved_names: Vec::new(),
         }
     }
 

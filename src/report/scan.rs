@@ -66,6 +66,12 @@ struct JsonDynamic<'a> {
     /// The key's static start: the read may be of any variable whose name starts with it.
     #[serde(skip_serializing_if = "Option::is_none")]
     prefix: Option<&'a str>,
+    /// How the key is resolved to the names it takes (each also a read), if it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resolved: Option<&'a str>,
+    /// The names of a loop over a literal table.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    resolved_names: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -116,6 +122,8 @@ pub fn json(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
                 api: d.api,
                 expression: &d.expression,
                 prefix: d.prefix.as_deref(),
+                resolved: d.resolved.as_deref(),
+                resolved_names: &d.resolved_names,
             })
             .collect(),
         files: JsonFiles {
@@ -179,9 +187,13 @@ pub fn full(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
             "Dynamic reads (key computed at run time, not checked):"
         )?;
         for d in &inv.dynamic {
+            let resolved = match &d.resolved {
+                Some(how) => format!(" (resolved: {}, read above)", printable(how)),
+                None => String::new(),
+            };
             writeln!(
                 out,
-                "  {}:{}:{}  {} [{}]",
+                "  {}:{}:{}  {} [{}]{resolved}",
                 printable(&d.path),
                 d.line,
                 d.column,

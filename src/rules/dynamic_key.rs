@@ -17,8 +17,10 @@ and the key expression; it never guesses the name.
 
 ## Why is this bad?
 Nothing can check these reads against the example file or a target environment. A helper that
-takes the name as a parameter is followed (its calls with literal names become reads); other
-computed keys are blind spots worth knowing about.
+takes the name as a parameter is followed (its calls with literal names become reads), and a key
+that loops over a table of literal names in the same file becomes a read of each name: such keys
+are resolved and not reported (in Python, a helper's own reads once every call passes a literal
+name). Other computed keys are blind spots worth knowing about.
 
 ## Example
 ```python
@@ -33,7 +35,13 @@ in the example file and suppress the finding with `# envcheck: ignore[ENV201]`.
 };
 
 pub fn check(project: &Project, out: &mut Vec<Finding>) {
-    for d in &project.inventory.dynamic {
+    // a key resolved to the names it takes is checked through those names
+    for d in project
+        .inventory
+        .dynamic
+        .iter()
+        .filter(|d| d.resolved.is_none())
+    {
         out.push(Finding::new(
             &RULE,
             &d.path,
@@ -64,5 +72,17 @@ mod tests {
             fx.run(check),
             rows(&[("ENV201", "a.py", 2, ""), ("ENV201", "b.ts", 1, "")])
         );
+    }
+
+    #[test]
+    fn resolved_keys_are_not_reported() {
+        let fx = Fixture::new(
+            &[(
+                "a.py",
+                "import os\nfor n in ['A_URL', 'B_URL']:\n    os.getenv(n)\nos.getenv(other)\n",
+            )],
+            &[],
+        );
+        assert_eq!(fx.run(check), rows(&[("ENV201", "a.py", 4, "")]));
     }
 }

@@ -37,6 +37,13 @@ pub fn check(project: &Project, out: &mut Vec<Finding>) {
         return;
     };
     let variables = &project.inventory.variables;
+    // keys resolved to their names are checked through them
+    let unresolved = project
+        .inventory
+        .dynamic
+        .iter()
+        .filter(|d| d.resolved.is_none())
+        .count();
     for entry in &example.file.entries {
         let key = entry.key.as_str();
         let read = variables.iter().any(|v| {
@@ -48,7 +55,7 @@ pub fn check(project: &Project, out: &mut Vec<Finding>) {
         if read || !project.is_checked(key) || covered_by_dynamic(project.inventory, key) {
             continue;
         }
-        let dynamic = match project.inventory.dynamic.len() {
+        let dynamic = match unresolved {
             0 => String::new(),
             n => format!(" (the code has {n} dynamic reads that envcheck cannot resolve)"),
         };

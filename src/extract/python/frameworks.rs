@@ -7,9 +7,11 @@
 //! `os.getenv(name, ...)`), instances of env readers, and calls with a literal first argument
 //! that may reach a helper or an instance defined elsewhere.
 
+use std::collections::BTreeSet;
+
 use tree_sitter::Node;
 
-use super::{Args, Scope, literal_default, literal_string, no_fallback, unparenthesize};
+use super::{Args, Scope, literal_default, literal_string, no_fallback, semantics, unparenthesize};
 use crate::extract::{Ctx, FileFacts, Key, ReadKind, When};
 use crate::span::Position;
 
@@ -21,6 +23,14 @@ pub struct PyFacts {
     pub calls: Vec<PyCall>,
     /// Module-level instances of env readers: `env = environ.Env(...)`, `config = AutoConfig()`.
     pub instances: Vec<(String, Instance)>,
+    /// Dynamic reads whose key is a parameter of the module-level function they sit in: once
+    /// every call of that helper is resolved, they are too.
+    pub helper_keys: Vec<HelperKey>,
+    /// Callees of calls whose first argument is not a literal name (`get_int(key)`): a helper
+    /// called so is not fully resolved.
+    pub computed_calls: BTreeSet<String>,
+    /// Calls of classes with keyword arguments: `Settings(secret=...)`.
+    pub inits: Vec<PyInit>,
 }
 
 impl PyFacts {
@@ -29,7 +39,32 @@ impl PyFacts {
             && self.helpers.is_empty()
             && self.calls.is_empty()
             && self.instances.is_empty()
+            && self.helper_keys.is_empty()
+            && self.inits.is_empty()
     }
+}
+
+/// A dynamic read whose key is a parameter of the module-level function around it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HelperKey {
+    pub function: String,
+    pub param: String,
+    /// Appended to the parameter: `os.getenv(name + "_FILE")`.
+    pub suffix: String,
+    /// Where the dynamic read is (its key).
+    pub position: Position,
+    pub api: &'static str,
+}
+
+/// A call of something named like a class (`Settings(...)`, `config.Settings(...)`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PyInit {
+    /// Resolved callee path, as for [`PyCall::callee`].
+    pub callee: String,
+    /// The keyword arguments it passes (`_env_file` and the like included).
+    pub keywords: Vec<String>,
+    /// It also passes `**values`: which fields those give is unknown.
+    pub splat: bool,
 }
 
 /// An env reader object.
@@ -84,6 +119,8 @@ pub struct ClassConfig {
     pub env_prefix: Option<String>,
     pub case_sensitive: Option<bool>,
     pub nested_delimiter: Option<String>,
+    /// `env_ignore_empty=True`: an empty variable counts as unset.
+    pub ignore_empty: Option<bool>,
 }
 
 /// A module-level function whose body reads an env var named by one of its parameters.
@@ -193,7 +230,6 @@ pub(super) fn call(
     args: Node,
     facts: &mut FileFacts,
 ) {
-    let _ = site;
     let parsed = Args::new(ctx, args);
     if path == "decouple.config" {
         let Some(key) = parsed.get(0, "option") else {
@@ -202,6 +238,10 @@ pub(super) fn call(
         let kind = match parsed.get(1, "default") {
             Some(d) if no_fallback(ctx, scope, d) => ReadKind::Optional,
             Some(_) => ReadKind::Default,
+            // `except UndefinedValueError:` around it supplies the fallback
+            None if semantics::handled_by_except(ctx, scope, site, semantics::DECOUPLE_ERRORS) => {
+                ReadKind::Optional
+            }
             None => ReadKind::Required,
         };
         push(
@@ -228,6 +268,7 @@ pub(super) fn call(
         django(
             ctx,
             scope,
+            site,
             args,
             method.trim_start_matches('.'),
             &scheme,
@@ -235,6 +276,7 @@ pub(super) fn call(
         );
         return;
     }
+    init(path, args, &parsed, facts);
     // Anything else may be a helper or an instance from another module.
     let first = parsed.positional.first().copied();
     let name = match first.map(|k| scope.key(ctx, k)) {
@@ -248,6 +290,7 @@ pub(super) fn call(
         .flatten()
         .is_some();
     if name.is_none() && !(url_method && first.is_none()) {
+        computed_call(path, args, facts);
         return;
     }
     let position = ctx.position(first.unwrap_or(args));
@@ -271,10 +314,52 @@ pub(super) fn call(
     });
 }
 
+/// A call of a name that looks like a class (its last part starts with a capital): a candidate
+/// instantiation of a settings class, for the project pass.
+fn init(path: &str, args: Node, parsed: &Args, facts: &mut FileFacts) {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    if !last.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return;
+    }
+    let mut w = args.walk();
+    let splat = args
+        .named_children(&mut w)
+        .any(|a| a.kind() == "dictionary_splat");
+    facts.python.inits.push(PyInit {
+        callee: path.to_string(),
+        keywords: parsed.keywords.iter().map(|(n, _)| n.to_string()).collect(),
+        splat,
+    });
+}
+
+/// A call whose first argument is not a literal name, of something that may be a module-level
+/// function (not a method of a local object).
+fn computed_call(path: &str, args: Node, facts: &mut FileFacts) {
+    if args.named_child_count() == 0 {
+        return;
+    }
+    if path
+        .strip_prefix("$self.")
+        .is_some_and(|rest| rest.contains('.'))
+    {
+        return;
+    }
+    if !facts.python.computed_calls.contains(path) {
+        facts.python.computed_calls.insert(path.to_string());
+    }
+}
+
 /// `env("X")`, `env.str("X", default="d")`, `env.db()`: a django-environ read.
+///
+/// django-environ gives an empty value the meaning of no value in two cases, and the read is
+/// marked `empty_is_unset` then: a `default=None` (the library turns `""` into `None`) and
+/// `env.bool` (`""` is false). A `default=""` also makes empty and missing the same. Elsewhere
+/// an empty value is used as it is (`env.int` fails on it, `env.list` gives `[]`).
+#[allow(clippy::too_many_arguments)]
 fn django(
     ctx: &Ctx,
     scope: &Scope,
+    site: Node,
     args: Node,
     method: &str,
     scheme_defaults: &[&str],
@@ -309,10 +394,24 @@ fn django(
         Some(d) if no_fallback(ctx, scope, d) => ReadKind::Optional,
         Some(_) => ReadKind::Default,
         None if scheme_defaults.contains(&name.as_str()) => ReadKind::Default,
+        // `except ImproperlyConfigured:` around it supplies the fallback
+        None if semantics::handled_by_except(
+            ctx,
+            scope,
+            site,
+            semantics::DJANGO_ENVIRON_ERRORS,
+        ) =>
+        {
+            ReadKind::Optional
+        }
         None => ReadKind::Required,
     };
+    let empty_is_unset = method == "bool"
+        || default
+            .is_some_and(|d| unparenthesize(d).kind() == "none" || super::is_empty_string(ctx, d));
     let mut read = ctx.read(name, key.unwrap_or(args), kind, "django-environ");
     read.extra.default = default.and_then(|d| literal_default(ctx, d));
+    read.extra.empty_is_unset = empty_is_unset;
     facts.reads.push(read);
 }
 
@@ -329,6 +428,7 @@ fn push(
         Key::Name(name) => {
             let mut read = ctx.read(name, key, kind, api);
             read.extra.default = default.and_then(|d| literal_default(ctx, d));
+            read.extra.empty_is_unset = default.is_some_and(|d| super::is_empty_string(ctx, d));
             facts.reads.push(read);
         }
         Key::Dynamic => facts.dynamic.push(ctx.dynamic(key, api)),
@@ -429,6 +529,30 @@ fn param_key<'t>(ctx: &Ctx<'t>, key: Node<'t>) -> Option<(&'t str, String)> {
         }
         _ => None,
     }
+}
+
+/// Records a dynamic read whose key is a parameter of the module-level function it sits in
+/// (`def get_int(key): ... os.environ[key]`), for the project pass to mark resolved.
+pub(super) fn helper_key(ctx: &Ctx, key: Node, api: &'static str, facts: &mut FileFacts) {
+    let Some((param, suffix)) = param_key(ctx, key) else {
+        return;
+    };
+    let Some(function) = enclosing_module_function(key) else {
+        return;
+    };
+    if !params(ctx, function).iter().any(|p| p.name == param) {
+        return;
+    }
+    let Some(name) = function.child_by_field_name("name") else {
+        return;
+    };
+    facts.python.helper_keys.push(HelperKey {
+        function: ctx.text(name).to_string(),
+        param: param.to_string(),
+        suffix,
+        position: ctx.position(key),
+        api,
+    });
 }
 
 /// A dynamic read inside a module-level function whose key is one of its parameters: the
@@ -574,21 +698,48 @@ fn missing_guard<'t>(ctx: &Ctx<'t>, function: Node<'t>, param: &str) -> Option<N
     None
 }
 
-/// Module-level classes with bases: candidates for pydantic-settings.
+/// Classes with bases (candidates for pydantic-settings) and the module's reader instances.
 pub(super) fn collect(ctx: &Ctx, scope: &Scope, root: Node, facts: &mut FileFacts) {
     facts.python.instances = scope.instances.clone();
-    let mut w = root.walk();
-    for stmt in root.named_children(&mut w) {
-        let class = match stmt.kind() {
-            "class_definition" => stmt,
+    collect_classes(ctx, scope, root, 0, facts);
+}
+
+/// How many blocks deep classes are looked for: module-level `if` / `try` / `with` blocks and
+/// function bodies (a settings class built in a factory), a few levels, bounded whatever the
+/// input nests.
+const MAX_CLASS_DEPTH: usize = 8;
+
+/// Classes defined in `block`, in the blocks of its compound statements and in the bodies of
+/// its functions. A class defined in a function body is read when the function runs: its
+/// fields carry that timing (on use).
+fn collect_classes(ctx: &Ctx, scope: &Scope, block: Node, depth: usize, facts: &mut FileFacts) {
+    let mut w = block.walk();
+    for stmt in block.named_children(&mut w) {
+        let stmt = match stmt.kind() {
             "decorated_definition" => match stmt.child_by_field_name("definition") {
-                Some(d) if d.kind() == "class_definition" => d,
-                _ => continue,
+                Some(d) => d,
+                None => continue,
             },
-            _ => continue,
+            _ => stmt,
         };
-        if let Some(class) = py_class(ctx, scope, class) {
-            facts.python.classes.push(class);
+        match stmt.kind() {
+            "class_definition" => {
+                if let Some(class) = py_class(ctx, scope, stmt) {
+                    facts.python.classes.push(class);
+                }
+            }
+            "function_definition" if depth < MAX_CLASS_DEPTH => {
+                if let Some(body) = stmt.child_by_field_name("body") {
+                    collect_classes(ctx, scope, body, depth + 1, facts);
+                }
+            }
+            "if_statement" | "try_statement" | "with_statement" | "block" | "else_clause"
+            | "elif_clause" | "except_clause" | "finally_clause"
+                if depth < MAX_CLASS_DEPTH =>
+            {
+                collect_classes(ctx, scope, stmt, depth + 1, facts);
+            }
+            _ => {}
         }
     }
 }
@@ -719,6 +870,7 @@ fn config_entry(ctx: &Ctx, name: &str, value: Node, config: &mut ClassConfig) {
         "env_nested_delimiter" => {
             config.nested_delimiter = literal_string(ctx, value, &Default::default())
         }
+        "env_ignore_empty" => config.ignore_empty = Some(ctx.text(value) == "True"),
         _ => {}
     }
 }

@@ -1,17 +1,28 @@
 //! Python: `os.environ[...]`, `os.getenv`, `os.environ.get/setdefault`, `in os.environ`, through
 //! any import alias, with keys given as literals or as module-level string constants.
+//!
+//! Each read's kind starts from its syntax (a default argument, an `or` fallback, a presence
+//! guard) and is refined by what the code around it does with the value (`semantics`: truth
+//! tests, `None` tests, guards after the assignment, exception handlers), which also says
+//! whether an empty value counts as unset. A computed key that loops over a literal table of
+//! names is resolved to them (`loops`); one that is a helper's parameter is noted for the
+//! project pass ([`project`]).
 
 use std::collections::HashMap;
 
 use tree_sitter::{Node, Query, QueryCursor, StreamingIterator, Tree};
 
-use super::{Ctx, FileFacts, Key, MAX_CLIMB, ReadKind, plausible_name};
+use super::{Ctx, FileFacts, Key, MAX_CLIMB, Read, ReadExtra, ReadKind, plausible_name};
+use semantics::Use;
 
 mod frameworks;
+mod loops;
 pub mod project;
+mod semantics;
 
 pub use frameworks::{
-    ClassConfig, HelperDef, HelperFallback, Instance, PyCall, PyClass, PyFacts, PyField,
+    ClassConfig, HelperDef, HelperFallback, HelperKey, Instance, PyCall, PyClass, PyFacts, PyField,
+    PyInit,
 };
 
 /// What a local name stands for, after the file's imports.
@@ -24,6 +35,11 @@ pub(crate) struct Scope {
     constants: HashMap<String, Option<String>>,
     /// Module-level instances of env readers, in source order.
     instances: Vec<(String, Instance)>,
+    /// What resolving computed keys through loops has spent in this file (see [`loops`]).
+    loops: loops::LoopBudget,
+    /// The file has an exception handler somewhere: only then is a read's climb to an
+    /// enclosing `try` worth its cost (see [`semantics::handled_by_except`]).
+    has_handler: bool,
 }
 
 impl Scope {
@@ -32,6 +48,8 @@ impl Scope {
             imports: HashMap::new(),
             constants: HashMap::new(),
             instances: Vec::new(),
+            loops: loops::LoopBudget::default(),
+            has_handler: memchr::memmem::find(ctx.src, b"except").is_some(),
         };
         scope.collect(ctx, root, 0);
         scope
@@ -388,7 +406,8 @@ fn call(ctx: &Ctx, scope: &Scope, site: Node, callee: Node, args: Node, facts: &
         return;
     };
     let default = args.get(1, "default");
-    let kind = if api == "os.environ.setdefault" {
+    let empty_default = default.is_some_and(|d| is_empty_string(ctx, d));
+    let mut kind = if api == "os.environ.setdefault" {
         ReadKind::Default
     } else {
         match default {
@@ -396,22 +415,91 @@ fn call(ctx: &Ctx, scope: &Scope, site: Node, callee: Node, args: Node, facts: &
             _ => fallback_kind(ctx, scope, site).unwrap_or(ReadKind::Optional),
         }
     };
-    let kind = if kind == ReadKind::Optional && guarded_by_raise(ctx, site) {
-        ReadKind::Required
-    } else {
-        kind
-    };
+    // an empty default makes empty and missing the same value
+    let mut empty_is_unset = empty_default;
+    if (kind == ReadKind::Optional || empty_default)
+        && let Some(guard) = semantics::guard_after(ctx, scope, site)
+    {
+        kind = if guard.raises {
+            ReadKind::Required
+        } else {
+            ReadKind::Default
+        };
+        empty_is_unset |= guard.empty;
+    }
+    match semantics::value_use(ctx, scope, site) {
+        Use::Truth => {
+            empty_is_unset = true;
+            if kind == ReadKind::Optional {
+                kind = ReadKind::Presence;
+            }
+        }
+        Use::NoneTest if kind == ReadKind::Optional => kind = ReadKind::Presence,
+        Use::Fallback => empty_is_unset = true,
+        Use::NoneTest | Use::Value => {}
+    }
     match scope.key(ctx, key) {
         Key::Name(name) => {
             let mut read = ctx.read(name, key, kind, api);
             read.extra.default = default.and_then(|d| literal_default(ctx, d));
+            read.extra.empty_is_unset = empty_is_unset;
             facts.reads.push(read);
         }
         Key::Dynamic => {
-            facts.dynamic.push(ctx.dynamic(key, api));
+            dynamic_read(ctx, scope, key, api, kind, empty_is_unset, facts);
             frameworks::helper_def(ctx, scope, site, key, kind, default, facts);
         }
     }
+}
+
+/// A read whose key is computed: listed as dynamic, noted for the project pass when the key is
+/// a helper's parameter, and resolved to names when it loops over a literal table of them
+/// (see [`loops`]); each name then becomes a read of `kind`, placed on its literal, evaluated
+/// when the dynamic read is.
+fn dynamic_read(
+    ctx: &Ctx,
+    scope: &Scope,
+    key: Node,
+    api: &'static str,
+    kind: ReadKind,
+    empty_is_unset: bool,
+    facts: &mut FileFacts,
+) {
+    let mut dynamic = ctx.dynamic(key, api);
+    frameworks::helper_key(ctx, key, api, facts);
+    if let Some(table) = loops::loop_names(ctx, scope, key) {
+        let (when, context) = ctx.when(key);
+        for (name, literal) in table.names {
+            // on the literal, but evaluated when the loop's read is
+            facts.reads.push(Read {
+                name: name.clone(),
+                position: ctx.position(literal),
+                end: ctx.lines.position(ctx.src, literal.end_byte()),
+                kind,
+                api,
+                extra: ReadExtra {
+                    detail: Some(table.header.clone()),
+                    when,
+                    context: context.clone(),
+                    empty_is_unset,
+                    ..ReadExtra::default()
+                },
+            });
+            dynamic.resolved_names.push(name);
+        }
+        dynamic.resolved_names.sort();
+        dynamic.resolved_names.dedup();
+        dynamic.resolved = Some(table.header);
+    }
+    facts.dynamic.push(dynamic);
+}
+
+/// `""` or `''`: a default that is the empty string, which makes an empty value and a missing
+/// one the same.
+pub(crate) fn is_empty_string(ctx: &Ctx, node: Node) -> bool {
+    let node = unparenthesize(node);
+    matches!(node.kind(), "string" | "concatenated_string")
+        && literal_string(ctx, node, &HashMap::new()).is_some_and(|s| s.is_empty())
 }
 
 /// The source text of a default that is a plain literal (string, number, boolean).
@@ -428,18 +516,33 @@ fn subscript(ctx: &Ctx, scope: &Scope, site: Node, object: Node, key: Node, fact
     if scope.resolve(ctx, object).as_deref() != Some("os.environ") || is_write_target(site) {
         return;
     }
+    // `try: ... os.environ["X"] ... except KeyError:`: the handler supplies the fallback
+    let handled = semantics::handled_by_except(ctx, scope, site, semantics::KEY_ERRORS);
+    // a truth test or an `or` fallback takes an empty value as no value; a missing one still
+    // raises
+    let empty_is_unset = matches!(
+        semantics::value_use(ctx, scope, site),
+        Use::Truth | Use::Fallback
+    );
     match scope.key(ctx, key) {
         Key::Name(name) => {
-            let kind = if under_presence_test(ctx, site, &name) {
+            let kind = if handled || under_presence_test(ctx, site, &name) {
                 ReadKind::Optional
             } else {
                 ReadKind::Required
             };
-            facts.reads.push(ctx.read(name, key, kind, "os.environ[]"));
+            let mut read = ctx.read(name, key, kind, "os.environ[]");
+            read.extra.empty_is_unset = empty_is_unset;
+            facts.reads.push(read);
         }
         Key::Dynamic => {
-            facts.dynamic.push(ctx.dynamic(key, "os.environ[]"));
-            frameworks::helper_def(ctx, scope, site, key, ReadKind::Required, None, facts);
+            let kind = if handled {
+                ReadKind::Optional
+            } else {
+                ReadKind::Required
+            };
+            dynamic_read(ctx, scope, key, "os.environ[]", kind, empty_is_unset, facts);
+            frameworks::helper_def(ctx, scope, site, key, kind, None, facts);
         }
     }
 }
@@ -465,7 +568,15 @@ fn presence(ctx: &Ctx, scope: &Scope, site: Node, object: Node, key: Node, facts
                 .reads
                 .push(ctx.read(name, key, ReadKind::Presence, "in os.environ"))
         }
-        Key::Dynamic => facts.dynamic.push(ctx.dynamic(key, "in os.environ")),
+        Key::Dynamic => dynamic_read(
+            ctx,
+            scope,
+            key,
+            "in os.environ",
+            ReadKind::Presence,
+            false,
+            facts,
+        ),
     }
 }
 
@@ -591,54 +702,339 @@ fn under_presence_test(ctx: &Ctx, site: Node, name: &str) -> bool {
     false
 }
 
-/// `x = os.getenv("X")` followed by `if not x: raise ...` (or `if x is None:`): missing means an
-/// exception, so the read is required.
-fn guarded_by_raise(ctx: &Ctx, site: Node) -> bool {
-    let Some(assign) = site.parent() else {
-        return false;
-    };
-    if assign.kind() != "assignment" || assign.child_by_field_name("right") != Some(site) {
-        return false;
-    }
-    let Some(target) = assign.child_by_field_name("left") else {
-        return false;
-    };
-    if target.kind() != "identifier" {
-        return false;
-    }
-    let var = ctx.text(target);
-    let Some(stmt) = assign
-        .parent()
-        .filter(|s| s.kind() == "expression_statement")
-    else {
-        return false;
-    };
-    let Some(next) = stmt.next_named_sibling() else {
-        return false;
-    };
-    if next.kind() != "if_statement" {
-        return false;
-    }
-    let Some(condition) = next.child_by_field_name("condition") else {
-        return false;
-    };
-    let cond = dotted(ctx.text(condition));
-    let tests_missing = cond == format!("not{var}")
-        || cond == format!("{var}isNone")
-        || cond == format!("{var}==\"\"")
-        || cond == format!("{var}==''");
-    let raises = next
-        .child_by_field_name("consequence")
-        .and_then(|block| block.named_child(0))
-        .is_some_and(|first| first.kind() == "raise_statement");
-    tests_missing && raises
-}
-
 #[cfg(test)]
 mod tests {
     use crate::extract::ReadKind::{self, *};
+    use crate::extract::When::{self, *};
     use crate::extract::testing::{kinds, run};
-    use crate::lang::Language;
+    use crate::extract::{DynamicRead, Read, extract};
+    use crate::lang::{Language, Parsers};
+
+    /// Every read and dynamic read of a snippet, with their extra facts.
+    fn facts(src: &str) -> (Vec<Read>, Vec<DynamicRead>) {
+        let facts = extract(Language::Python, src.as_bytes(), &mut Parsers::default());
+        (facts.reads, facts.dynamic)
+    }
+
+    /// `(kind, empty_is_unset)` of the one read of `name` in a snippet.
+    fn semantics(src: &str, name: &str) -> (ReadKind, bool) {
+        let (reads, _) = facts(src);
+        let found: Vec<&Read> = reads.iter().filter(|r| r.name == name).collect();
+        assert_eq!(found.len(), 1, "{src}\n=> {reads:?}");
+        (found[0].kind, found[0].extra.empty_is_unset)
+    }
+
+    /// Defaulting and guarding idioms: never required, and whether an empty value counts as
+    /// no value.
+    #[test]
+    fn defaulting_and_guarding_idioms() {
+        let cases: &[(&str, ReadKind, bool)] = &[
+            ("import os\nX = os.getenv('X') or 'd'\n", Default, true),
+            (
+                "import os\nX = os.environ.get('X') or None\n",
+                Optional,
+                true,
+            ),
+            (
+                "import os\nX = os.getenv('X')\nif X is None:\n    X = 'd'\n",
+                Default,
+                false,
+            ),
+            (
+                "import os\nX = os.getenv('X')\nif not X:\n    X = 'd'\n",
+                Default,
+                true,
+            ),
+            // a new value that is itself nothing is no default
+            (
+                "import os\nX = os.getenv('X')\nif X is None:\n    X = None\n",
+                Optional,
+                false,
+            ),
+            ("import os\nN = int(os.getenv('X', '3'))\n", Default, false),
+            (
+                "import os\nL = os.environ.get('X', '').split(',')\n",
+                Default,
+                true,
+            ),
+            ("import os\nF = bool(os.getenv('X'))\n", Presence, true),
+            (
+                "import os\nfrom flags import bool\nF = bool(os.getenv('X'))\n",
+                Optional,
+                false,
+            ),
+            // the guard that raises: required, and an empty value raises too
+            (
+                "import os\nX = os.getenv('X')\nif not X:\n    raise SystemExit('X')\n",
+                Required,
+                true,
+            ),
+            (
+                "import os\nX = os.getenv('X')\nif X is None:\n    raise SystemExit('X')\n",
+                Required,
+                false,
+            ),
+            (
+                "import os\nX = os.getenv('X', '')\nif not X:\n    raise SystemExit('X')\n",
+                Required,
+                true,
+            ),
+        ];
+        for (src, kind, empty) in cases {
+            assert_eq!(semantics(src, "X"), (*kind, *empty), "{src}");
+        }
+    }
+
+    /// `os.environ["X"]` in a `try` whose handler catches a missing key is optional.
+    #[test]
+    fn subscripts_under_a_handler_that_catches_a_missing_key() {
+        let wrap = |handler: &str| {
+            format!("import os\ntry:\n    X = int(os.environ['X'])\n{handler}\n    X = 3\n")
+        };
+        for handler in [
+            "except KeyError:",
+            "except KeyError as e:",
+            "except (ValueError, KeyError):",
+            "except ValueError, KeyError:",
+            "except LookupError:",
+            "except Exception:",
+            "except builtins.KeyError:",
+            "except:",
+        ] {
+            assert_eq!(
+                semantics(&wrap(handler), "X"),
+                (Optional, false),
+                "{handler}"
+            );
+        }
+        for handler in ["except ValueError:", "except ImportError:"] {
+            assert_eq!(
+                semantics(&wrap(handler), "X"),
+                (Required, false),
+                "{handler}"
+            );
+        }
+        // a handler that raises again
+        let src = "import os\ntry:\n    X = os.environ['X']\nexcept KeyError:\n    raise RuntimeError('X')\n";
+        assert_eq!(semantics(src, "X"), (Required, false));
+        // a handler of an enclosing function does not reach into a nested one
+        let src = "import os\ntry:\n    def f():\n        return os.environ['X']\nexcept KeyError:\n    pass\n";
+        assert_eq!(semantics(src, "X"), (Required, false));
+        // the handler's own body is not covered by it
+        let src = "import os\ntry:\n    pass\nexcept KeyError:\n    X = os.environ['X']\n";
+        assert_eq!(semantics(src, "X"), (Required, false));
+    }
+
+    /// A read used only as a truth test is a presence read whose empty value means off; a
+    /// subscript still raises when missing.
+    #[test]
+    fn empty_means_off() {
+        let cases: &[(&str, ReadKind, bool)] = &[
+            ("import os\nif os.getenv('X'):\n    pass\n", Presence, true),
+            (
+                "import os\nif not os.environ.get('X'):\n    pass\n",
+                Presence,
+                true,
+            ),
+            (
+                "import os\nif a:\n    pass\nelif os.getenv('X'):\n    pass\n",
+                Presence,
+                true,
+            ),
+            (
+                "import os\nwhile os.getenv('X'):\n    pass\n",
+                Presence,
+                true,
+            ),
+            ("import os\nY = os.getenv('X') and load()\n", Presence, true),
+            (
+                "import os\nif a and os.getenv('X'):\n    pass\n",
+                Presence,
+                true,
+            ),
+            (
+                "import os\nif (os.getenv('X') or os.getenv('Z')):\n    pass\n",
+                Presence,
+                true,
+            ),
+            (
+                "import os\nY = 1 if os.getenv('X') else 2\n",
+                Presence,
+                true,
+            ),
+            (
+                "import os\nY = [a for a in b if os.getenv('X')]\n",
+                Presence,
+                true,
+            ),
+            (
+                "import os\nY = os.getenv('X') is not None\n",
+                Presence,
+                false,
+            ),
+            (
+                "import os\nif os.getenv('X') is None:\n    pass\n",
+                Presence,
+                false,
+            ),
+            ("import os\nif os.environ['X']:\n    pass\n", Required, true),
+            ("import os\nY = os.environ['X'] or 'd'\n", Required, true),
+            // a default stays a default; its empty value is still off
+            (
+                "import os\nif os.getenv('X', '1'):\n    pass\n",
+                Default,
+                true,
+            ),
+            // the value is used: not a truth test
+            ("import os\nY = os.getenv('X')\n", Optional, false),
+            (
+                "import os\nif os.getenv('X') == 'yes':\n    pass\n",
+                Optional,
+                false,
+            ),
+            ("import os\nY = a and os.getenv('X')\n", Optional, false),
+            ("import os\nY = a or os.getenv('X')\n", Optional, false),
+            (
+                "import os\nif (y := os.getenv('X')):\n    pass\n",
+                Optional,
+                false,
+            ),
+            ("import os\nf(os.getenv('X'))\n", Optional, false),
+            ("import os\nY = os.environ['X']\n", Required, false),
+        ];
+        for (src, kind, empty) in cases {
+            assert_eq!(semantics(src, "X"), (*kind, *empty), "{src}");
+        }
+    }
+
+    /// django-environ: module-level reads run at start-up; `default=None` and `env.bool` take
+    /// an empty value as no value; an `except ImproperlyConfigured` supplies a fallback.
+    #[test]
+    fn django_environ_semantics() {
+        let head = "import environ\nfrom django.core.exceptions import ImproperlyConfigured\nenv = environ.Env()\n";
+        let cases: &[(&str, ReadKind, When, bool)] = &[
+            ("X = env.bool('X', default=False)", Default, Startup, true),
+            ("X = env.bool('X')", Required, Startup, true),
+            ("X = env.str('X', default=None)", Optional, Startup, true),
+            ("X = env.str('X', default='')", Default, Startup, true),
+            ("X = env.int('X', default=3)", Default, Startup, false),
+            ("X = env.list('X', default=[])", Default, Startup, false),
+            ("X = env('X')", Required, Startup, false),
+            ("def f():\n    return env('X')", Required, OnUse, false),
+            (
+                "try:\n    X = env('X')\nexcept ImproperlyConfigured:\n    X = None",
+                Optional,
+                Startup,
+                false,
+            ),
+        ];
+        for (body, kind, when, empty) in cases {
+            let src = format!("{head}{body}\n");
+            let (reads, _) = facts(&src);
+            let read = reads.iter().find(|r| r.name == "X").expect("read");
+            assert_eq!(
+                (read.kind, read.extra.when, read.extra.empty_is_unset),
+                (*kind, *when, *empty),
+                "{body}"
+            );
+        }
+    }
+
+    /// A computed key that loops over a literal table of names in the same file resolves to
+    /// those names (each a read on its literal, timed like the loop's read), and the dynamic
+    /// read stays, marked resolved.
+    #[test]
+    fn loops_over_literal_tables_resolve_to_their_names() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "import os\ndef check():\n    deprecated = {'OLD_A': 'a', 'OLD_B': 'b'}\n    for name, option in deprecated.items():\n        if not os.getenv(name):\n            continue\n",
+                &["OLD_A", "OLD_B"],
+            ),
+            (
+                "import os\ndef schedule():\n    tasks = [\n        {'name': 'mail', 'env_key': 'MAIL_CRON', 'env_default': '* * * * *'},\n        {'name': 'train', 'env_key': 'TRAIN_CRON', 'env_default': '5 * * * *'},\n    ]\n    for task in tasks:\n        value = os.getenv(task['env_key'], task['env_default'])\n",
+                &["MAIL_CRON", "TRAIN_CRON"],
+            ),
+            (
+                "import os\nfor n in ['A_URL', 'B_URL']:\n    print(os.environ[n])\n",
+                &["A_URL", "B_URL"],
+            ),
+            (
+                "import os\nNAMES = ('A_URL', 'B_URL')\ndef f():\n    return {n: os.getenv(n) for n in NAMES}\n",
+                &["A_URL", "B_URL"],
+            ),
+            (
+                "import os\nPAIRS = [('A_URL', 1), ('B_URL', 2)]\nfor n, _ in PAIRS:\n    os.getenv(n)\n",
+                &["A_URL", "B_URL"],
+            ),
+            (
+                "import os\nD = {'A_URL': 1, 'B_URL': 2}\nfor n in D.keys():\n    'x' in os.environ\n    n in os.environ\n",
+                &["A_URL", "B_URL"],
+            ),
+        ];
+        for (src, names) in cases {
+            let (reads, dynamic) = facts(src);
+            assert_eq!(dynamic.len(), 1, "{src}\n=> {dynamic:?}");
+            assert!(
+                dynamic[0]
+                    .resolved
+                    .as_deref()
+                    .is_some_and(|h| h.starts_with("for "))
+            );
+            assert_eq!(dynamic[0].resolved_names, *names, "{src}");
+            let got: Vec<&str> = reads
+                .iter()
+                .filter(|r| names.contains(&r.name.as_str()))
+                .map(|r| r.name.as_str())
+                .collect();
+            assert_eq!(got, *names, "{src}\n=> {reads:?}");
+        }
+        // kinds, timing and empty handling come from the loop's read; the line is the literal's
+        let (reads, _) = facts(cases[0].0);
+        let a = reads.iter().find(|r| r.name == "OLD_A").expect("OLD_A");
+        assert_eq!(a.kind, Presence);
+        assert!(a.extra.empty_is_unset);
+        assert_eq!(a.extra.when, OnUse);
+        assert_eq!(a.extra.context.as_deref(), Some("check()"));
+        assert_eq!(a.position.line, 3);
+        let (reads, _) = facts(cases[1].0);
+        let mail = reads
+            .iter()
+            .find(|r| r.name == "MAIL_CRON")
+            .expect("MAIL_CRON");
+        assert_eq!((mail.kind, mail.position.line), (Default, 4));
+        assert_eq!(mail.extra.detail.as_deref(), Some("for task in tasks"));
+    }
+
+    /// Tables that may hold other names resolve nothing: envcheck never guesses.
+    #[test]
+    fn loops_over_tables_that_may_change_resolve_nothing() {
+        let cases = [
+            // added to
+            "import os\nN = ['A_URL']\nN.append(other)\nfor n in N:\n    os.getenv(n)\n",
+            "import os\nN = ['A_URL']\nN += extra\nfor n in N:\n    os.getenv(n)\n",
+            "import os\nN = {'A_URL': 1}\nN[k] = 2\nfor n in N:\n    os.getenv(n)\n",
+            // bound twice
+            "import os\nN = ['A_URL']\nif x:\n    N = ['B_URL']\nfor n in N:\n    os.getenv(n)\n",
+            // one element computed
+            "import os\nfor n in ['A_URL', prefix + '_URL']:\n    os.getenv(n)\n",
+            "import os\nfor n in ['A_URL', *more]:\n    os.getenv(n)\n",
+            // built by a call
+            "import os\nN = load()\nfor n in N:\n    os.getenv(n)\n",
+            "import os\nfor n in sorted(['A_URL']):\n    os.getenv(n)\n",
+            // a parameter shadows the module's table
+            "import os\nN = ['A_URL']\ndef f(N):\n    for n in N:\n        os.getenv(n)\n",
+            // the key is not the loop variable
+            "import os\nfor n in ['A_URL']:\n    os.getenv(m)\n",
+            // the field is missing from one row
+            "import os\nfor t in [{'k': 'A_URL'}, {'j': 'B_URL'}]:\n    os.getenv(t['k'])\n",
+        ];
+        for src in cases {
+            let (reads, dynamic) = facts(src);
+            assert!(reads.is_empty(), "{src}\n=> {reads:?}");
+            assert_eq!(dynamic.len(), 1, "{src}");
+            assert_eq!(dynamic[0].resolved, None, "{src}");
+        }
+    }
 
     fn py(src: &str) -> Vec<(String, ReadKind)> {
         kinds(Language::Python, src)
@@ -750,10 +1146,11 @@ mod tests {
     fn or_chains_ending_in_a_fallback_give_every_read_a_default() {
         let src = "import os, socket\nh = (\n    os.environ.get('A')\n    or os.environ.get('B')\n    or socket.gethostname()\n)\n";
         assert_eq!(py(src), vec![("A".into(), Default), ("B".into(), Default)]);
+        // a condition only tests them: presence reads
         let src = "import os\nif os.environ.get('A') or os.environ.get('B'): pass";
         assert_eq!(
             py(src),
-            vec![("A".into(), Optional), ("B".into(), Optional)]
+            vec![("A".into(), Presence), ("B".into(), Presence)]
         );
     }
 

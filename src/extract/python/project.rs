@@ -27,7 +27,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::frameworks::{HelperDef, HelperFallback, Instance, PyCall, PyClass, PyField};
+use super::frameworks::{HelperDef, HelperFallback, Instance, PyCall, PyClass, PyField, PyInit};
 use crate::extract::{DynamicRead, FileFacts, Read, ReadExtra, ReadKind, plausible_name};
 use crate::span::Position;
 
@@ -145,6 +145,9 @@ pub fn resolve(files: &mut [(&str, &mut FileFacts)]) {
         .collect();
     let mut new_reads: Vec<(usize, Read)> = Vec::new();
     let cut: Vec<(usize, DynamicRead)>;
+    // dynamic reads in the bodies of helpers whose calls all pass literal names: (file,
+    // position, api) and the helper
+    let mut resolved: Vec<(usize, Position, &'static str, String)> = Vec::new();
     {
         let facts: Vec<&FileFacts> = files.iter().map(|(_, f)| &**f).collect();
         let mut classes = Index::new();
@@ -171,14 +174,40 @@ pub fn resolve(files: &mut [(&str, &mut FileFacts)]) {
             left: MAX_NESTED_NAMES,
             cut: Vec::new(),
         };
+        let given = ctx.init_keywords(&facts);
+        let mut helper_calls = HelperCalls::default();
         for (i, f) in facts.iter().enumerate() {
             for class in &f.python.classes {
                 if ctx.is_settings(class) {
-                    settings_reads(&ctx, i, class, &mut new_reads, &mut nested);
+                    let given = given.get(&std::ptr::from_ref(class));
+                    settings_reads(&ctx, i, class, given, &mut new_reads, &mut nested);
                 }
             }
             for call in &f.python.calls {
-                call_reads(&ctx, i, call, &helpers, &instances, &mut new_reads);
+                call_reads(
+                    &ctx,
+                    i,
+                    call,
+                    &helpers,
+                    &instances,
+                    &mut helper_calls,
+                    &mut new_reads,
+                );
+            }
+            for callee in &f.python.computed_calls {
+                if let Some((helper_file, helper)) = ctx.helper(i, callee, &helpers) {
+                    helper_calls
+                        .computed
+                        .insert((helper_file, helper.name.clone()));
+                }
+            }
+        }
+        for (i, f) in facts.iter().enumerate() {
+            for key in &f.python.helper_keys {
+                if helper_calls.resolves(i, &key.function, &key.param, &helpers) {
+                    let how = format!("calls of {}()", key.function);
+                    resolved.push((i, key.position, key.api, how));
+                }
             }
         }
         cut = nested.cut;
@@ -194,11 +223,68 @@ pub fn resolve(files: &mut [(&str, &mut FileFacts)]) {
             files[i].1.dynamic.push(unchecked(&read, None));
         }
     }
+    for (i, position, api, how) in resolved {
+        // a file's dynamic reads are sorted by position and api
+        let dynamic = &mut files[i].1.dynamic;
+        let at = dynamic.partition_point(|d| (d.position, d.api) < (position, api));
+        for d in dynamic[at..]
+            .iter_mut()
+            .take_while(|d| d.position == position && d.api == api)
+        {
+            d.resolved.get_or_insert_with(|| how.clone());
+        }
+    }
     for (_, facts) in files.iter_mut() {
         facts
             .reads
             .sort_by(|a, b| (a.position, &a.name, a.api).cmp(&(b.position, &b.name, b.api)));
         facts.reads.dedup();
+    }
+}
+
+/// What the calls of the project's env helpers pass.
+#[derive(Default)]
+struct HelperCalls {
+    /// Helpers called with a literal name, by (file, helper name).
+    called: HashSet<(usize, String)>,
+    /// Helpers called at least once with a computed name.
+    computed: HashSet<(usize, String)>,
+}
+
+impl HelperCalls {
+    /// Is the function `function` of `file` a helper whose key parameter is `param`, called at
+    /// least once, and only with literal names?
+    fn resolves(
+        &self,
+        file: usize,
+        function: &str,
+        param: &str,
+        helpers: &Index<HelperDef>,
+    ) -> bool {
+        let is_helper = helpers
+            .by_name
+            .get(function)
+            .into_iter()
+            .flatten()
+            .any(|(f, h)| *f == file && h.key_param == param);
+        let key = (file, function.to_string());
+        is_helper && !self.computed.contains(&key) && self.called.contains(&key)
+    }
+}
+
+/// Keyword arguments given to a class, over every call of it (and of its subclasses).
+#[derive(Default)]
+struct Given<'a> {
+    /// How many calls.
+    calls: usize,
+    /// How many of them pass each keyword.
+    keywords: HashMap<&'a str, usize>,
+}
+
+impl Given<'_> {
+    /// Is `name` passed by every call (of which there is at least one)?
+    fn always(&self, name: &str) -> bool {
+        self.calls > 0 && self.keywords.get(name) == Some(&self.calls)
     }
 }
 
@@ -214,6 +300,16 @@ struct Config {
     prefix: String,
     case_sensitive: bool,
     delimiter: Option<String>,
+    ignore_empty: bool,
+}
+
+/// Adds one call to a class's tally. A `**values` splat may pass any field, but which is
+/// unknown: the call counts, its unknown keywords do not.
+fn count_init<'a>(given: &mut Given<'a>, init: &'a PyInit) {
+    given.calls += 1;
+    for keyword in &init.keywords {
+        *given.keywords.entry(keyword.as_str()).or_default() += 1;
+    }
 }
 
 const MAX_DEPTH: usize = 32;
@@ -239,6 +335,8 @@ fn unchecked(read: &Read, limit: Option<usize>) -> DynamicRead {
             None => what,
         },
         prefix: None,
+        resolved: None,
+        resolved_names: Vec::new(),
     }
 }
 
@@ -283,6 +381,54 @@ impl Project<'_> {
         settings
     }
 
+    /// The helper a callee written in `file` names, as `(file, helper)`.
+    fn helper<'h>(
+        &self,
+        file: usize,
+        callee: &str,
+        helpers: &Index<'h, HelperDef>,
+    ) -> Option<(usize, &'h HelperDef)> {
+        let m = &self.modules[file];
+        let abs = absolute(callee, &m.module, m.is_package);
+        let (module, name) = split_last(&abs);
+        helpers.find(self.modules, module, name)
+    }
+
+    /// For each settings class, the keyword arguments its calls pass: the calls of the class
+    /// and of every settings class derived from it (a subclass's call builds the base's fields
+    /// too). Each call climbs its class's settings bases, at most [`MAX_DEPTH`] classes, so the
+    /// work is linear in the calls.
+    fn init_keywords<'f>(&self, facts: &[&'f FileFacts]) -> HashMap<*const PyClass, Given<'f>> {
+        let mut given: HashMap<*const PyClass, Given> = HashMap::new();
+        for (file, f) in facts.iter().enumerate() {
+            for init in &f.python.inits {
+                let Some((class_file, class)) = self.base_class(file, &init.callee) else {
+                    continue;
+                };
+                if !self.is_settings(class) {
+                    continue;
+                }
+                let mut seen: Vec<*const PyClass> = Vec::new();
+                let mut stack = vec![(class_file, class)];
+                while let Some((cf, c)) = stack.pop() {
+                    let key = std::ptr::from_ref(c);
+                    if seen.contains(&key) || seen.len() >= MAX_DEPTH {
+                        continue;
+                    }
+                    seen.push(key);
+                    count_init(given.entry(key).or_default(), init);
+                    stack.extend(
+                        c.bases
+                            .iter()
+                            .filter_map(|b| self.base_class(cf, b))
+                            .filter(|(_, b)| self.is_settings(b)),
+                    );
+                }
+            }
+        }
+        given
+    }
+
     fn is_settings(&self, class: &PyClass) -> bool {
         self.settings.contains(&std::ptr::from_ref(class))
     }
@@ -299,6 +445,7 @@ impl Project<'_> {
             prefix: String::new(),
             case_sensitive: false,
             delimiter: None,
+            ignore_empty: false,
         });
         Config {
             prefix: class.config.env_prefix.clone().unwrap_or(inherited.prefix),
@@ -311,20 +458,39 @@ impl Project<'_> {
                 .nested_delimiter
                 .clone()
                 .or(inherited.delimiter),
+            ignore_empty: class.config.ignore_empty.unwrap_or(inherited.ignore_empty),
         }
     }
 }
 
+/// The reads of a settings class's fields, with what the class's configuration and its calls
+/// add to [`field_reads`]:
+///
+/// - `env_ignore_empty=True`: an empty variable is ignored, so empty counts as unset;
+/// - a field that every call of the class (and of its subclasses) in the project passes as a
+///   keyword argument (`Settings(secret=...)`, by name or alias) gets its value from the code:
+///   the variable can only be overridden there, so it is never required. Its reads are kept, as
+///   optional, so an example file that documents it is not told the key is unread.
 fn settings_reads(
     ctx: &Project,
     file: usize,
     class: &PyClass,
+    given: Option<&Given>,
     out: &mut Vec<(usize, Read)>,
     nested: &mut Nested,
 ) {
     let config = ctx.config(file, class, 0);
     for field in &class.fields {
+        let start = out.len();
         field_reads(ctx, file, class, field, &config, out, nested);
+        let passed = given
+            .is_some_and(|g| g.always(&field.name) || field.aliases.iter().any(|a| g.always(a)));
+        for (_, read) in &mut out[start..] {
+            read.extra.empty_is_unset |= config.ignore_empty;
+            if passed && read.kind == ReadKind::Required {
+                read.kind = ReadKind::Optional;
+            }
+        }
     }
 }
 
@@ -413,6 +579,7 @@ fn call_reads(
     call: &PyCall,
     helpers: &Index<HelperDef>,
     instances: &Index<Instance>,
+    helper_calls: &mut HelperCalls,
     out: &mut Vec<(usize, Read)>,
 ) {
     let m = &ctx.modules[file];
@@ -422,6 +589,9 @@ fn call_reads(
     if let Some(name_arg) = &call.name
         && let Some((helper_file, helper)) = helpers.find(ctx.modules, module, name)
     {
+        helper_calls
+            .called
+            .insert((helper_file, helper.name.clone()));
         // every suffix variant of the helper, from the file that defines it
         let variants = helpers.by_name.get(name).into_iter().flatten();
         for (_, h) in variants.filter(|(f, h)| *f == helper_file && h.name == helper.name) {
@@ -493,6 +663,7 @@ fn helper_kind(helper: &HelperDef, call: &PyCall) -> ReadKind {
 }
 
 fn instance_read(instance: &Instance, method: &str, call: &PyCall) -> Option<Read> {
+    let mut empty_is_unset = false;
     let (name, kind, api) = match instance {
         Instance::Decouple => {
             if !method.is_empty() {
@@ -530,6 +701,9 @@ fn instance_read(instance: &Instance, method: &str, call: &PyCall) -> Option<Rea
                 None if scheme_defaults.contains(&name) => ReadKind::Default,
                 None => ReadKind::Required,
             };
+            // as in the file that makes the instance: `default=None` turns "" into None,
+            // `env.bool` takes "" as false
+            empty_is_unset = method == "bool" || default == Some(false);
             (name, kind, "django-environ")
         }
     };
@@ -542,6 +716,7 @@ fn instance_read(instance: &Instance, method: &str, call: &PyCall) -> Option<Rea
         extra: ReadExtra {
             when: call.when,
             context: call.context.clone(),
+            empty_is_unset,
             ..ReadExtra::default()
         },
     })
@@ -550,7 +725,7 @@ fn instance_read(instance: &Instance, method: &str, call: &PyCall) -> Option<Rea
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::{ReadKind::*, extract};
+    use crate::extract::{DynamicRead, ReadKind::*, When, extract};
     use crate::lang::{Language, Parsers};
 
     /// `(path, name, kind, api)` of every read in a project of in-memory files.
@@ -869,6 +1044,244 @@ def local_env(name):
         ] {
             assert!(has(&reads, p, name, kind), "{name} {kind:?} in {reads:?}");
         }
+    }
+
+    /// `(path, read)` and `(path, dynamic read)` pairs of a project.
+    type Facts = (Vec<(String, Read)>, Vec<(String, DynamicRead)>);
+
+    /// Every read of a project of in-memory files, with its path, and every dynamic read.
+    fn project_facts(files: &[(&str, &str)]) -> Facts {
+        let mut parsers = Parsers::default();
+        let mut facts: Vec<FileFacts> = files
+            .iter()
+            .map(|(_, src)| extract(Language::Python, src.as_bytes(), &mut parsers))
+            .collect();
+        let mut refs: Vec<(&str, &mut FileFacts)> = files
+            .iter()
+            .map(|(p, _)| *p)
+            .zip(facts.iter_mut())
+            .collect();
+        resolve(&mut refs);
+        let mut reads = Vec::new();
+        let mut dynamic = Vec::new();
+        for ((path, _), f) in files.iter().zip(facts) {
+            reads.extend(f.reads.into_iter().map(|r| (path.to_string(), r)));
+            dynamic.extend(f.dynamic.into_iter().map(|d| (path.to_string(), d)));
+        }
+        (reads, dynamic)
+    }
+
+    fn find<'r>(reads: &'r [(String, Read)], name: &str) -> &'r Read {
+        let found: Vec<&Read> = reads
+            .iter()
+            .filter(|(_, r)| r.name == name)
+            .map(|(_, r)| r)
+            .collect();
+        assert_eq!(found.len(), 1, "{name} in {reads:?}");
+        found[0]
+    }
+
+    /// pydantic's defaulting forms are never required.
+    #[test]
+    fn pydantic_defaults_are_never_required() {
+        let src = r#"
+from typing import Annotated, Optional
+from pydantic import Field
+from pydantic_settings import BaseSettings
+
+class Settings(BaseSettings):
+    a: str | None = None
+    b: Optional[str] = None
+    c: str = Field(default="c")
+    d: str | None = Field(None)
+    e: list[str] = Field(default_factory=list)
+    f: Annotated[str, Field(default="f")]
+    g: Annotated[str | None, Field(alias="G_ALIAS")] = None
+    h: int = Field(default=None, ge=1)
+    required: str
+    required_too: str = Field(..., min_length=1)
+"#;
+        let (reads, _) = project_facts(&[("app/config.py", src)]);
+        for (name, kind) in [
+            ("A", Optional),
+            ("B", Optional),
+            ("C", Default),
+            ("D", Optional),
+            ("E", Default),
+            ("F", Default),
+            ("G_ALIAS", Optional),
+            ("H", Optional),
+            ("REQUIRED", Required),
+            ("REQUIRED_TOO", Required),
+        ] {
+            let read = find(&reads, name);
+            assert_eq!(read.kind, kind, "{name}");
+            assert_eq!(read.extra.when, When::Startup, "{name}");
+            assert!(!read.extra.empty_is_unset, "{name}");
+        }
+    }
+
+    /// A field that every call of the settings class (and of its subclasses) passes as a
+    /// keyword argument gets its value from the code: optional, not required.
+    #[test]
+    fn pydantic_fields_always_passed_at_init_are_not_required() {
+        let config = r#"
+from pydantic import Field
+from pydantic_settings import BaseSettings
+
+class Settings(BaseSettings):
+    secret: str
+    api_key: str = Field(alias="SERVICE_API_KEY")
+    region: str
+    token: str
+
+class Worker(Settings):
+    queue: str
+"#;
+        let main = r#"
+from app.config import Settings, Worker
+from app import config
+
+settings = Settings(secret=load_secret(), SERVICE_API_KEY=key(), _env_file=".env", token="t")
+other = config.Settings(secret="x", SERVICE_API_KEY="y", region="eu")
+worker = Worker(secret="x", SERVICE_API_KEY="y", queue="q", **overrides)
+"#;
+        let (reads, _) = project_facts(&[("app/config.py", config), ("app/main.py", main)]);
+        // passed at all three calls (the subclass's included)
+        assert_eq!(find(&reads, "SECRET").kind, Optional);
+        assert_eq!(find(&reads, "SERVICE_API_KEY").kind, Optional);
+        // passed at some calls only; the splat may pass anything, but nothing for sure
+        assert_eq!(find(&reads, "REGION").kind, Required);
+        assert_eq!(find(&reads, "TOKEN").kind, Required);
+        assert_eq!(find(&reads, "QUEUE").kind, Optional);
+        // never called in the project: nothing is known, the field stays required
+        let (reads, _) = project_facts(&[("app/config.py", config)]);
+        assert_eq!(find(&reads, "SECRET").kind, Required);
+        // called without arguments somewhere: required
+        let bare = "from app.config import Settings\nsettings = Settings()\nother = Settings(secret='x')\n";
+        let (reads, _) = project_facts(&[("app/config.py", config), ("app/main.py", bare)]);
+        assert_eq!(find(&reads, "SECRET").kind, Required);
+    }
+
+    /// `env_ignore_empty=True` makes an empty variable count as unset, also in subclasses.
+    #[test]
+    fn pydantic_env_ignore_empty() {
+        let src = "from pydantic_settings import BaseSettings, SettingsConfigDict\nclass Base(BaseSettings):\n    model_config = SettingsConfigDict(env_ignore_empty=True)\n    a: str\nclass Child(Base):\n    b: str = 'b'\nclass Plain(BaseSettings):\n    c: str\n";
+        let (reads, _) = project_facts(&[("s.py", src)]);
+        assert!(find(&reads, "A").extra.empty_is_unset);
+        assert!(find(&reads, "B").extra.empty_is_unset);
+        assert!(!find(&reads, "C").extra.empty_is_unset);
+    }
+
+    /// Settings classes run with their class body: at import at module level, on use when the
+    /// class is defined in a function. Helper calls take the timing of the call.
+    #[test]
+    fn when_settings_classes_and_helper_calls_run() {
+        let src = r#"
+import os
+from pydantic_settings import BaseSettings
+
+def env_int(name, default=None):
+    value = os.getenv(name)
+    return int(value) if value else default
+
+class Settings(BaseSettings):
+    at_import: str
+
+if os.getenv("USE_EXTRA"):
+    class Extra(BaseSettings):
+        in_branch: str
+
+def make_settings():
+    class Local(BaseSettings):
+        in_factory: str
+    return Local()
+
+WORKERS = env_int("WORKERS")
+
+def timeout():
+    return env_int("TIMEOUT", 30)
+"#;
+        let (reads, _) = project_facts(&[("app/settings.py", src)]);
+        let when = |name: &str| {
+            let r = find(&reads, name);
+            (r.extra.when, r.extra.context.clone())
+        };
+        assert_eq!(when("AT_IMPORT"), (When::Startup, None));
+        // a class in a branch is defined only on that path
+        assert_eq!(
+            when("IN_BRANCH"),
+            (When::OnUse, Some("if os.getenv(\"USE_EXTRA\")".to_string()))
+        );
+        assert_eq!(
+            when("IN_FACTORY"),
+            (When::OnUse, Some("make_settings()".to_string()))
+        );
+        assert_eq!(when("WORKERS"), (When::Startup, None));
+        assert_eq!(
+            when("TIMEOUT"),
+            (When::OnUse, Some("timeout()".to_string()))
+        );
+    }
+
+    /// The dynamic reads in a helper's body are resolved once every call of the helper in the
+    /// project passes a literal name; one call with a computed name keeps them unresolved.
+    #[test]
+    fn helper_bodies_resolved_by_their_calls() {
+        let parsers = r#"
+import os
+
+def get_int_from_env(key, default=None):
+    if key not in os.environ:
+        return default
+    return int(os.environ[key])
+
+def get_bool_from_env(key, default="NO"):
+    return os.getenv(key, default).lower() in ("yes", "1")
+
+def unused(key):
+    return os.environ[key]
+
+def secret(name):
+    return os.getenv(name + "_FILE")
+
+def other(key):
+    return os.getenv(PREFIX + key)
+"#;
+        let settings = r#"
+from .parsers import get_int_from_env, get_bool_from_env, secret, other
+
+WORKERS = get_int_from_env("WORKERS")
+THREADS = get_int_from_env("THREADS", 4)
+DEBUG = get_bool_from_env("DEBUG")
+DB = secret("DB_PASSWORD")
+X = other("X")
+
+def flag(name):
+    return get_bool_from_env(name)
+"#;
+        let (_, dynamic) = project_facts(&[
+            ("pkg/settings/parsers.py", parsers),
+            ("pkg/settings/__init__.py", settings),
+        ]);
+        let resolved: Vec<(usize, Option<&str>)> = dynamic
+            .iter()
+            .map(|(_, d)| (d.position.line, d.resolved.as_deref()))
+            .collect();
+        assert_eq!(
+            resolved,
+            vec![
+                (5, Some("calls of get_int_from_env()")),
+                (7, Some("calls of get_int_from_env()")),
+                // `flag(name)` passes a computed name
+                (10, None),
+                // never called
+                (13, None),
+                (16, Some("calls of secret()")),
+                // the key is not the parameter alone
+                (19, None),
+            ]
+        );
     }
 
     #[test]
