@@ -74,22 +74,22 @@ fn json_output_is_exactly_the_documented_shape() {
                 "name": "APP_ID",
                 "requirement": "required",
                 "reads": [
-                    {"path": "web/config.ts", "line": 2, "column": 31, "kind": "required", "api": "process.env.X"}
+                    {"path": "web/config.ts", "line": 2, "column": 31, "kind": "required", "api": "process.env.X", "when": "startup"}
                 ]
             },
             {
                 "name": "DATABASE_URL",
                 "requirement": "required",
                 "reads": [
-                    {"path": "app/settings.py", "line": 3, "column": 27, "kind": "required", "api": "os.environ[]"},
-                    {"path": "web/config.ts", "line": 1, "column": 32, "kind": "default", "api": "process.env.X"}
+                    {"path": "app/settings.py", "line": 3, "column": 27, "kind": "required", "api": "os.environ[]", "when": "startup"},
+                    {"path": "web/config.ts", "line": 1, "column": 32, "kind": "default", "api": "process.env.X", "when": "startup"}
                 ]
             },
             {
                 "name": "DEBUG",
                 "requirement": "default",
                 "reads": [
-                    {"path": "app/settings.py", "line": 4, "column": 19, "kind": "default", "api": "os.getenv"}
+                    {"path": "app/settings.py", "line": 4, "column": 19, "kind": "default", "api": "os.getenv", "when": "startup"}
                 ]
             }
         ],
