@@ -8,6 +8,7 @@ use std::ops::Range;
 use tree_sitter::{Node, Query, QueryCursor, QueryMatch, StreamingIterator, Tree};
 
 use super::script_frameworks::{self, Framework, LazyScope};
+use super::script_usage::{self, Access};
 use super::{Ctx, FileFacts, Key, MAX_CLIMB, ReadKind, plausible_name};
 
 /// An object that holds the environment.
@@ -314,7 +315,7 @@ pub(super) struct File<'a, 's> {
 
 impl File<'_, '_> {
     /// What an object expression is: an env object, or a module-level alias of one.
-    fn env_object(&self, node: Node) -> Option<EnvObject> {
+    pub fn object_of(&self, node: Node) -> Option<EnvObject> {
         env_object(self.ctx, node).or_else(|| {
             (node.kind() == "identifier" && !self.aliases.is_empty())
                 .then(|| self.aliases.get(self.ctx.text(node)).copied())
@@ -342,16 +343,34 @@ impl File<'_, '_> {
         api: &'static str,
         default: Option<String>,
     ) {
+        let access = kind.map(|kind| Access {
+            kind,
+            empty_is_unset: false,
+        });
+        self.push_access(key, key_kind, access, api, default);
+    }
+
+    /// A read whose kind and treatment of empty values come from how its value is used
+    /// ([`script_usage::access`]), with the literal default of a `default` read.
+    pub fn push_access(
+        &mut self,
+        key: Node,
+        key_kind: Key,
+        access: Option<Access>,
+        api: &'static str,
+        default: Option<String>,
+    ) {
         match key_kind {
             Key::Name(name) => {
                 // Vite sets these on `import.meta.env` itself; they are not variables.
                 let vite_builtin = api.starts_with("import.meta.env")
                     && matches!(name.as_str(), "MODE" | "DEV" | "PROD" | "SSR" | "BASE_URL");
-                if let Some(kind) = kind.filter(|_| !vite_builtin) {
-                    let mut read = self.ctx.read(name, key, kind, api);
-                    if kind == ReadKind::Default {
+                if let Some(access) = access.filter(|_| !vite_builtin) {
+                    let mut read = self.ctx.read(name, key, access.kind, api);
+                    if access.kind == ReadKind::Default {
                         read.extra.default = default;
                     }
+                    read.extra.empty_is_unset = access.empty_is_unset;
                     self.facts.reads.push(read);
                 }
             }
@@ -465,7 +484,7 @@ fn classify<'t>(
         let (Some(site), Some(object)) = (site, object) else {
             return;
         };
-        let Some(env) = file.env_object(object) else {
+        let Some(env) = file.object_of(object) else {
             return;
         };
         match (pattern, key, args, method, pat) {
@@ -474,20 +493,20 @@ fn classify<'t>(
                 if is_callee(site) {
                     return;
                 }
-                let kind = access_kind(file, site, scope);
-                file.push_with_default(
+                let access = script_usage::access(file, site, scope);
+                file.push_access(
                     key,
                     Key::Name(ctx.text(key).to_string()),
-                    kind,
+                    access,
                     api(env, Form::Member),
                     literal_fallback(ctx, site),
                 );
             }
             ("subscript", Some(key), ..) if env != EnvObject::Deno => {
-                let kind = access_kind(file, site, scope);
+                let access = script_usage::access(file, site, scope);
                 let key_kind = file.key(key);
                 let default = literal_fallback(ctx, site);
-                file.push_with_default(key, key_kind, kind, api(env, Form::Subscript), default);
+                file.push_access(key, key_kind, access, api(env, Form::Subscript), default);
             }
             ("presence", Some(key), ..) if env != EnvObject::Deno => {
                 let key_kind = file.key(key);
@@ -502,12 +521,15 @@ fn classify<'t>(
                 let Some(key) = args.named_child(0).filter(|k| k.kind() != "comment") else {
                     return;
                 };
-                let kind = match form {
-                    Form::Has => Some(ReadKind::Presence),
-                    _ => access_kind(file, site, scope),
+                let access = match form {
+                    Form::Has => Some(Access {
+                        kind: ReadKind::Presence,
+                        empty_is_unset: false,
+                    }),
+                    _ => script_usage::access(file, site, scope),
                 };
                 let key_kind = file.key(key);
-                file.push(key, key_kind, kind, api(env, form));
+                file.push_access(key, key_kind, access, api(env, form), None);
             }
             ("destructure", _, _, _, Some(pat)) if env != EnvObject::Deno => {
                 destructure(file, pat, api(env, Form::Destructure));
@@ -634,208 +656,6 @@ fn literal_fallback(ctx: &Ctx, site: Node) -> Option<String> {
     literal_text(ctx, last)
 }
 
-pub(super) fn access_kind(file: &File, site: Node, scope: &LazyScope) -> Option<ReadKind> {
-    let ctx = file.ctx;
-    let mut node = site;
-    // the outermost `??` / `||` chain the read flows into
-    let mut chain_top = None;
-    for _ in 0..MAX_CLIMB {
-        let Some(parent) = node.parent() else { break };
-        match parent.kind() {
-            "parenthesized_expression"
-            | "as_expression"
-            | "satisfies_expression"
-            | "type_assertion" => node = parent,
-            "non_null_expression" if chain_top.is_none() => return Some(ReadKind::Required),
-            "binary_expression" => {
-                let op = parent.child_by_field_name("operator").map(|o| o.kind());
-                if matches!(op, Some("??" | "||")) {
-                    chain_top = Some(parent);
-                    node = parent;
-                } else {
-                    break;
-                }
-            }
-            // method chains on the value: `process.env.X?.trim() || undefined`
-            "member_expression" if parent.child_by_field_name("object") == Some(node) => {
-                node = parent
-            }
-            "call_expression" if parent.child_by_field_name("function") == Some(node) => {
-                node = parent
-            }
-            "assignment_expression" if chain_top.is_none() => {
-                if parent.child_by_field_name("left") == Some(node) {
-                    return None;
-                }
-                break;
-            }
-            "augmented_assignment_expression" if chain_top.is_none() => {
-                if parent.child_by_field_name("left") == Some(node) {
-                    let op = parent.child_by_field_name("operator").map(|o| ctx.text(o));
-                    return match op {
-                        // `process.env.X ??= "d"` reads before it writes
-                        Some("??=" | "||=") => Some(ReadKind::Default),
-                        _ => None,
-                    };
-                }
-                break;
-            }
-            "unary_expression"
-                if parent
-                    .child_by_field_name("operator")
-                    .is_some_and(|o| o.kind() == "delete") =>
-            {
-                return None;
-            }
-            "update_expression" => return None,
-            _ => break,
-        }
-    }
-    if let Some(top) = chain_top {
-        let last = top.child_by_field_name("right")?;
-        let is_last = last.byte_range().contains(&site.start_byte());
-        if !is_last && !is_nullish(ctx, last) && !bare_env_read(file, last) {
-            return Some(ReadKind::Default);
-        }
-    }
-    if let Some(kind) = script_frameworks::parsed_by_schema(ctx, node, scope) {
-        return Some(kind);
-    }
-    if ternary_default(ctx, node) {
-        return Some(ReadKind::Default);
-    }
-    if guarded_by_throw(ctx, node) || tested_then_throws(ctx, node) {
-        return Some(ReadKind::Required);
-    }
-    Some(ReadKind::Optional)
-}
-
-/// An env read with no fallback of its own (`process.env.Y` as the last link of a chain).
-fn bare_env_read(file: &File, node: Node) -> bool {
-    let node = unwrap(node);
-    match node.kind() {
-        "member_expression" | "subscript_expression" => node
-            .child_by_field_name("object")
-            .is_some_and(|o| file.env_object(o).is_some()),
-        _ => false,
-    }
-}
-
-/// `process.env.X ? process.env.X : "d"`: the consequence runs only when X is set, and the
-/// alternative supplies the default.
-fn ternary_default(ctx: &Ctx, node: Node) -> bool {
-    let Some(parent) = node.parent() else {
-        return false;
-    };
-    if parent.kind() != "ternary_expression" {
-        return false;
-    }
-    let (Some(cond), Some(cons), Some(alt)) = (
-        parent.child_by_field_name("condition"),
-        parent.child_by_field_name("consequence"),
-        parent.child_by_field_name("alternative"),
-    ) else {
-        return false;
-    };
-    let same = |a: Node, b: Node| {
-        ctx.text(unwrap(a)).replace("?.", ".") == ctx.text(unwrap(b)).replace("?.", ".")
-    };
-    (cons == node || cond == node) && same(cond, cons) && !is_nullish(ctx, alt)
-}
-
-/// `const x = process.env.X; if (!x) throw new Error(...)`: missing means an exception.
-fn guarded_by_throw(ctx: &Ctx, node: Node) -> bool {
-    let Some(declarator) = node.parent() else {
-        return false;
-    };
-    if declarator.kind() != "variable_declarator"
-        || declarator.child_by_field_name("value") != Some(node)
-    {
-        return false;
-    }
-    let Some(name) = declarator
-        .child_by_field_name("name")
-        .filter(|n| n.kind() == "identifier")
-    else {
-        return false;
-    };
-    let var = ctx.text(name);
-    let Some(next) = declarator.parent().and_then(|d| d.next_named_sibling()) else {
-        return false;
-    };
-    if next.kind() != "if_statement" {
-        return false;
-    }
-    let Some(cond) = next.child_by_field_name("condition") else {
-        return false;
-    };
-    let cond: String = ctx
-        .text(cond)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let tests_missing = cond == format!("(!{var})")
-        || cond == format!("({var}===undefined)")
-        || cond == format!("({var}==null)")
-        || cond == format!("({var}===\"\")");
-    tests_missing && consequence_throws(next)
-}
-
-/// Whether an `if` statement's consequence is a `throw`, or a block that starts with one.
-fn consequence_throws(if_statement: Node) -> bool {
-    if_statement
-        .child_by_field_name("consequence")
-        .is_some_and(|c| {
-            c.kind() == "throw_statement"
-                || (c.kind() == "statement_block"
-                    && c.named_child(0)
-                        .is_some_and(|s| s.kind() == "throw_statement"))
-        })
-}
-
-/// `if (!process.env.X) throw new Error(...)`, also with `=== undefined`, `== null` or `=== ""`
-/// as the test, and with several such tests joined by `||` (`if (!A || !B) throw ...`): missing
-/// means an exception. Tests joined by `&&` throw only when all are missing, so they do not
-/// make one read required.
-fn tested_then_throws(ctx: &Ctx, node: Node) -> bool {
-    let Some(mut test) = node.parent() else {
-        return false;
-    };
-    let operator = |n: Node| n.child_by_field_name("operator").map(|o| o.kind());
-    let tests_missing = match test.kind() {
-        "unary_expression" => operator(test) == Some("!"),
-        "binary_expression" if matches!(operator(test), Some("===" | "==")) => {
-            let other = if test.child_by_field_name("left") == Some(node) {
-                test.child_by_field_name("right")
-            } else {
-                test.child_by_field_name("left")
-            };
-            other.is_some_and(|o| {
-                is_nullish(ctx, o) || matches!(ctx.text(unwrap(o)), "\"\"" | "''" | "``")
-            })
-        }
-        _ => false,
-    };
-    if !tests_missing {
-        return false;
-    }
-    for _ in 0..MAX_CLIMB {
-        let Some(parent) = test.parent() else {
-            return false;
-        };
-        match parent.kind() {
-            "parenthesized_expression" => test = parent,
-            "binary_expression" if operator(parent) == Some("||") => test = parent,
-            "if_statement" => {
-                return parent.child_by_field_name("condition") == Some(test)
-                    && consequence_throws(parent);
-            }
-            _ => return false,
-        }
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use crate::extract::ReadKind::{self, *};
@@ -925,13 +745,13 @@ mod tests {
                 "X",
                 Required,
             ),
-            // both must be missing to throw: neither is required on its own
+            // both must be missing to throw: neither is required on its own, each is only tested
             (
                 "if (!process.env.A && !process.env.X) throw new Error();",
                 "X",
-                Optional,
+                Presence,
             ),
-            ("if (!process.env.X) console.warn('X');", "X", Optional),
+            ("if (!process.env.X) console.warn('X');", "X", Presence),
             (
                 "const env = process.env;\nexport const a = env.X;",
                 "X",
@@ -968,7 +788,7 @@ mod tests {
                 "X",
                 Optional,
             ),
-            ("if (process.env.X) throw new Error('set');", "X", Optional),
+            ("if (process.env.X) throw new Error('set');", "X", Presence),
             (
                 "@Module({ a: process.env.X ?? 'd' })\nclass M {}",
                 "X",
