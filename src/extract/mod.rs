@@ -127,6 +127,27 @@ pub struct FileFacts {
     pub abandoned: Option<String>,
     /// Why reads may be missing from a file that was read (a limit of [`Limits`] was reached).
     pub notes: Vec<String>,
+    /// Names this file tells a bundler to replace at build time (Vite `define`, webpack
+    /// `DefinePlugin`, next.config `env`): applied to the project's reads after the merge.
+    pub build_defines: Vec<BuildDefine>,
+}
+
+/// A name a build configuration replaces with a constant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildDefine {
+    pub name: String,
+    /// Where it is declared.
+    pub source: BuildSource,
+}
+
+/// How a build configuration declares a build-time constant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BuildSource {
+    /// `define: { "process.env.X": ... }`, `new DefinePlugin({ "import.meta.env.X": ... })`,
+    /// `"process.env": { X: ... }`: unmistakable wherever it is.
+    Define,
+    /// `env: { X: ... }`: a build-time constant only in a next.config file.
+    NextEnv,
 }
 
 /// Parses `src` and extracts its reads.

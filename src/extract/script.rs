@@ -9,7 +9,7 @@ use tree_sitter::{Node, Query, QueryCursor, QueryMatch, StreamingIterator, Tree}
 
 use super::script_frameworks::{self, Framework, LazyScope};
 use super::script_usage::{self, Access};
-use super::{Ctx, FileFacts, Key, MAX_CLIMB, ReadKind, plausible_name};
+use super::{BuildDefine, BuildSource, Ctx, FileFacts, Key, MAX_CLIMB, ReadKind, plausible_name};
 
 /// An object that holds the environment.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -447,7 +447,7 @@ fn classify<'t>(
         let mut site = None;
         let mut pattern = "";
         let (mut object, mut key, mut args, mut method, mut pat) = (None, None, None, None, None);
-        let (mut callee, mut schema) = (None, None);
+        let (mut callee, mut schema, mut value) = (None, None, None);
         for capture in m.captures {
             match names[capture.index as usize] {
                 "object" => object = Some(capture.node),
@@ -457,6 +457,7 @@ fn classify<'t>(
                 "pattern" => pat = Some(capture.node),
                 "callee" => callee = Some(capture.node),
                 "schema" => schema = Some(capture.node),
+                "value" => value = Some(capture.node),
                 other => {
                     if let Some(p) = other.strip_prefix("read.") {
                         pattern = p;
@@ -476,6 +477,12 @@ fn classify<'t>(
             ("schema", _, _, _, Some(schema), Some(object)) => {
                 if env_object(ctx, object).is_some() {
                     frameworks.push(Framework::SchemaParse(schema));
+                }
+                return;
+            }
+            ("define", ..) => {
+                if let (Some(key), Some(value)) = (key, value) {
+                    build_defines(file, key, value);
                 }
                 return;
             }
@@ -536,6 +543,53 @@ fn classify<'t>(
             }
             _ => {}
         }
+    }
+}
+
+/// A `define` entry of a build configuration: `'process.env.X': ...`, `'import.meta.env.X': ...`,
+/// `'process.env': { X: ... }`, or next.config's `env: { X: ... }` (kept by the project pass only
+/// in next.config files). The names are replaced with constants when the bundle is built.
+fn build_defines(file: &mut File, key: Node, value: Node) {
+    let ctx = file.ctx;
+    let (text, source) = match key.kind() {
+        "property_identifier" => (ctx.text(key).to_string(), BuildSource::NextEnv),
+        _ => match literal_string(ctx, key, &HashMap::new()) {
+            Some(text) => (text, BuildSource::Define),
+            None => return,
+        },
+    };
+    let mut names = Vec::new();
+    match text
+        .strip_prefix("process.env")
+        .or_else(|| text.strip_prefix("import.meta.env"))
+    {
+        // `'process.env.X': JSON.stringify(...)`
+        Some(rest) if !rest.is_empty() => names.extend(rest.strip_prefix('.').map(str::to_string)),
+        // `'process.env': { X: ... }`, `env: { X: ... }`
+        _ => {
+            let object = unwrap(value);
+            if object.kind() != "object" {
+                return;
+            }
+            let mut w = object.walk();
+            for pair in object.named_children(&mut w) {
+                let key = match pair.kind() {
+                    "pair" => pair.child_by_field_name("key"),
+                    "shorthand_property_identifier" => Some(pair),
+                    _ => None,
+                };
+                let name = key.and_then(|k| match k.kind() {
+                    "property_identifier" | "shorthand_property_identifier" => {
+                        Some(ctx.text(k).to_string())
+                    }
+                    _ => literal_string(ctx, k, &HashMap::new()),
+                });
+                names.extend(name);
+            }
+        }
+    }
+    for name in names.into_iter().filter(|n| plausible_name(n)) {
+        file.facts.build_defines.push(BuildDefine { name, source });
     }
 }
 
@@ -913,6 +967,42 @@ mod tests {
             let (reads, dynamic) = run(Language::TypeScript, src);
             assert!(reads.is_empty(), "{src} => {reads:?}");
             assert_eq!(dynamic, vec![(1, expr.to_string())], "{src}");
+        }
+    }
+
+    /// Names a build configuration replaces at build time, as the project pass receives them.
+    #[test]
+    fn build_defines() {
+        use crate::extract::{BuildDefine, BuildSource, extract};
+        use crate::lang::Parsers;
+        let src = r#"export default defineConfig({
+  define: {
+    'process.env.API_URL': JSON.stringify(process.env.API_URL),
+    "import.meta.env.VITE_SHA": '"abc"',
+    __APP__: '"x"',
+  },
+});
+new webpack.DefinePlugin({ 'process.env': { NODE_ENV2: '"production"', 'QUOTED': '1' } });
+module.exports = { env: { APP_VERSION: pkg.version, BUILD_ID } };
+"#;
+        let define = |name: &str, source| BuildDefine {
+            name: name.to_string(),
+            source,
+        };
+        for language in [Language::TypeScript, Language::Tsx, Language::JavaScript] {
+            let facts = extract(language, src.as_bytes(), &mut Parsers::default());
+            assert_eq!(
+                facts.build_defines,
+                vec![
+                    define("API_URL", BuildSource::Define),
+                    define("VITE_SHA", BuildSource::Define),
+                    define("NODE_ENV2", BuildSource::Define),
+                    define("QUOTED", BuildSource::Define),
+                    define("APP_VERSION", BuildSource::NextEnv),
+                    define("BUILD_ID", BuildSource::NextEnv),
+                ],
+                "{language:?}"
+            );
         }
     }
 
