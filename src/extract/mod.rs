@@ -9,6 +9,7 @@ mod limits;
 pub mod python;
 mod script;
 mod script_frameworks;
+mod script_resolve;
 mod script_usage;
 mod when;
 

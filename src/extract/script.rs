@@ -2,12 +2,14 @@
 //! member, subscript, destructuring and `in` forms. Schema frameworks (envalid, t3-env, zod,
 //! Vite `loadEnv`) are handled in `script_frameworks`, from the sites this module collects.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use tree_sitter::{Node, Query, QueryCursor, QueryMatch, StreamingIterator, Tree};
 
 use super::script_frameworks::{self, Framework, LazyScope};
+use super::script_resolve::{self, Dynamic, Index};
 use super::script_usage::{self, Access};
 use super::{BuildDefine, BuildSource, Ctx, FileFacts, Key, MAX_CLIMB, ReadKind, plausible_name};
 
@@ -307,20 +309,39 @@ fn literal_string_at(
 /// One file's extraction state, shared with the framework handlers.
 pub(super) struct File<'a, 's> {
     pub ctx: &'a Ctx<'s>,
+    root: Node<'s>,
     constants: HashMap<String, Option<String>>,
     /// Module-level names for an env object: `const env = process.env`.
     aliases: HashMap<String, EnvObject>,
+    /// Function-local aliases, parameters, helpers and name lists: built on first need.
+    pub index: OnceCell<Index<'s>>,
+    /// Dynamic reads, for [`script_resolve::resolve`] once every match is classified.
+    pub pending: Vec<Dynamic<'s>>,
     pub facts: FileFacts,
 }
 
-impl File<'_, '_> {
-    /// What an object expression is: an env object, or a module-level alias of one.
-    pub fn object_of(&self, node: Node) -> Option<EnvObject> {
+impl<'s> File<'_, 's> {
+    /// What an object expression is: an env object, a module-level alias of one, or a name
+    /// bound to one in an enclosing function or block.
+    pub fn object_of(&self, node: Node<'s>) -> Option<EnvObject> {
         env_object(self.ctx, node).or_else(|| {
-            (node.kind() == "identifier" && !self.aliases.is_empty())
-                .then(|| self.aliases.get(self.ctx.text(node)).copied())
+            if node.kind() != "identifier" {
+                return None;
+            }
+            let name = self.ctx.text(node);
+            if let Some(env) = self.aliases.get(name) {
+                return Some(*env);
+            }
+            // only names ending in `env` are captured as objects, and only they are indexed
+            (name.ends_with("env") || name.ends_with("Env"))
+                .then(|| self.index().alias(self, node))
                 .flatten()
         })
+    }
+
+    /// The file's [`Index`], built on first use.
+    pub fn index(&self) -> &Index<'s> {
+        self.index.get_or_init(|| Index::build(self, self.root))
     }
 
     pub fn key(&self, node: Node) -> Key {
@@ -330,14 +351,20 @@ impl File<'_, '_> {
         }
     }
 
-    pub fn push(&mut self, key: Node, key_kind: Key, kind: Option<ReadKind>, api: &'static str) {
+    pub fn push(
+        &mut self,
+        key: Node<'s>,
+        key_kind: Key,
+        kind: Option<ReadKind>,
+        api: &'static str,
+    ) {
         self.push_with_default(key, key_kind, kind, api, None);
     }
 
     /// Like [`File::push`], recording the literal default of a `default` read.
     pub fn push_with_default(
         &mut self,
-        key: Node,
+        key: Node<'s>,
         key_kind: Key,
         kind: Option<ReadKind>,
         api: &'static str,
@@ -354,7 +381,7 @@ impl File<'_, '_> {
     /// ([`script_usage::access`]), with the literal default of a `default` read.
     pub fn push_access(
         &mut self,
-        key: Node,
+        key: Node<'s>,
         key_kind: Key,
         access: Option<Access>,
         api: &'static str,
@@ -376,6 +403,13 @@ impl File<'_, '_> {
             }
             Key::Dynamic => {
                 let dynamic = self.ctx.dynamic(key, api);
+                self.pending.push(Dynamic {
+                    index: self.facts.dynamic.len(),
+                    key,
+                    access,
+                    api,
+                    default,
+                });
                 self.facts.dynamic.push(dynamic);
             }
         }
@@ -393,8 +427,11 @@ pub(super) fn extract(
     let root = tree.root_node();
     let mut file = File {
         ctx,
+        root,
         constants: constants(ctx, root),
         aliases: aliases(ctx, root),
+        index: OnceCell::new(),
+        pending: Vec::new(),
         facts: FileFacts::default(),
     };
     let scope = LazyScope::new(root);
@@ -423,6 +460,7 @@ pub(super) fn extract(
             );
         }
     }
+    script_resolve::resolve(&mut file);
     script_frameworks::apply(&mut file, &scope, &frameworks);
     for read in &mut file.facts.reads {
         if script_frameworks::public_name(&read.name) {
@@ -600,7 +638,7 @@ fn is_callee(node: Node) -> bool {
 }
 
 /// `const { A, B = "d", C: c, D: d = 1, ...rest } = process.env`
-pub(super) fn destructure(file: &mut File, pattern: Node, api: &'static str) {
+pub(super) fn destructure<'s>(file: &mut File<'_, 's>, pattern: Node<'s>, api: &'static str) {
     let ctx = file.ctx;
     let mut w = pattern.walk();
     for prop in pattern.named_children(&mut w) {

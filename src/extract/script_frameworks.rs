@@ -69,7 +69,7 @@ impl<'t> LazyScope<'t> {
 }
 
 /// Runs every framework handler over the sites the query found.
-pub(super) fn apply<'t>(file: &mut File, lazy: &LazyScope<'t>, sites: &[Framework<'t>]) {
+pub(super) fn apply<'t>(file: &mut File<'_, 't>, lazy: &LazyScope<'t>, sites: &[Framework<'t>]) {
     if sites.is_empty() {
         return;
     }
@@ -963,7 +963,7 @@ fn env_read_of<'t>(ctx: &Ctx, value: Node<'t>, name: &str) -> Option<Node<'t>> {
 
 /// Vite: `const env = loadEnv(mode, process.cwd(), "")`, then `env.X`, `env["X"]`, or
 /// `const { X } = loadEnv(...)`.
-fn load_env(file: &mut File, site: Node, scope: &LazyScope) {
+fn load_env<'s>(file: &mut File<'_, 's>, site: Node<'s>, scope: &LazyScope) {
     const API: &str = "loadEnv";
     let ctx = file.ctx;
     let first = file.facts.reads.len();
@@ -1025,7 +1025,7 @@ fn load_env(file: &mut File, site: Node, scope: &LazyScope) {
 }
 
 /// A member or subscript read of an env-like object that is not `process.env` itself.
-fn env_member(file: &mut File, site: Node, api: &'static str, scope: &LazyScope) {
+fn env_member<'s>(file: &mut File<'_, 's>, site: Node<'s>, api: &'static str, scope: &LazyScope) {
     let is_callee = site.parent().is_some_and(|p| {
         p.kind() == "call_expression" && p.child_by_field_name("function") == Some(site)
     });

@@ -94,7 +94,7 @@ const MAX_OBJECT_LEN: usize = 64;
 
 /// The kind of a member / subscript / `Deno.env.get` read and whether empty counts as unset, from
 /// what surrounds it; `None` when the site is written to rather than read.
-pub(super) fn access(file: &File, site: Node, scope: &LazyScope) -> Option<Access> {
+pub(super) fn access<'s>(file: &File<'_, 's>, site: Node<'s>, scope: &LazyScope) -> Option<Access> {
     let ctx = file.ctx;
     let mut node = site;
     // the outermost `??` / `||` chain the read flows into
@@ -304,7 +304,12 @@ fn test_of(ctx: &Ctx, node: Node) -> Option<Test> {
 /// `process.env.X ? f(process.env.X) : 10` and its consequence: the condition guards a use of
 /// the same variable. Both reads are default when the alternative is not nullish, else optional;
 /// a condition that only tests the variable (`process.env.X ? "on" : "off"`) is not a guard.
-fn guarded_ternary(file: &File, node: Node, name: &str, empty_falsy: bool) -> Option<Access> {
+fn guarded_ternary<'s>(
+    file: &File<'_, 's>,
+    node: Node<'s>,
+    name: &str,
+    empty_falsy: bool,
+) -> Option<Access> {
     let ctx = file.ctx;
     let mut child = node;
     for _ in 0..MAX_CLIMB {
@@ -342,7 +347,7 @@ fn guarded_ternary(file: &File, node: Node, name: &str, empty_falsy: bool) -> Op
 
 /// The read sits in a branch that runs only when the same variable is truthy: the consequence
 /// of `if (process.env.X)`, the right of `process.env.X && ...`, the consequence of a ternary.
-fn inside_truthy_branch(file: &File, node: Node, name: &str) -> bool {
+fn inside_truthy_branch<'s>(file: &File<'_, 's>, node: Node<'s>, name: &str) -> bool {
     let mut child = node;
     for _ in 0..MAX_CLIMB {
         let Some(parent) = child.parent() else {
@@ -387,7 +392,12 @@ fn is_boundary(node: Node) -> bool {
 
 /// Whether `condition` tests the variable `name`: for truthiness (`process.env.X`, `!!X`,
 /// `Boolean(X)`, one operand of `&&`) or for being defined (`X !== undefined`, `X != null`).
-fn condition_tests(file: &File, condition: Node, name: &str, depth: usize) -> Option<Test> {
+fn condition_tests<'s>(
+    file: &File<'_, 's>,
+    condition: Node<'s>,
+    name: &str,
+    depth: usize,
+) -> Option<Test> {
     if depth > MAX_CONDITION_DEPTH {
         return None;
     }
@@ -437,7 +447,7 @@ fn condition_tests(file: &File, condition: Node, name: &str, depth: usize) -> Op
 }
 
 /// Whether `node` holds a read of the variable `name`, within [`BRANCH_BUDGET`] nodes.
-fn mentions(file: &File, node: Node, name: &str) -> bool {
+fn mentions<'s>(file: &File<'_, 's>, node: Node<'s>, name: &str) -> bool {
     let mut stack = vec![node];
     let mut seen = 0;
     let mut w = node.walk();
@@ -462,7 +472,7 @@ fn mentions(file: &File, node: Node, name: &str) -> bool {
 
 /// The variable a member / subscript / `Deno.env.get` expression reads, if it is an env read
 /// with a literal key.
-pub(super) fn env_name(file: &File, node: Node) -> Option<String> {
+pub(super) fn env_name<'s>(file: &File<'_, 's>, node: Node<'s>) -> Option<String> {
     let ctx = file.ctx;
     let (object, key) = match node.kind() {
         "member_expression" => (
@@ -503,7 +513,7 @@ pub(super) fn env_name(file: &File, node: Node) -> Option<String> {
 }
 
 /// An env read with no fallback of its own (`process.env.Y` as the last link of a chain).
-fn bare_env_read(file: &File, node: Node) -> bool {
+fn bare_env_read<'s>(file: &File<'_, 's>, node: Node<'s>) -> bool {
     let node = unwrap(node);
     match node.kind() {
         "member_expression" | "subscript_expression" => node
