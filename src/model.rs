@@ -120,7 +120,10 @@ impl Inventory {
                         inv.files.partial += 1;
                         inv.notices.push(FileNotice {
                             path: file.path.clone(),
-                            message: "syntax errors: only partly parsed".to_string(),
+                            message: facts
+                                .grammar_gap
+                                .clone()
+                                .unwrap_or_else(|| "syntax errors: only partly parsed".to_string()),
                             position: facts.first_error,
                         });
                     }

@@ -9,6 +9,7 @@ mod limits;
 pub mod python;
 mod script;
 mod script_frameworks;
+mod script_gaps;
 mod script_resolve;
 mod script_usage;
 mod when;
@@ -118,6 +119,9 @@ pub struct FileFacts {
     pub partial: bool,
     /// Where the first syntax error is, when there is one.
     pub first_error: Option<Position>,
+    /// The notice for a file whose only syntax errors are valid code the grammar rejects
+    /// (`type F = (string) => boolean`, `&` in JSX text, ``tag<T[]>`...` ``).
+    pub grammar_gap: Option<String>,
     /// Python facts that need the whole project to turn into reads: settings classes, env
     /// helper functions and the calls that may reach them.
     pub python: python::PyFacts,
@@ -243,6 +247,9 @@ fn extract_tree_limited(
     facts.partial = tree.root_node().has_error();
     if facts.partial {
         facts.first_error = Some(ctx.position(first_error(tree.root_node())));
+        if language.family() == Family::Script {
+            facts.grammar_gap = script_gaps::grammar_gap(&ctx, language, tree.root_node());
+        }
     }
     let style = match language.family() {
         Family::Python => crate::suppress::CommentStyle::Hash,
