@@ -339,6 +339,11 @@ impl<'s> File<'_, 's> {
         })
     }
 
+    /// The root of the file's tree.
+    pub fn root(&self) -> Node<'s> {
+        self.root
+    }
+
     /// The file's [`Index`], built on first use.
     pub fn index(&self) -> &Index<'s> {
         self.index.get_or_init(|| Index::build(self, self.root))

@@ -31,8 +31,9 @@
 //! just its presence, picks the path. A read inside a branch that runs only when the same variable
 //! is truthy never sees an empty value either.
 //!
-//! Every walk is bounded: climbs by [`MAX_CLIMB`], the search of a branch for the same variable by
-//! a node budget, a condition's `&&` operands by a depth.
+//! Every walk is bounded: climbs by [`MAX_CLIMB`] (the search for a guard by [`MAX_GUARD_CLIMB`],
+//! a ternary's by the statement around the read), the search of a branch for the same variable by
+//! a node budget, a condition's parts by a budget.
 
 use tree_sitter::Node;
 
@@ -85,17 +86,65 @@ const NUMBER_FUNCTIONS: &[&str] = &["Number", "parseInt", "parseFloat"];
 /// How many nodes of a branch are searched for another read of the same variable.
 const BRANCH_BUDGET: usize = 512;
 
-/// How deep a condition's `&&` operands and `!!` are followed.
-const MAX_CONDITION_DEPTH: usize = 8;
+/// How many steps up a read looks for a guard of the same variable around it. Each step up
+/// costs a walk from the root in tree-sitter, so this bounds the cost of a read in a deeply
+/// nested file; real guards sit a few blocks up.
+const MAX_GUARD_CLIMB: usize = 48;
+
+/// How many parts of a condition (`&&` operands, `!!`, `Boolean(...)`) are looked at.
+const CONDITION_BUDGET: usize = 16;
 
 /// The longest env object expression looked at (`globalThis.process.env` and the like): a guard
 /// check never normalizes the text of a huge expression.
 const MAX_OBJECT_LEN: usize = 64;
 
+/// The ancestors of a read site, found once by one walk down from the root. In tree-sitter a
+/// node's `parent()` walks down from the root too, so climbing step by step from a deep read
+/// would cost the depth at every step; every climb of this module goes through this list.
+struct Up<'s> {
+    /// Root first, the site's parent last.
+    chain: Vec<Node<'s>>,
+    site: Node<'s>,
+    /// Where the last lookup found its node: climbs go up one step at a time.
+    hint: std::cell::Cell<usize>,
+}
+
+impl<'s> Up<'s> {
+    fn new(root: Node<'s>, site: Node<'s>) -> Up<'s> {
+        let mut chain = Vec::new();
+        let mut node = root;
+        while node != site {
+            chain.push(node);
+            match node.child_with_descendant(site) {
+                Some(next) => node = next,
+                None => break,
+            }
+        }
+        let hint = std::cell::Cell::new(chain.len());
+        Up { chain, site, hint }
+    }
+
+    /// The parent of `node`, which is the site or one of its ancestors.
+    fn parent(&self, node: Node<'s>) -> Option<Node<'s>> {
+        let at = if node == self.site {
+            self.chain.len()
+        } else {
+            let hint = self.hint.get();
+            [hint, hint.wrapping_sub(1), hint + 1]
+                .into_iter()
+                .find(|&i| self.chain.get(i) == Some(&node))
+                .or_else(|| self.chain.iter().rposition(|n| *n == node))?
+        };
+        self.hint.set(at);
+        at.checked_sub(1).map(|i| self.chain[i])
+    }
+}
+
 /// The kind of a member / subscript / `Deno.env.get` read and whether empty counts as unset, from
 /// what surrounds it; `None` when the site is written to rather than read.
 pub(super) fn access<'s>(file: &File<'_, 's>, site: Node<'s>, scope: &LazyScope) -> Option<Access> {
     let ctx = file.ctx;
+    let up = Up::new(file.root(), site);
     let mut node = site;
     // the outermost `??` / `||` chain the read flows into
     let mut chain_top = None;
@@ -103,7 +152,7 @@ pub(super) fn access<'s>(file: &File<'_, 's>, site: Node<'s>, scope: &LazyScope)
     // the value was the left operand of `||`: `""` falls through to the right
     let mut or_tested = false;
     for _ in 0..MAX_CLIMB {
-        let Some(parent) = node.parent() else { break };
+        let Some(parent) = up.parent(node) else { break };
         let is_field = |field: &str| parent.child_by_field_name(field) == Some(node);
         match parent.kind() {
             "parenthesized_expression"
@@ -133,7 +182,7 @@ pub(super) fn access<'s>(file: &File<'_, 's>, site: Node<'s>, scope: &LazyScope)
                     .child_by_field_name("property")
                     .map(|p| ctx.text(p))
                     .unwrap_or("");
-                let called = parent.parent().is_some_and(|c| {
+                let called = up.parent(parent).is_some_and(|c| {
                     c.kind() == "call_expression"
                         && c.child_by_field_name("function") == Some(parent)
                 });
@@ -153,7 +202,7 @@ pub(super) fn access<'s>(file: &File<'_, 's>, site: Node<'s>, scope: &LazyScope)
             }
             // `Number(process.env.X)`, `parseInt(process.env.X, 10)`, `String(...)`
             "arguments" if first_argument(parent) == Some(node) => {
-                let Some(call) = parent.parent() else { break };
+                let Some(call) = up.parent(parent) else { break };
                 match called_function(ctx, call) {
                     Some(f) if NUMBER_FUNCTIONS.contains(&f) => {
                         if shape != Shape::Other {
@@ -202,19 +251,21 @@ pub(super) fn access<'s>(file: &File<'_, 's>, site: Node<'s>, scope: &LazyScope)
     let name = env_name(file, site);
     // 4. a truth test that guards a use of the same variable
     if let Some(name) = &name
-        && let Some(access) = guarded_ternary(file, node, name, empty_falsy)
+        && let Some(access) = guarded_ternary(file, &up, node, name, empty_falsy)
     {
         return Some(access);
     }
     // 5. missing means an exception
-    if let Some(empty) = guarded_by_throw(ctx, node).or_else(|| tested_then_throws(ctx, node)) {
+    if let Some(empty) =
+        guarded_by_throw(ctx, &up, node).or_else(|| tested_then_throws(ctx, &up, node))
+    {
         return Some(Access::new(ReadKind::Required, empty || or_tested));
     }
     let guarded = name
         .as_deref()
-        .is_some_and(|name| inside_truthy_branch(file, node, name));
+        .is_some_and(|name| inside_truthy_branch(file, &up, node, name));
     // 6. only a truth test, or only compared with undefined / null
-    match test_of(ctx, node) {
+    match test_of(ctx, &up, node) {
         Some(Test::Truthy) if shape == Shape::Text => {
             return Some(Access::new(ReadKind::Presence, true));
         }
@@ -242,15 +293,15 @@ enum Test {
 }
 
 /// What test `node`'s value goes into, if it is only tested.
-fn test_of(ctx: &Ctx, node: Node) -> Option<Test> {
+fn test_of<'s>(ctx: &Ctx, up: &Up<'s>, node: Node<'s>) -> Option<Test> {
     let mut node = node;
     for _ in 0..MAX_CLIMB {
-        let parent = node.parent()?;
+        let parent = up.parent(node)?;
         let is_field = |field: &str| parent.child_by_field_name(field) == Some(node);
         match parent.kind() {
             "parenthesized_expression" => {
                 // the condition of `if (...)`, `while (...)`, `do ... while (...)`
-                if parent.parent().is_some_and(|p| {
+                if up.parent(parent).is_some_and(|p| {
                     matches!(
                         p.kind(),
                         "if_statement" | "while_statement" | "do_statement"
@@ -292,7 +343,7 @@ fn test_of(ctx: &Ctx, node: Node) -> Option<Test> {
                 };
             }
             "arguments" if first_argument(parent) == Some(node) => {
-                let call = parent.parent()?;
+                let call = up.parent(parent)?;
                 return (called_function(ctx, call) == Some("Boolean")).then_some(Test::Truthy);
             }
             _ => return None,
@@ -306,6 +357,7 @@ fn test_of(ctx: &Ctx, node: Node) -> Option<Test> {
 /// a condition that only tests the variable (`process.env.X ? "on" : "off"`) is not a guard.
 fn guarded_ternary<'s>(
     file: &File<'_, 's>,
+    up: &Up<'s>,
     node: Node<'s>,
     name: &str,
     empty_falsy: bool,
@@ -313,7 +365,7 @@ fn guarded_ternary<'s>(
     let ctx = file.ctx;
     let mut child = node;
     for _ in 0..MAX_CLIMB {
-        let parent = child.parent()?;
+        let parent = up.parent(child)?;
         match parent.kind() {
             "parenthesized_expression" => {}
             "ternary_expression" => {
@@ -331,12 +383,15 @@ fn guarded_ternary<'s>(
                         .then(|| Access::new(kind, empty_falsy));
                 }
                 if consequence == child {
-                    let test = condition_tests(file, condition, name, 0)?;
+                    let test = condition_tests(file, condition, name)?;
                     return Some(Access::new(kind, test == Test::Truthy));
                 }
                 return None;
             }
-            _ if is_boundary(parent) => return None,
+            // a ternary is an expression: a statement or a function around the read ends the
+            // search (and keeps each read's climb short: every step up costs a walk from the
+            // root in tree-sitter)
+            _ if is_boundary(parent) || is_statement(parent) => return None,
             // deeper in the consequence: `c ? \`https://${process.env.X}\` : d`
             _ => {}
         }
@@ -345,12 +400,23 @@ fn guarded_ternary<'s>(
     None
 }
 
+/// A statement or declaration: where an expression ends.
+fn is_statement(node: Node) -> bool {
+    let kind = node.kind();
+    kind.ends_with("_statement")
+        || kind.ends_with("_declaration")
+        || matches!(
+            kind,
+            "statement_block" | "variable_declarator" | "switch_case" | "switch_default"
+        )
+}
+
 /// The read sits in a branch that runs only when the same variable is truthy: the consequence
 /// of `if (process.env.X)`, the right of `process.env.X && ...`, the consequence of a ternary.
-fn inside_truthy_branch<'s>(file: &File<'_, 's>, node: Node<'s>, name: &str) -> bool {
+fn inside_truthy_branch<'s>(file: &File<'_, 's>, up: &Up<'s>, node: Node<'s>, name: &str) -> bool {
     let mut child = node;
-    for _ in 0..MAX_CLIMB {
-        let Some(parent) = child.parent() else {
+    for _ in 0..MAX_GUARD_CLIMB {
+        let Some(parent) = up.parent(child) else {
             return false;
         };
         if is_boundary(parent) {
@@ -366,7 +432,7 @@ fn inside_truthy_branch<'s>(file: &File<'_, 's>, node: Node<'s>, name: &str) -> 
             }
             _ => None,
         };
-        if condition.is_some_and(|c| condition_tests(file, c, name, 0) == Some(Test::Truthy)) {
+        if condition.is_some_and(|c| condition_tests(file, c, name) == Some(Test::Truthy)) {
             return true;
         }
         child = parent;
@@ -392,58 +458,72 @@ fn is_boundary(node: Node) -> bool {
 
 /// Whether `condition` tests the variable `name`: for truthiness (`process.env.X`, `!!X`,
 /// `Boolean(X)`, one operand of `&&`) or for being defined (`X !== undefined`, `X != null`).
-fn condition_tests<'s>(
-    file: &File<'_, 's>,
-    condition: Node<'s>,
-    name: &str,
-    depth: usize,
-) -> Option<Test> {
-    if depth > MAX_CONDITION_DEPTH {
-        return None;
-    }
+/// At most [`CONDITION_BUDGET`] parts of the condition are looked at: a read may sit under many
+/// conditions, and each is checked once per read.
+fn condition_tests<'s>(file: &File<'_, 's>, condition: Node<'s>, name: &str) -> Option<Test> {
     let ctx = file.ctx;
-    let condition = unwrap(condition);
-    match condition.kind() {
-        "binary_expression" => {
-            let (left, right) = (
-                condition.child_by_field_name("left")?,
-                condition.child_by_field_name("right")?,
-            );
-            match operator(condition)? {
-                "&&" => condition_tests(file, left, name, depth + 1)
-                    .or_else(|| condition_tests(file, right, name, depth + 1)),
-                "!==" | "!=" => {
-                    let (read, other) = if is_nullish(ctx, right) {
-                        (left, right)
-                    } else {
-                        (right, left)
-                    };
-                    (is_nullish(ctx, other)
-                        && env_name(file, unwrap(read)).as_deref() == Some(name))
-                    .then_some(Test::Defined)
+    let mut stack = vec![condition];
+    let mut seen = 0;
+    while let Some(node) = stack.pop() {
+        seen += 1;
+        if seen > CONDITION_BUDGET {
+            return None;
+        }
+        let node = unwrap(node);
+        match node.kind() {
+            "binary_expression" => {
+                let (Some(left), Some(right)) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) else {
+                    continue;
+                };
+                match operator(node) {
+                    Some("&&") => {
+                        stack.push(right);
+                        stack.push(left);
+                    }
+                    Some("!==" | "!=") => {
+                        let (read, other) = if is_nullish(ctx, right) {
+                            (left, right)
+                        } else {
+                            (right, left)
+                        };
+                        if is_nullish(ctx, other)
+                            && env_name(file, unwrap(read)).as_deref() == Some(name)
+                        {
+                            return Some(Test::Defined);
+                        }
+                    }
+                    _ => {}
                 }
-                _ => None,
+            }
+            // `!!X`
+            "unary_expression" if operator(node) == Some("!") => {
+                if let Some(inner) = node.child_by_field_name("argument").map(unwrap)
+                    && inner.kind() == "unary_expression"
+                    && operator(inner) == Some("!")
+                    && let Some(argument) = inner.child_by_field_name("argument")
+                {
+                    stack.push(argument);
+                }
+            }
+            "call_expression" if called_function(ctx, node) == Some("Boolean") => {
+                if let Some(argument) = node
+                    .child_by_field_name("arguments")
+                    .and_then(first_argument)
+                {
+                    stack.push(argument);
+                }
+            }
+            _ => {
+                if env_name(file, node).as_deref() == Some(name) {
+                    return Some(Test::Truthy);
+                }
             }
         }
-        "unary_expression" if operator(condition) == Some("!") => {
-            let inner = unwrap(condition.child_by_field_name("argument")?);
-            (inner.kind() == "unary_expression" && operator(inner) == Some("!"))
-                .then(|| {
-                    condition_tests(
-                        file,
-                        inner.child_by_field_name("argument")?,
-                        name,
-                        depth + 1,
-                    )
-                })
-                .flatten()
-        }
-        "call_expression" if called_function(ctx, condition) == Some("Boolean") => {
-            let args = condition.child_by_field_name("arguments")?;
-            condition_tests(file, first_argument(args)?, name, depth + 1)
-        }
-        _ => (env_name(file, condition).as_deref() == Some(name)).then_some(Test::Truthy),
     }
+    None
 }
 
 /// Whether `node` holds a read of the variable `name`, within [`BRANCH_BUDGET`] nodes.
@@ -525,8 +605,8 @@ fn bare_env_read<'s>(file: &File<'_, 's>, node: Node<'s>) -> bool {
 
 /// `const x = process.env.X; if (!x) throw new Error(...)`: missing means an exception. Gives
 /// whether an empty value throws too (`!x`, `x === ""`; not `x === undefined`).
-fn guarded_by_throw(ctx: &Ctx, node: Node) -> Option<bool> {
-    let declarator = node.parent()?;
+fn guarded_by_throw<'s>(ctx: &Ctx, up: &Up<'s>, node: Node<'s>) -> Option<bool> {
+    let declarator = up.parent(node)?;
     if declarator.kind() != "variable_declarator"
         || declarator.child_by_field_name("value") != Some(node)
     {
@@ -536,7 +616,7 @@ fn guarded_by_throw(ctx: &Ctx, node: Node) -> Option<bool> {
         .child_by_field_name("name")
         .filter(|n| n.kind() == "identifier")?;
     let var = ctx.text(name);
-    let next = declarator.parent()?.next_named_sibling()?;
+    let next = up.parent(declarator)?.next_named_sibling()?;
     if next.kind() != "if_statement" {
         return None;
     }
@@ -571,8 +651,8 @@ fn consequence_throws(if_statement: Node) -> bool {
 /// as the test, and with several such tests joined by `||` (`if (!A || !B) throw ...`): missing
 /// means an exception. Tests joined by `&&` throw only when all are missing, so they do not
 /// make one read required. Gives whether an empty value throws too.
-fn tested_then_throws(ctx: &Ctx, node: Node) -> Option<bool> {
-    let mut test = node.parent()?;
+fn tested_then_throws<'s>(ctx: &Ctx, up: &Up<'s>, node: Node<'s>) -> Option<bool> {
+    let mut test = up.parent(node)?;
     let empty = match test.kind() {
         "unary_expression" if operator(test) == Some("!") => true,
         "binary_expression" if matches!(operator(test), Some("===" | "==")) => {
@@ -592,7 +672,7 @@ fn tested_then_throws(ctx: &Ctx, node: Node) -> Option<bool> {
         _ => return None,
     };
     for _ in 0..MAX_CLIMB {
-        let parent = test.parent()?;
+        let parent = up.parent(test)?;
         match parent.kind() {
             "parenthesized_expression" => test = parent,
             "binary_expression" if operator(parent) == Some("||") => test = parent,
@@ -853,5 +933,58 @@ mod tests {
                 "{language:?}"
             );
         }
+    }
+
+    /// Reads deep under many wide conditions: each read looks at a bounded part of each
+    /// condition above it (500 reads under 100 conditions of 256 operands cost 500 x 100 x a
+    /// budget, not x 511 nodes each), and finds its ancestors once instead of walking down from
+    /// the root for every step up. Run without the time budget of a file, so that a slowdown
+    /// shows as time, not as missing reads; the ceiling only catches a blow-up.
+    #[test]
+    fn guards_cost_a_bounded_amount_per_condition() {
+        use crate::extract::{Limits, extract_limited};
+        use std::time::{Duration, Instant};
+        let operands: Vec<String> = (0..256).map(|i| format!("c{i}")).collect();
+        let mut level = operands;
+        while level.len() > 1 {
+            level = level
+                .chunks(2)
+                .map(|p| format!("({})", p.join(" && ")))
+                .collect();
+        }
+        let condition = level.pop().unwrap_or_default();
+        let mut src = String::new();
+        for _ in 0..100 {
+            src.push_str(&format!("if ({condition}) {{\n"));
+        }
+        for _ in 0..500 {
+            src.push_str("use(process.env.X);\n");
+        }
+        src.push_str(&"}\n".repeat(100));
+        let limits = Limits {
+            extract_time: Duration::from_secs(600),
+            parse_time: Duration::from_secs(600),
+            ..Limits::default()
+        };
+        let start = Instant::now();
+        let facts = extract_limited(
+            Language::JavaScript,
+            src.as_bytes(),
+            &mut Parsers::default(),
+            &mut tree_sitter::QueryCursor::new(),
+            &limits,
+        );
+        assert_eq!(facts.reads.len(), 500);
+        assert!(
+            facts
+                .reads
+                .iter()
+                .all(|r| r.kind == Optional && !r.extra.empty_is_unset)
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{:?}",
+            start.elapsed()
+        );
     }
 }
