@@ -1,8 +1,9 @@
 //! The project-wide, sorted picture of what the code reads, built after the parallel scan.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::extract::{ReadExtra, ReadKind};
+use crate::extract::{BuildDefine, BuildSource, ReadExtra, ReadKind, When};
+use crate::lang::{Family, Language};
 use crate::scan::{FileResult, Outcome};
 use crate::suppress::Suppression;
 
@@ -93,6 +94,7 @@ impl Inventory {
     pub fn from_files(files: Vec<FileResult>) -> Inventory {
         let mut by_name: BTreeMap<String, Vec<Site>> = BTreeMap::new();
         let mut inv = Inventory::default();
+        let mut build = BuildConstants::default();
         for file in files {
             inv.files.scanned += 1;
             match file.outcome {
@@ -123,7 +125,10 @@ impl Inventory {
                         inv.files.partial += 1;
                         inv.notices.push(FileNotice {
                             path: file.path.clone(),
-                            message: "syntax errors: only partly parsed".to_string(),
+                            message: facts
+                                .grammar_gap
+                                .clone()
+                                .unwrap_or_else(|| "syntax errors: only partly parsed".to_string()),
                             position: facts.first_error,
                         });
                     }
@@ -131,6 +136,7 @@ impl Inventory {
                         inv.suppressions
                             .push(Suppression::new(&file.path, comment, false));
                     }
+                    build.add(&file.path, &facts.build_defines);
                     let profile = profile_of(&file.path);
                     for read in facts.reads {
                         by_name.entry(read.name).or_default().push(Site {
@@ -160,6 +166,7 @@ impl Inventory {
                 }
             }
         }
+        build.apply(&mut by_name);
         // Walk errors carry no language and are counted as scanned above; that is fine: they are
         // places the scan could not see.
         inv.variables = by_name
@@ -177,6 +184,76 @@ impl Inventory {
             .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
         inv
     }
+}
+
+/// Names that bundlers replace with constants at build time, by the directory of the build
+/// configuration that declares them (next.config `env`, Vite `define`, webpack `DefinePlugin`).
+/// A script read of such a name in that directory's tree is [`When::Build`], and so is every
+/// read inside a build configuration file itself: the deploy target's runtime environment is not
+/// where those values come from.
+#[derive(Default)]
+struct BuildConstants {
+    /// `(directory, name)`: the directory is `""` for the scanned root, else ends in `/`.
+    names: BTreeSet<(String, String)>,
+}
+
+impl BuildConstants {
+    fn add(&mut self, path: &str, defines: &[BuildDefine]) {
+        if defines.is_empty() {
+            return;
+        }
+        let next_config = file_name(path).starts_with("next.config.");
+        let dir = &path[..path.len() - file_name(path).len()];
+        for define in defines {
+            if define.source == BuildSource::Define || next_config {
+                self.names.insert((dir.to_string(), define.name.clone()));
+            }
+        }
+    }
+
+    fn apply(&self, by_name: &mut BTreeMap<String, Vec<Site>>) {
+        let dirs: BTreeMap<&str, Vec<&str>> =
+            self.names
+                .iter()
+                .fold(BTreeMap::new(), |mut acc, (dir, name)| {
+                    acc.entry(name.as_str()).or_default().push(dir.as_str());
+                    acc
+                });
+        for (name, sites) in by_name.iter_mut() {
+            let dirs = dirs.get(name.as_str());
+            for site in sites {
+                if !is_script(&site.path) {
+                    continue;
+                }
+                let defined = dirs.is_some_and(|d| d.iter().any(|d| site.path.starts_with(d)));
+                if defined || is_build_config(&site.path) {
+                    site.extra.when = When::Build;
+                    site.extra.context = None;
+                }
+            }
+        }
+    }
+}
+
+/// The tools whose configuration files run at build time, not in the deployed service.
+const BUILD_TOOLS: &[&str] = &[
+    "next", "vite", "webpack", "rollup", "nuxt", "astro", "svelte", "tsup",
+];
+
+/// `next.config.mjs`, `vite.config.ts`, `webpack.prod.config.js`: a build tool's configuration.
+pub fn is_build_config(path: &str) -> bool {
+    let name = file_name(path);
+    let mut parts = name.split('.');
+    let tool = parts.next().unwrap_or("");
+    BUILD_TOOLS.contains(&tool) && is_script(path) && parts.any(|p| p == "config")
+}
+
+fn is_script(path: &str) -> bool {
+    Language::from_path(std::path::Path::new(path)).is_some_and(|l| l.family() == Family::Script)
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 /// The deploy profiles a settings module can be for, by the words of its file name: a file
@@ -287,6 +364,34 @@ mod tests {
             api: "os.getenv",
             extra: ReadExtra::default(),
             profile: None,
+        }
+    }
+
+    #[test]
+    fn build_configuration_files() {
+        for path in [
+            "next.config.js",
+            "apps/web/next.config.mjs",
+            "vite.config.ts",
+            "apps/api/webpack.config.js",
+            "webpack.prod.config.cjs",
+            "rollup.config.mjs",
+            "nuxt.config.ts",
+            "astro.config.mjs",
+            "svelte.config.js",
+            "tsup.config.ts",
+        ] {
+            assert!(is_build_config(path), "{path}");
+        }
+        for path in [
+            "src/config.ts",
+            "next.ts",
+            "vitest.config.ts",
+            "src/vite-env.ts",
+            "webpack.config.py",
+            "config/next.ts",
+        ] {
+            assert!(!is_build_config(path), "{path}");
         }
     }
 

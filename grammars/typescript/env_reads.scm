@@ -58,3 +58,11 @@
     .
     (_) @object
     (#match? @object "env$"))) @read.schema
+
+; Build-time constants: a `define` entry `'process.env.X': ...` / `'import.meta.env.X': ...` (Vite
+; `define`, webpack `DefinePlugin`), a `'process.env': { X: ... }` entry, and the `env: { X: ...
+; }` of a next.config (src/model.rs keeps that one only in next.config files).
+(pair
+  key: [(string) (property_identifier)] @key
+  value: (_) @value
+  (#match? @key "^(env|[\"'](process|import\\.meta)\\.env(\\.[A-Za-z_][A-Za-z0-9_]*)?[\"'])$")) @read.define

@@ -9,6 +9,9 @@ mod limits;
 pub mod python;
 mod script;
 mod script_frameworks;
+mod script_gaps;
+mod script_resolve;
+mod script_usage;
 mod when;
 
 pub use limits::Limits;
@@ -124,6 +127,9 @@ pub struct FileFacts {
     pub partial: bool,
     /// Where the first syntax error is, when there is one.
     pub first_error: Option<Position>,
+    /// The notice for a file whose only syntax errors are valid code the grammar rejects
+    /// (`type F = (string) => boolean`, `&` in JSX text, ``tag<T[]>`...` ``).
+    pub grammar_gap: Option<String>,
     /// Python facts that need the whole project to turn into reads: settings classes, env
     /// helper functions and the calls that may reach them.
     pub python: python::PyFacts,
@@ -134,6 +140,27 @@ pub struct FileFacts {
     pub abandoned: Option<String>,
     /// Why reads may be missing from a file that was read (a limit of [`Limits`] was reached).
     pub notes: Vec<String>,
+    /// Names this file tells a bundler to replace at build time (Vite `define`, webpack
+    /// `DefinePlugin`, next.config `env`): applied to the project's reads after the merge.
+    pub build_defines: Vec<BuildDefine>,
+}
+
+/// A name a build configuration replaces with a constant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildDefine {
+    pub name: String,
+    /// Where it is declared.
+    pub source: BuildSource,
+}
+
+/// How a build configuration declares a build-time constant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BuildSource {
+    /// `define: { "process.env.X": ... }`, `new DefinePlugin({ "import.meta.env.X": ... })`,
+    /// `"process.env": { X: ... }`: unmistakable wherever it is.
+    Define,
+    /// `env: { X: ... }`: a build-time constant only in a next.config file.
+    NextEnv,
 }
 
 /// Parses `src` and extracts its reads.
@@ -228,6 +255,9 @@ fn extract_tree_limited(
     facts.partial = tree.root_node().has_error();
     if facts.partial {
         facts.first_error = Some(ctx.position(first_error(tree.root_node())));
+        if language.family() == Family::Script {
+            facts.grammar_gap = script_gaps::grammar_gap(&ctx, language, tree.root_node());
+        }
     }
     let style = match language.family() {
         Family::Python => crate::suppress::CommentStyle::Hash,

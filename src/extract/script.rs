@@ -2,13 +2,16 @@
 //! member, subscript, destructuring and `in` forms. Schema frameworks (envalid, t3-env, zod,
 //! Vite `loadEnv`) are handled in `script_frameworks`, from the sites this module collects.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use tree_sitter::{Node, Query, QueryCursor, QueryMatch, StreamingIterator, Tree};
 
 use super::script_frameworks::{self, Framework, LazyScope};
-use super::{Ctx, FileFacts, Key, MAX_CLIMB, ReadKind, plausible_name};
+use super::script_resolve::{self, Dynamic, Index};
+use super::script_usage::{self, Access};
+use super::{BuildDefine, BuildSource, Ctx, FileFacts, Key, MAX_CLIMB, ReadKind, plausible_name};
 
 /// An object that holds the environment.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -306,20 +309,44 @@ fn literal_string_at(
 /// One file's extraction state, shared with the framework handlers.
 pub(super) struct File<'a, 's> {
     pub ctx: &'a Ctx<'s>,
+    root: Node<'s>,
     constants: HashMap<String, Option<String>>,
     /// Module-level names for an env object: `const env = process.env`.
     aliases: HashMap<String, EnvObject>,
+    /// Function-local aliases, parameters, helpers and name lists: built on first need.
+    pub index: OnceCell<Index<'s>>,
+    /// Dynamic reads, for [`script_resolve::resolve`] once every match is classified.
+    pub pending: Vec<Dynamic<'s>>,
     pub facts: FileFacts,
 }
 
-impl File<'_, '_> {
-    /// What an object expression is: an env object, or a module-level alias of one.
-    fn env_object(&self, node: Node) -> Option<EnvObject> {
+impl<'s> File<'_, 's> {
+    /// What an object expression is: an env object, a module-level alias of one, or a name
+    /// bound to one in an enclosing function or block.
+    pub fn object_of(&self, node: Node<'s>) -> Option<EnvObject> {
         env_object(self.ctx, node).or_else(|| {
-            (node.kind() == "identifier" && !self.aliases.is_empty())
-                .then(|| self.aliases.get(self.ctx.text(node)).copied())
+            if node.kind() != "identifier" {
+                return None;
+            }
+            let name = self.ctx.text(node);
+            if let Some(env) = self.aliases.get(name) {
+                return Some(*env);
+            }
+            // only names ending in `env` are captured as objects, and only they are indexed
+            (name.ends_with("env") || name.ends_with("Env"))
+                .then(|| self.index().alias(self, node))
                 .flatten()
         })
+    }
+
+    /// The root of the file's tree.
+    pub fn root(&self) -> Node<'s> {
+        self.root
+    }
+
+    /// The file's [`Index`], built on first use.
+    pub fn index(&self) -> &Index<'s> {
+        self.index.get_or_init(|| Index::build(self, self.root))
     }
 
     pub fn key(&self, node: Node) -> Key {
@@ -329,16 +356,39 @@ impl File<'_, '_> {
         }
     }
 
-    pub fn push(&mut self, key: Node, key_kind: Key, kind: Option<ReadKind>, api: &'static str) {
+    pub fn push(
+        &mut self,
+        key: Node<'s>,
+        key_kind: Key,
+        kind: Option<ReadKind>,
+        api: &'static str,
+    ) {
         self.push_with_default(key, key_kind, kind, api, None);
     }
 
     /// Like [`File::push`], recording the literal default of a `default` read.
     pub fn push_with_default(
         &mut self,
-        key: Node,
+        key: Node<'s>,
         key_kind: Key,
         kind: Option<ReadKind>,
+        api: &'static str,
+        default: Option<String>,
+    ) {
+        let access = kind.map(|kind| Access {
+            kind,
+            empty_is_unset: false,
+        });
+        self.push_access(key, key_kind, access, api, default);
+    }
+
+    /// A read whose kind and treatment of empty values come from how its value is used
+    /// ([`script_usage::access`]), with the literal default of a `default` read.
+    pub fn push_access(
+        &mut self,
+        key: Node<'s>,
+        key_kind: Key,
+        access: Option<Access>,
         api: &'static str,
         default: Option<String>,
     ) {
@@ -347,16 +397,24 @@ impl File<'_, '_> {
                 // Vite sets these on `import.meta.env` itself; they are not variables.
                 let vite_builtin = api.starts_with("import.meta.env")
                     && matches!(name.as_str(), "MODE" | "DEV" | "PROD" | "SSR" | "BASE_URL");
-                if let Some(kind) = kind.filter(|_| !vite_builtin) {
-                    let mut read = self.ctx.read(name, key, kind, api);
-                    if kind == ReadKind::Default {
+                if let Some(access) = access.filter(|_| !vite_builtin) {
+                    let mut read = self.ctx.read(name, key, access.kind, api);
+                    if access.kind == ReadKind::Default {
                         read.extra.default = default;
                     }
+                    read.extra.empty_is_unset = access.empty_is_unset;
                     self.facts.reads.push(read);
                 }
             }
             Key::Dynamic => {
                 let dynamic = self.ctx.dynamic(key, api);
+                self.pending.push(Dynamic {
+                    index: self.facts.dynamic.len(),
+                    key,
+                    access,
+                    api,
+                    default,
+                });
                 self.facts.dynamic.push(dynamic);
             }
         }
@@ -374,8 +432,11 @@ pub(super) fn extract(
     let root = tree.root_node();
     let mut file = File {
         ctx,
+        root,
         constants: constants(ctx, root),
         aliases: aliases(ctx, root),
+        index: OnceCell::new(),
+        pending: Vec::new(),
         facts: FileFacts::default(),
     };
     let scope = LazyScope::new(root);
@@ -404,6 +465,7 @@ pub(super) fn extract(
             );
         }
     }
+    script_resolve::resolve(&mut file);
     script_frameworks::apply(&mut file, &scope, &frameworks);
     for read in &mut file.facts.reads {
         if script_frameworks::public_name(&read.name) {
@@ -428,7 +490,7 @@ fn classify<'t>(
         let mut site = None;
         let mut pattern = "";
         let (mut object, mut key, mut args, mut method, mut pat) = (None, None, None, None, None);
-        let (mut callee, mut schema) = (None, None);
+        let (mut callee, mut schema, mut value) = (None, None, None);
         for capture in m.captures {
             match names[capture.index as usize] {
                 "object" => object = Some(capture.node),
@@ -438,6 +500,7 @@ fn classify<'t>(
                 "pattern" => pat = Some(capture.node),
                 "callee" => callee = Some(capture.node),
                 "schema" => schema = Some(capture.node),
+                "value" => value = Some(capture.node),
                 other => {
                     if let Some(p) = other.strip_prefix("read.") {
                         pattern = p;
@@ -460,12 +523,18 @@ fn classify<'t>(
                 }
                 return;
             }
+            ("define", ..) => {
+                if let (Some(key), Some(value)) = (key, value) {
+                    build_defines(file, key, value);
+                }
+                return;
+            }
             _ => {}
         }
         let (Some(site), Some(object)) = (site, object) else {
             return;
         };
-        let Some(env) = file.env_object(object) else {
+        let Some(env) = file.object_of(object) else {
             return;
         };
         match (pattern, key, args, method, pat) {
@@ -474,20 +543,20 @@ fn classify<'t>(
                 if is_callee(site) {
                     return;
                 }
-                let kind = access_kind(file, site, scope);
-                file.push_with_default(
+                let access = script_usage::access(file, site, scope);
+                file.push_access(
                     key,
                     Key::Name(ctx.text(key).to_string()),
-                    kind,
+                    access,
                     api(env, Form::Member),
                     literal_fallback(ctx, site),
                 );
             }
             ("subscript", Some(key), ..) if env != EnvObject::Deno => {
-                let kind = access_kind(file, site, scope);
+                let access = script_usage::access(file, site, scope);
                 let key_kind = file.key(key);
                 let default = literal_fallback(ctx, site);
-                file.push_with_default(key, key_kind, kind, api(env, Form::Subscript), default);
+                file.push_access(key, key_kind, access, api(env, Form::Subscript), default);
             }
             ("presence", Some(key), ..) if env != EnvObject::Deno => {
                 let key_kind = file.key(key);
@@ -502,18 +571,68 @@ fn classify<'t>(
                 let Some(key) = args.named_child(0).filter(|k| k.kind() != "comment") else {
                     return;
                 };
-                let kind = match form {
-                    Form::Has => Some(ReadKind::Presence),
-                    _ => access_kind(file, site, scope),
+                let access = match form {
+                    Form::Has => Some(Access {
+                        kind: ReadKind::Presence,
+                        empty_is_unset: false,
+                    }),
+                    _ => script_usage::access(file, site, scope),
                 };
                 let key_kind = file.key(key);
-                file.push(key, key_kind, kind, api(env, form));
+                file.push_access(key, key_kind, access, api(env, form), None);
             }
             ("destructure", _, _, _, Some(pat)) if env != EnvObject::Deno => {
                 destructure(file, pat, api(env, Form::Destructure));
             }
             _ => {}
         }
+    }
+}
+
+/// A `define` entry of a build configuration: `'process.env.X': ...`, `'import.meta.env.X': ...`,
+/// `'process.env': { X: ... }`, or next.config's `env: { X: ... }` (kept by the project pass only
+/// in next.config files). The names are replaced with constants when the bundle is built.
+fn build_defines(file: &mut File, key: Node, value: Node) {
+    let ctx = file.ctx;
+    let (text, source) = match key.kind() {
+        "property_identifier" => (ctx.text(key).to_string(), BuildSource::NextEnv),
+        _ => match literal_string(ctx, key, &HashMap::new()) {
+            Some(text) => (text, BuildSource::Define),
+            None => return,
+        },
+    };
+    let mut names = Vec::new();
+    match text
+        .strip_prefix("process.env")
+        .or_else(|| text.strip_prefix("import.meta.env"))
+    {
+        // `'process.env.X': JSON.stringify(...)`
+        Some(rest) if !rest.is_empty() => names.extend(rest.strip_prefix('.').map(str::to_string)),
+        // `'process.env': { X: ... }`, `env: { X: ... }`
+        _ => {
+            let object = unwrap(value);
+            if object.kind() != "object" {
+                return;
+            }
+            let mut w = object.walk();
+            for pair in object.named_children(&mut w) {
+                let key = match pair.kind() {
+                    "pair" => pair.child_by_field_name("key"),
+                    "shorthand_property_identifier" => Some(pair),
+                    _ => None,
+                };
+                let name = key.and_then(|k| match k.kind() {
+                    "property_identifier" | "shorthand_property_identifier" => {
+                        Some(ctx.text(k).to_string())
+                    }
+                    _ => literal_string(ctx, k, &HashMap::new()),
+                });
+                names.extend(name);
+            }
+        }
+    }
+    for name in names.into_iter().filter(|n| plausible_name(n)) {
+        file.facts.build_defines.push(BuildDefine { name, source });
     }
 }
 
@@ -524,7 +643,7 @@ fn is_callee(node: Node) -> bool {
 }
 
 /// `const { A, B = "d", C: c, D: d = 1, ...rest } = process.env`
-pub(super) fn destructure(file: &mut File, pattern: Node, api: &'static str) {
+pub(super) fn destructure<'s>(file: &mut File<'_, 's>, pattern: Node<'s>, api: &'static str) {
     let ctx = file.ctx;
     let mut w = pattern.walk();
     for prop in pattern.named_children(&mut w) {
@@ -634,208 +753,6 @@ fn literal_fallback(ctx: &Ctx, site: Node) -> Option<String> {
     literal_text(ctx, last)
 }
 
-pub(super) fn access_kind(file: &File, site: Node, scope: &LazyScope) -> Option<ReadKind> {
-    let ctx = file.ctx;
-    let mut node = site;
-    // the outermost `??` / `||` chain the read flows into
-    let mut chain_top = None;
-    for _ in 0..MAX_CLIMB {
-        let Some(parent) = node.parent() else { break };
-        match parent.kind() {
-            "parenthesized_expression"
-            | "as_expression"
-            | "satisfies_expression"
-            | "type_assertion" => node = parent,
-            "non_null_expression" if chain_top.is_none() => return Some(ReadKind::Required),
-            "binary_expression" => {
-                let op = parent.child_by_field_name("operator").map(|o| o.kind());
-                if matches!(op, Some("??" | "||")) {
-                    chain_top = Some(parent);
-                    node = parent;
-                } else {
-                    break;
-                }
-            }
-            // method chains on the value: `process.env.X?.trim() || undefined`
-            "member_expression" if parent.child_by_field_name("object") == Some(node) => {
-                node = parent
-            }
-            "call_expression" if parent.child_by_field_name("function") == Some(node) => {
-                node = parent
-            }
-            "assignment_expression" if chain_top.is_none() => {
-                if parent.child_by_field_name("left") == Some(node) {
-                    return None;
-                }
-                break;
-            }
-            "augmented_assignment_expression" if chain_top.is_none() => {
-                if parent.child_by_field_name("left") == Some(node) {
-                    let op = parent.child_by_field_name("operator").map(|o| ctx.text(o));
-                    return match op {
-                        // `process.env.X ??= "d"` reads before it writes
-                        Some("??=" | "||=") => Some(ReadKind::Default),
-                        _ => None,
-                    };
-                }
-                break;
-            }
-            "unary_expression"
-                if parent
-                    .child_by_field_name("operator")
-                    .is_some_and(|o| o.kind() == "delete") =>
-            {
-                return None;
-            }
-            "update_expression" => return None,
-            _ => break,
-        }
-    }
-    if let Some(top) = chain_top {
-        let last = top.child_by_field_name("right")?;
-        let is_last = last.byte_range().contains(&site.start_byte());
-        if !is_last && !is_nullish(ctx, last) && !bare_env_read(file, last) {
-            return Some(ReadKind::Default);
-        }
-    }
-    if let Some(kind) = script_frameworks::parsed_by_schema(ctx, node, scope) {
-        return Some(kind);
-    }
-    if ternary_default(ctx, node) {
-        return Some(ReadKind::Default);
-    }
-    if guarded_by_throw(ctx, node) || tested_then_throws(ctx, node) {
-        return Some(ReadKind::Required);
-    }
-    Some(ReadKind::Optional)
-}
-
-/// An env read with no fallback of its own (`process.env.Y` as the last link of a chain).
-fn bare_env_read(file: &File, node: Node) -> bool {
-    let node = unwrap(node);
-    match node.kind() {
-        "member_expression" | "subscript_expression" => node
-            .child_by_field_name("object")
-            .is_some_and(|o| file.env_object(o).is_some()),
-        _ => false,
-    }
-}
-
-/// `process.env.X ? process.env.X : "d"`: the consequence runs only when X is set, and the
-/// alternative supplies the default.
-fn ternary_default(ctx: &Ctx, node: Node) -> bool {
-    let Some(parent) = node.parent() else {
-        return false;
-    };
-    if parent.kind() != "ternary_expression" {
-        return false;
-    }
-    let (Some(cond), Some(cons), Some(alt)) = (
-        parent.child_by_field_name("condition"),
-        parent.child_by_field_name("consequence"),
-        parent.child_by_field_name("alternative"),
-    ) else {
-        return false;
-    };
-    let same = |a: Node, b: Node| {
-        ctx.text(unwrap(a)).replace("?.", ".") == ctx.text(unwrap(b)).replace("?.", ".")
-    };
-    (cons == node || cond == node) && same(cond, cons) && !is_nullish(ctx, alt)
-}
-
-/// `const x = process.env.X; if (!x) throw new Error(...)`: missing means an exception.
-fn guarded_by_throw(ctx: &Ctx, node: Node) -> bool {
-    let Some(declarator) = node.parent() else {
-        return false;
-    };
-    if declarator.kind() != "variable_declarator"
-        || declarator.child_by_field_name("value") != Some(node)
-    {
-        return false;
-    }
-    let Some(name) = declarator
-        .child_by_field_name("name")
-        .filter(|n| n.kind() == "identifier")
-    else {
-        return false;
-    };
-    let var = ctx.text(name);
-    let Some(next) = declarator.parent().and_then(|d| d.next_named_sibling()) else {
-        return false;
-    };
-    if next.kind() != "if_statement" {
-        return false;
-    }
-    let Some(cond) = next.child_by_field_name("condition") else {
-        return false;
-    };
-    let cond: String = ctx
-        .text(cond)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let tests_missing = cond == format!("(!{var})")
-        || cond == format!("({var}===undefined)")
-        || cond == format!("({var}==null)")
-        || cond == format!("({var}===\"\")");
-    tests_missing && consequence_throws(next)
-}
-
-/// Whether an `if` statement's consequence is a `throw`, or a block that starts with one.
-fn consequence_throws(if_statement: Node) -> bool {
-    if_statement
-        .child_by_field_name("consequence")
-        .is_some_and(|c| {
-            c.kind() == "throw_statement"
-                || (c.kind() == "statement_block"
-                    && c.named_child(0)
-                        .is_some_and(|s| s.kind() == "throw_statement"))
-        })
-}
-
-/// `if (!process.env.X) throw new Error(...)`, also with `=== undefined`, `== null` or `=== ""`
-/// as the test, and with several such tests joined by `||` (`if (!A || !B) throw ...`): missing
-/// means an exception. Tests joined by `&&` throw only when all are missing, so they do not
-/// make one read required.
-fn tested_then_throws(ctx: &Ctx, node: Node) -> bool {
-    let Some(mut test) = node.parent() else {
-        return false;
-    };
-    let operator = |n: Node| n.child_by_field_name("operator").map(|o| o.kind());
-    let tests_missing = match test.kind() {
-        "unary_expression" => operator(test) == Some("!"),
-        "binary_expression" if matches!(operator(test), Some("===" | "==")) => {
-            let other = if test.child_by_field_name("left") == Some(node) {
-                test.child_by_field_name("right")
-            } else {
-                test.child_by_field_name("left")
-            };
-            other.is_some_and(|o| {
-                is_nullish(ctx, o) || matches!(ctx.text(unwrap(o)), "\"\"" | "''" | "``")
-            })
-        }
-        _ => false,
-    };
-    if !tests_missing {
-        return false;
-    }
-    for _ in 0..MAX_CLIMB {
-        let Some(parent) = test.parent() else {
-            return false;
-        };
-        match parent.kind() {
-            "parenthesized_expression" => test = parent,
-            "binary_expression" if operator(parent) == Some("||") => test = parent,
-            "if_statement" => {
-                return parent.child_by_field_name("condition") == Some(test)
-                    && consequence_throws(parent);
-            }
-            _ => return false,
-        }
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use crate::extract::ReadKind::{self, *};
@@ -925,13 +842,13 @@ mod tests {
                 "X",
                 Required,
             ),
-            // both must be missing to throw: neither is required on its own
+            // both must be missing to throw: neither is required on its own, each is only tested
             (
                 "if (!process.env.A && !process.env.X) throw new Error();",
                 "X",
-                Optional,
+                Presence,
             ),
-            ("if (!process.env.X) console.warn('X');", "X", Optional),
+            ("if (!process.env.X) console.warn('X');", "X", Presence),
             (
                 "const env = process.env;\nexport const a = env.X;",
                 "X",
@@ -968,7 +885,7 @@ mod tests {
                 "X",
                 Optional,
             ),
-            ("if (process.env.X) throw new Error('set');", "X", Optional),
+            ("if (process.env.X) throw new Error('set');", "X", Presence),
             (
                 "@Module({ a: process.env.X ?? 'd' })\nclass M {}",
                 "X",
@@ -1093,6 +1010,42 @@ mod tests {
             let (reads, dynamic) = run(Language::TypeScript, src);
             assert!(reads.is_empty(), "{src} => {reads:?}");
             assert_eq!(dynamic, vec![(1, expr.to_string())], "{src}");
+        }
+    }
+
+    /// Names a build configuration replaces at build time, as the project pass receives them.
+    #[test]
+    fn build_defines() {
+        use crate::extract::{BuildDefine, BuildSource, extract};
+        use crate::lang::Parsers;
+        let src = r#"export default defineConfig({
+  define: {
+    'process.env.API_URL': JSON.stringify(process.env.API_URL),
+    "import.meta.env.VITE_SHA": '"abc"',
+    __APP__: '"x"',
+  },
+});
+new webpack.DefinePlugin({ 'process.env': { NODE_ENV2: '"production"', 'QUOTED': '1' } });
+module.exports = { env: { APP_VERSION: pkg.version, BUILD_ID } };
+"#;
+        let define = |name: &str, source| BuildDefine {
+            name: name.to_string(),
+            source,
+        };
+        for language in [Language::TypeScript, Language::Tsx, Language::JavaScript] {
+            let facts = extract(language, src.as_bytes(), &mut Parsers::default());
+            assert_eq!(
+                facts.build_defines,
+                vec![
+                    define("API_URL", BuildSource::Define),
+                    define("VITE_SHA", BuildSource::Define),
+                    define("NODE_ENV2", BuildSource::Define),
+                    define("QUOTED", BuildSource::Define),
+                    define("APP_VERSION", BuildSource::NextEnv),
+                    define("BUILD_ID", BuildSource::NextEnv),
+                ],
+                "{language:?}"
+            );
         }
     }
 

@@ -12,10 +12,9 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
-use super::script::{
-    File, access_kind, destructure, env_object, is_nullish, literal_string, unwrap,
-};
-use super::{Ctx, Key, MAX_CLIMB, Read, ReadKind, plausible_name};
+use super::script::{File, destructure, env_object, is_nullish, literal_string, unwrap};
+use super::when::condition_text;
+use super::{Ctx, Key, MAX_CLIMB, Read, ReadKind, When, plausible_name};
 use crate::span::Position;
 
 /// A framework site found by the query.
@@ -70,7 +69,7 @@ impl<'t> LazyScope<'t> {
 }
 
 /// Runs every framework handler over the sites the query found.
-pub(super) fn apply<'t>(file: &mut File, lazy: &LazyScope<'t>, sites: &[Framework<'t>]) {
+pub(super) fn apply<'t>(file: &mut File<'_, 't>, lazy: &LazyScope<'t>, sites: &[Framework<'t>]) {
     if sites.is_empty() {
         return;
     }
@@ -102,6 +101,11 @@ pub(super) fn apply<'t>(file: &mut File, lazy: &LazyScope<'t>, sites: &[Framewor
                         let mut read = file.ctx.read(field.name, field.key, kind, "zod-schema");
                         read.extra.detail = Some("z.object".to_string());
                         read.extra.default = default;
+                        let (when, context) = schema_when(file.ctx, field.key, field.value);
+                        if when == When::OnUse {
+                            read.extra.when = when;
+                            read.extra.context = context;
+                        }
                         out.reads.push(read);
                     }
                 }
@@ -296,6 +300,31 @@ impl<'t> Scope<'t> {
         }
     }
 
+    /// The objects a spread may add: `...base`, `...(cond && { X: str() })`, `...(cond ? { X:
+    /// str() } : {})`. The entries of a conditional one are on use (see `super::when`).
+    fn spread_objects(&self, ctx: &Ctx, spread: Node<'t>, depth: usize) -> Vec<Node<'t>> {
+        let spread = unwrap(spread);
+        match spread.kind() {
+            "binary_expression"
+                if spread
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| o.kind() == "&&") =>
+            {
+                spread
+                    .child_by_field_name("right")
+                    .and_then(|r| self.object(ctx, r, depth))
+                    .into_iter()
+                    .collect()
+            }
+            "ternary_expression" => ["consequence", "alternative"]
+                .into_iter()
+                .filter_map(|f| spread.child_by_field_name(f))
+                .filter_map(|b| self.object(ctx, b, depth))
+                .collect(),
+            _ => self.object(ctx, spread, depth).into_iter().collect(),
+        }
+    }
+
     /// The `(name, key, value)` entries of an object literal, with spreads of same-file objects
     /// followed. Computed keys other than constants are skipped. Each object is expanded once:
     /// `{...a, ...a}` with `a = {...b, ...b}` and so on must not cost `2^depth`.
@@ -343,10 +372,10 @@ impl<'t> Scope<'t> {
                     value: prop,
                 }),
                 "spread_element" if depth < MAX_DEPTH => {
-                    if let Some(inner) = prop
-                        .named_child(0)
-                        .and_then(|v| self.object(ctx, v, depth + 1))
-                    {
+                    let Some(spread) = prop.named_child(0) else {
+                        continue;
+                    };
+                    for inner in self.spread_objects(ctx, spread, depth + 1) {
                         self.properties_into(ctx, inner, depth + 1, seen, out);
                     }
                 }
@@ -635,42 +664,153 @@ fn envalid<'t>(
         return;
     };
     for entry in scope.properties(ctx, spec, 0) {
-        let (kind, default) = envalid_kind(scope, ctx, entry.value, 0);
-        let mut read = ctx.read(entry.name, entry.key, kind, "envalid");
+        let spec = envalid_kind(scope, ctx, entry.value, 0);
+        let mut read = ctx.read(entry.name, entry.key, spec.kind, "envalid");
         read.extra.detail = Some("cleanEnv".to_string());
-        read.extra.default = default;
+        read.extra.default = spec.default;
+        // `requiredWhen: (env) => env.FEATURE === true`: needed only where the condition holds
+        if let Some(condition) = spec.required_when
+            && spec.kind != ReadKind::Required
+        {
+            read.extra.when = When::OnUse;
+            read.extra.context = Some(format!("if {}", condition_text(ctx, condition)));
+        }
         out.reads.push(read);
     }
 }
 
+/// What an envalid spec entry says about its variable.
+struct EnvalidSpec<'t> {
+    kind: ReadKind,
+    /// The default's source text, when it is a literal.
+    default: Option<String>,
+    /// The condition of `requiredWhen`: the arrow function's expression, or the one `return`.
+    required_when: Option<Node<'t>>,
+}
+
 /// The kind of an envalid spec entry: any validator call (`str()`, a `makeValidator` result)
 /// with `default:` is default (`default: undefined` is optional); `devDefault` alone does not
-/// apply in production, so the entry stays required.
-fn envalid_kind(scope: &Scope, ctx: &Ctx, value: Node, depth: usize) -> (ReadKind, Option<String>) {
+/// apply in production, so the entry stays required. `requiredWhen` is kept for the caller.
+fn envalid_kind<'t>(
+    scope: &Scope<'t>,
+    ctx: &Ctx,
+    value: Node<'t>,
+    depth: usize,
+) -> EnvalidSpec<'t> {
     let value = unwrap(value);
+    let required = EnvalidSpec {
+        kind: ReadKind::Required,
+        default: None,
+        required_when: None,
+    };
     match value.kind() {
         "identifier" if depth < MAX_DEPTH => match scope.value_of(ctx, value) {
             Some(v) => envalid_kind(scope, ctx, v, depth + 1),
-            None => (ReadKind::Required, None),
+            None => required,
         },
         "call_expression" => {
             let options = arguments(value)
                 .first()
-                .and_then(|o| scope.object(ctx, *o, depth + 1));
-            let default = options.and_then(|o| {
-                scope
-                    .properties(ctx, o, depth + 1)
-                    .into_iter()
-                    .find(|e| e.name == "default")
-            });
-            match default {
+                .and_then(|o| scope.object(ctx, *o, depth + 1))
+                .map(|o| scope.properties(ctx, o, depth + 1))
+                .unwrap_or_default();
+            let required_when = options
+                .iter()
+                .find(|e| e.name == "requiredWhen")
+                .and_then(|e| returned_expression(e.value));
+            let (kind, default) = match options.iter().find(|e| e.name == "default") {
                 Some(d) if is_nullish(ctx, d.value) => (ReadKind::Optional, None),
                 Some(d) => (ReadKind::Default, literal_text(ctx, d.value)),
                 None => (ReadKind::Required, None),
+            };
+            EnvalidSpec {
+                kind,
+                default,
+                required_when,
             }
         }
-        _ => (ReadKind::Required, None),
+        _ => required,
     }
+}
+
+/// The value a function returns when it is one expression: `(env) => expr`, or a body of a
+/// single `return expr;`.
+fn returned_expression(function: Node) -> Option<Node> {
+    let function = unwrap(function);
+    if !matches!(
+        function.kind(),
+        "arrow_function" | "function_expression" | "function"
+    ) {
+        return None;
+    }
+    let body = function.child_by_field_name("body")?;
+    if body.kind() != "statement_block" {
+        return Some(body);
+    }
+    let mut w = body.walk();
+    let mut statements = body
+        .named_children(&mut w)
+        .filter(|s| s.kind() != "comment");
+    let only = statements.next()?;
+    if statements.next().is_some() || only.kind() != "return_statement" {
+        return None;
+    }
+    only.named_child(0)
+}
+
+/// When a schema entry matters: on the path of its condition when the schema is chosen by one
+/// (`isSelfHost ? z.string().optional() : z.string()` is required unless `isSelfHost`), else as
+/// its key sits (`...(cond && { X: z.string() })` is on use).
+fn schema_when(ctx: &Ctx, key: Node, value: Node) -> (When, Option<String>) {
+    let value = unwrap(value);
+    if value.kind() == "ternary_expression"
+        && let (Some(condition), Some(consequence), Some(alternative)) = (
+            value.child_by_field_name("condition"),
+            value.child_by_field_name("consequence"),
+            value.child_by_field_name("alternative"),
+        )
+    {
+        let strength = |n: Node| schema_strength(ctx, n);
+        let (a, b) = (strength(consequence), strength(alternative));
+        if a != b {
+            let word = if a > b { "if" } else { "unless" };
+            return (
+                When::OnUse,
+                Some(format!("{word} {}", condition_text(ctx, condition))),
+            );
+        }
+    }
+    ctx.when(key)
+}
+
+/// How strongly a schema branch requires its variable, by the outermost modifier of its chain:
+/// `.optional()` / `.nullish()` (1), `.default()` / `.prefault()` / `.catch()` (0), else 2.
+fn schema_strength(ctx: &Ctx, node: Node) -> u8 {
+    let mut node = unwrap(node);
+    for _ in 0..MAX_CLIMB {
+        if node.kind() != "call_expression" {
+            return 2;
+        }
+        let Some(function) = node
+            .child_by_field_name("function")
+            .filter(|f| f.kind() == "member_expression")
+        else {
+            return 2;
+        };
+        match function
+            .child_by_field_name("property")
+            .map(|p| ctx.text(p))
+        {
+            Some("optional" | "nullish") => return 1,
+            Some("default" | "prefault" | "catch") => return 0,
+            _ => {}
+        }
+        match function.child_by_field_name("object") {
+            Some(object) => node = unwrap(object),
+            None => return 2,
+        }
+    }
+    2
 }
 
 /// t3-env: `createEnv({ server: {...}, client: {...}, shared: {...}, runtimeEnv: {...} })`.
@@ -690,6 +830,11 @@ fn t3_env<'t>(
     let mut sections = Vec::new();
     let mut runtime = None;
     let mut client_prefix = None;
+    // only the literal `true` turns validation off for good: an expression such as
+    // `process.env.NODE_ENV === "test"` skips it in some runs, and it runs in the others
+    let is_true = |value: Node| ctx.text(unwrap(value)) == "true";
+    let mut skip_validation = false;
+    let mut empty_is_unset = false;
     for entry in scope.properties(ctx, options, 0) {
         match entry.name.as_str() {
             "server" | "client" | "shared" => {
@@ -701,6 +846,8 @@ fn t3_env<'t>(
                 runtime = Some(entry.value)
             }
             "clientPrefix" => client_prefix = literal_string(ctx, entry.value, &HashMap::new()),
+            "skipValidation" => skip_validation = is_true(entry.value),
+            "emptyStringAsUndefined" => empty_is_unset = is_true(entry.value),
             _ => {}
         }
     }
@@ -751,6 +898,21 @@ fn t3_env<'t>(
             read.extra.detail = Some(format!("createEnv.{section}"));
             read.extra.default = default;
             read.extra.client_exposed = exposed;
+            read.extra.empty_is_unset = empty_is_unset;
+            let (when, context) = if skip_validation {
+                (
+                    When::OnUse,
+                    Some("schema not validated (skipValidation)".to_string()),
+                )
+            } else {
+                schema_when(ctx, entry.key, entry.value)
+            };
+            // a schema key under a condition (`...(cond && { X: z.string() })`) or with a
+            // conditional schema is needed on that path; otherwise the runtime read decides
+            if when == When::OnUse {
+                read.extra.when = when;
+                read.extra.context = context;
+            }
             out.reads.push(read);
         }
     }
@@ -801,7 +963,7 @@ fn env_read_of<'t>(ctx: &Ctx, value: Node<'t>, name: &str) -> Option<Node<'t>> {
 
 /// Vite: `const env = loadEnv(mode, process.cwd(), "")`, then `env.X`, `env["X"]`, or
 /// `const { X } = loadEnv(...)`.
-fn load_env(file: &mut File, site: Node, scope: &LazyScope) {
+fn load_env<'s>(file: &mut File<'_, 's>, site: Node<'s>, scope: &LazyScope) {
     const API: &str = "loadEnv";
     let ctx = file.ctx;
     let first = file.facts.reads.len();
@@ -863,14 +1025,14 @@ fn load_env(file: &mut File, site: Node, scope: &LazyScope) {
 }
 
 /// A member or subscript read of an env-like object that is not `process.env` itself.
-fn env_member(file: &mut File, site: Node, api: &'static str, scope: &LazyScope) {
+fn env_member<'s>(file: &mut File<'_, 's>, site: Node<'s>, api: &'static str, scope: &LazyScope) {
     let is_callee = site.parent().is_some_and(|p| {
         p.kind() == "call_expression" && p.child_by_field_name("function") == Some(site)
     });
     if is_callee {
         return;
     }
-    let kind = access_kind(file, site, scope);
+    let access = super::script_usage::access(file, site, scope);
     match site.kind() {
         "member_expression" => {
             let Some(key) = site
@@ -880,14 +1042,14 @@ fn env_member(file: &mut File, site: Node, api: &'static str, scope: &LazyScope)
                 return;
             };
             let name = file.ctx.text(key).to_string();
-            file.push(key, Key::Name(name), kind, api);
+            file.push_access(key, Key::Name(name), access, api, None);
         }
         "subscript_expression" => {
             let Some(key) = site.child_by_field_name("index") else {
                 return;
             };
             let key_kind = file.key(key);
-            file.push(key, key_kind, kind, api);
+            file.push_access(key, key_kind, access, api, None);
         }
         _ => {}
     }
@@ -927,7 +1089,7 @@ pub(super) fn parsed_by_schema(ctx: &Ctx, node: Node, scope: &LazyScope) -> Opti
 mod tests {
     use crate::extract::ReadKind::{self, *};
     use crate::extract::testing::run;
-    use crate::extract::{Read, extract};
+    use crate::extract::{Read, When, extract};
     use crate::lang::{Language, Parsers};
 
     const SCRIPT: [Language; 3] = [Language::TypeScript, Language::Tsx, Language::JavaScript];
@@ -1469,5 +1631,199 @@ const { NEXT_PUBLIC_DESTRUCTURED } = process.env;
                 "{language:?}"
             );
         }
+    }
+    /// `(name, kind, empty_is_unset, when, context)` of every read, the same in every grammar.
+    fn semantics(src: &str) -> Vec<(String, ReadKind, bool, When, Option<String>)> {
+        let mut first = None;
+        for language in SCRIPT {
+            let got: Vec<_> = reads(language, src)
+                .into_iter()
+                .map(|r| {
+                    (
+                        r.name,
+                        r.kind,
+                        r.extra.empty_is_unset,
+                        r.extra.when,
+                        r.extra.context,
+                    )
+                })
+                .collect();
+            match &first {
+                None => first = Some(got),
+                Some(f) => assert_eq!(f, &got, "{language:?} differs from the first grammar"),
+            }
+        }
+        first.unwrap_or_default()
+    }
+
+    fn fact(
+        name: &str,
+        kind: ReadKind,
+        empty: bool,
+        context: Option<&str>,
+    ) -> (String, ReadKind, bool, When, Option<String>) {
+        let when = if context.is_some() {
+            When::OnUse
+        } else {
+            When::Startup
+        };
+        (
+            name.to_string(),
+            kind,
+            empty,
+            when,
+            context.map(str::to_string),
+        )
+    }
+
+    /// envalid: `requiredWhen` makes an optional entry needed where its condition holds;
+    /// `devDefault` stays required at start-up; `default: undefined` is optional; a conditional
+    /// spread of entries is on use.
+    #[test]
+    fn envalid_conditions() {
+        let src = r#"import { cleanEnv, str, bool } from "envalid";
+
+export const env = cleanEnv(process.env, {
+  OIDC_ENABLED: bool({ default: false }),
+  OIDC_CLIENT_ID: str({
+    default: undefined,
+    requiredWhen: (env) => {
+      return env.OIDC_ENABLED === true;
+    },
+  }),
+  OIDC_ISSUER: str({ default: undefined, requiredWhen: (e) => e.OIDC_ENABLED }),
+  ROOT_URL: str({ devDefault: "http://localhost:4200" }),
+  SENTRY_DSN: str({ default: undefined }),
+  ...(process.env.FEATURE_S3 === "true" && { S3_BUCKET: str() }),
+  ...(useRedis ? { REDIS_URL: str() } : {}),
+});
+"#;
+        assert_eq!(
+            semantics(src),
+            vec![
+                fact("OIDC_ENABLED", Default, false, None),
+                fact(
+                    "OIDC_CLIENT_ID",
+                    Optional,
+                    false,
+                    Some("if env.OIDC_ENABLED === true")
+                ),
+                fact("OIDC_ISSUER", Optional, false, Some("if e.OIDC_ENABLED")),
+                fact("ROOT_URL", Required, false, None),
+                fact("SENTRY_DSN", Optional, false, None),
+                fact("FEATURE_S3", Optional, true, None),
+                fact(
+                    "S3_BUCKET",
+                    Required,
+                    false,
+                    Some("if process.env.FEATURE_S3 === \"true\"")
+                ),
+                fact("REDIS_URL", Required, false, Some("if useRedis")),
+            ]
+        );
+    }
+
+    /// t3-env: `skipValidation: true` leaves the schema unenforced (its reads are on use, kinds
+    /// kept); an expression keeps validation on at start-up; `emptyStringAsUndefined: true` makes
+    /// empty unset; a conditional schema is needed on the path of its stronger branch.
+    #[test]
+    fn t3_conditions() {
+        let src = r#"import { createEnv } from "@t3-oss/env-core";
+import { z } from "zod";
+
+export const env = createEnv({
+  server: {
+    DATABASE_URL: z.string(),
+    LOG_LEVEL: z.string().optional(),
+  },
+  runtimeEnv: process.env,
+  skipValidation: true,
+});
+"#;
+        let skipped = Some("schema not validated (skipValidation)");
+        assert_eq!(
+            semantics(src),
+            vec![
+                fact("DATABASE_URL", Required, false, skipped),
+                fact("LOG_LEVEL", Optional, false, skipped),
+            ]
+        );
+        for skip in [
+            "!!process.env.SKIP_ENV_VALIDATION",
+            "process.env.NODE_ENV === \"test\"",
+        ] {
+            let src = format!(
+                r#"import {{ createEnv }} from "@t3-oss/env-core";
+import {{ z }} from "zod";
+
+const isSelfHost = z.stringbool().catch(false).parse(process.env.SELF_HOST);
+
+export const env = createEnv({{
+  server: {{
+    STRIPE_SECRET_KEY: isSelfHost ? z.string().optional() : z.string(),
+    FALLBACK: isSelfHost ? z.string() : z.string().default("x"),
+    CRON_SECRET: z.string(),
+    ...(isSelfHost && {{ LICENSE: z.string() }}),
+  }},
+  runtimeEnv: {{
+    STRIPE_SECRET_KEY: process.env.STRIPE_SECRET_KEY,
+    FALLBACK: process.env.FALLBACK,
+    CRON_SECRET: process.env.CRON_SECRET,
+    LICENSE: process.env.LICENSE,
+  }},
+  emptyStringAsUndefined: true,
+  skipValidation: {skip},
+}});
+"#
+            );
+            let got: Vec<_> = semantics(&src)
+                .into_iter()
+                .filter(|r| r.0 != "NODE_ENV" && r.0 != "SKIP_ENV_VALIDATION")
+                .collect();
+            assert_eq!(
+                got,
+                vec![
+                    fact("SELF_HOST", Default, false, None),
+                    fact(
+                        "STRIPE_SECRET_KEY",
+                        Required,
+                        true,
+                        Some("unless isSelfHost")
+                    ),
+                    fact("FALLBACK", Required, true, Some("if isSelfHost")),
+                    fact("CRON_SECRET", Required, true, None),
+                    fact("LICENSE", Required, true, Some("if isSelfHost")),
+                ],
+                "{skip}"
+            );
+        }
+    }
+
+    /// zod: `.optional()`, `.default()`, `.catch()` kinds in a schema parsed from the env, and a
+    /// conditional member on use.
+    #[test]
+    fn zod_schema_conditions() {
+        let src = r#"import { z } from "zod";
+
+const env = z
+  .object({
+    A: z.string().optional(),
+    B: z.string().default("b"),
+    C: z.coerce.number().catch(3),
+    D: z.string(),
+    E: selfHost ? z.string().optional() : z.string(),
+  })
+  .parse(process.env);
+"#;
+        assert_eq!(
+            semantics(src),
+            vec![
+                fact("A", Optional, false, None),
+                fact("B", Default, false, None),
+                fact("C", Default, false, None),
+                fact("D", Required, false, None),
+                fact("E", Required, false, Some("unless selfHost")),
+            ]
+        );
     }
 }

@@ -208,7 +208,7 @@ fn enclosing_class_name<'s>(ctx: &Ctx<'s>, node: Node) -> Option<&'s str> {
 }
 
 /// A condition as a short one-line text, secret-shaped tokens masked.
-fn condition_text(ctx: &Ctx, node: Node) -> String {
+pub(super) fn condition_text(ctx: &Ctx, node: Node) -> String {
     let mut node = node;
     // `if (x)` in TS/JS: the parentheses are syntax, not part of the condition
     while node.kind() == "parenthesized_expression" && node.named_child_count() == 1 {

@@ -16,7 +16,10 @@ files not parsed at all (too large, binary, minified), and files that are not va
 
 ## Why is this bad?
 Reads inside the part envcheck could not parse are missing from every other check. Usually the
-file uses syntax newer than the grammar, or is generated.
+file uses syntax newer than the grammar, or is generated. Where the only errors are valid
+constructs the grammar is known to reject (a TypeScript function type `(string) => boolean`, a
+bare `&` in JSX text, a tagged template with type arguments), the message says so: the code is
+fine, and the reads outside the construct are kept.
 
 ## Example
 A Python file that uses syntax the grammar does not know yet, a 10 MB generated client.
