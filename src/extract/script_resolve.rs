@@ -20,11 +20,12 @@
 //! - **values** of declarations and **enums** by name, to list the names of `Object.values(E)`,
 //!   `Object.keys(E)` and same-file arrays.
 //!
-//! A helper's own dynamic read is dropped when every use of the helper in the file is a call
-//! with a literal key and the helper is not exported (no call elsewhere can pass anything else);
-//! a read over a list of names is dropped once the list is resolved.
+//! A helper's own dynamic read is marked resolved (it stays listed, and ENV201 skips it) when
+//! every use of the helper in the file is a call with a literal key and the helper is not
+//! exported (no call elsewhere can pass anything else); so is a read over a list of names once
+//! the list is resolved.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use tree_sitter::Node;
 
@@ -417,7 +418,7 @@ pub(super) fn resolve(file: &mut File) {
             }
         }
     }
-    let mut resolved = HashSet::new();
+    let mut resolved: Vec<(usize, String)> = Vec::new();
     for (origin, dynamics) in groups {
         if file.ctx.out_of_time() {
             break;
@@ -436,21 +437,29 @@ pub(super) fn resolve(file: &mut File) {
         access.empty_is_unset = dynamics
             .iter()
             .any(|d| d.access.is_some_and(|a| a.empty_is_unset));
-        let done = match origin {
-            Origin::Param { function, i } => helper_calls(file, first, access, function, i),
-            Origin::Element(list) => list_reads(file, first, access, list),
+        let (done, how) = match origin {
+            Origin::Param { function, i } => {
+                let name = function
+                    .child_by_field_name("name")
+                    .map(|n| file.ctx.text(n))
+                    .unwrap_or("the helper");
+                let how = format!("calls of {name}()");
+                (helper_calls(file, first, access, function, i), how)
+            }
+            Origin::Element(list) => (
+                list_reads(file, first, access, list),
+                "a list of names in this file".to_string(),
+            ),
         };
         if done {
-            resolved.extend(dynamics.iter().map(|d| d.index));
+            resolved.extend(dynamics.iter().map(|d| (d.index, how.clone())));
         }
     }
-    if !resolved.is_empty() {
-        let mut i = 0;
-        file.facts.dynamic.retain(|_| {
-            let keep = !resolved.contains(&i);
-            i += 1;
-            keep
-        });
+    // the dynamic reads stay listed, marked resolved: ENV201 has nothing to say about them
+    for (index, how) in resolved {
+        if let Some(d) = file.facts.dynamic.get_mut(index) {
+            d.resolved.get_or_insert(how);
+        }
     }
 }
 
@@ -790,9 +799,11 @@ mod tests {
                     .into_iter()
                     .map(|r| (r.name, r.position.line, r.kind, r.api, r.extra.when))
                     .collect(),
+                // the dynamic reads left to ENV201: resolved ones are listed, marked
                 facts
                     .dynamic
                     .into_iter()
+                    .filter(|d| d.resolved.is_none())
                     .map(|d| (d.position.line, d.prefix))
                     .collect(),
             );
@@ -975,7 +986,7 @@ export const values = Object.values(Vars).map((name) => process.env[name]);
             &mut Parsers::default(),
         );
         assert_eq!(facts.reads.len(), 2000);
-        assert!(facts.dynamic.is_empty());
+        assert!(facts.dynamic.iter().all(|d| d.resolved.is_some()));
         assert!(start.elapsed() < std::time::Duration::from_secs(20));
     }
 }
