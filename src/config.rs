@@ -54,6 +54,9 @@ pub struct Config {
     /// variable named in them is documented.
     #[serde(default)]
     pub documented_in: Vec<String>,
+    /// Also scan the workspace packages (npm/yarn/pnpm workspaces) a scanned JS/TS app depends
+    /// on: their reads are the app's too. Default true.
+    pub workspace_packages: Option<bool>,
     /// Target environments for `envcheck diff`.
     #[serde(default)]
     pub environments: BTreeMap<String, EnvironmentConfig>,
@@ -140,6 +143,48 @@ pub struct SourceTable {
     pub names: Option<Vec<String>>,
     /// The process environment of the running job.
     pub env: Option<bool>,
+}
+
+/// How a path relative to the report base reads relative to the configuration's directory,
+/// where the configuration's globs (`per-path-ignores`, `tooling`) are relative to.
+#[derive(Clone, Debug, Default)]
+pub struct ConfigRelative {
+    /// The base below the configuration's directory: prepend this (`svc/`).
+    prefix: String,
+    /// The configuration's directory below the base: strip this (`apps/web/`).
+    strip: String,
+}
+
+impl ConfigRelative {
+    /// For a configuration in `dir` and reports relative to `base` (both absolute).
+    pub fn new(dir: &Path, base: &Path) -> ConfigRelative {
+        let slash = |p: &Path| {
+            let s = p.to_string_lossy().replace('\\', "/");
+            if s.is_empty() { s } else { format!("{s}/") }
+        };
+        if let Ok(rel) = base.strip_prefix(dir) {
+            ConfigRelative {
+                prefix: slash(rel),
+                strip: String::new(),
+            }
+        } else if let Ok(rel) = dir.strip_prefix(base) {
+            ConfigRelative {
+                prefix: String::new(),
+                strip: slash(rel),
+            }
+        } else {
+            ConfigRelative::default()
+        }
+    }
+
+    /// `path` (relative to the report base) relative to the configuration's directory; `None`
+    /// when it lies outside that directory.
+    pub fn to_config(&self, path: &str) -> Option<String> {
+        if !self.strip.is_empty() {
+            return path.strip_prefix(self.strip.as_str()).map(str::to_string);
+        }
+        Some(format!("{}{path}", self.prefix))
+    }
 }
 
 /// A loaded configuration and where it came from.

@@ -16,6 +16,7 @@ pub mod finding;
 pub mod git;
 pub mod lang;
 pub mod model;
+pub mod packages;
 pub mod report;
 pub mod rules;
 pub mod scan;

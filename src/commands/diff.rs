@@ -33,13 +33,13 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
     let target = target::load(
         &args.environment,
         &ws.loaded,
-        &ws.root,
+        &ws.primary,
         &extra,
         &display,
         &mut std::io::stdin().lock(),
     )?;
     let selection = RuleSelection::new(config, &report.select, &report.ignore)?
-        .with_root_from_config(ws.root_from_config());
+        .with_config_relative(ws.config_relative());
     let mut findings = diff_findings(&ws, &target, &selection, report)?;
     // the base revision's code against the same target: config sources are read at HEAD,
     // since the target is what will be deployed to
@@ -68,10 +68,16 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
                 )?;
             }
         }
+        if !covers_project(&ws) {
+            writeln!(
+                err,
+                "envcheck: note: ENV104 not run: the scan covers only part of the project the configuration describes (scan its directory to find names nothing reads)"
+            )?;
+        }
+        ws.print_notes(err)?;
         print_file_notes(&ws.inventory, false, err)?;
     }
-    let root = ws.root.clone();
-    let source = move |path: &str| crate::walk::read_for_report(&root.join(path));
+    let source = ws.source();
     let context = ReportContext {
         command: "diff",
         environment: Some(&target.name),
@@ -88,6 +94,12 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
     ))
 }
 
+/// Whether the scan covers the project the target configures (its configuration's directory,
+/// else the scanned directory where convention files are found).
+fn covers_project(ws: &Workspace) -> bool {
+    ws.loaded.dir().is_none_or(|dir| ws.covers(dir))
+}
+
 /// The diff rules over a workspace's inventory against the target, selected and suppressed.
 fn diff_findings(
     ws: &Workspace,
@@ -100,6 +112,7 @@ fn diff_findings(
         inventory: &ws.inventory,
         target,
         scope: &scope,
+        covers_project: covers_project(ws),
     };
     let findings = selection.apply(rules::run_diff(&project));
     let mut findings = suppress_and_report_unused(

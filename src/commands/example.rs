@@ -35,7 +35,7 @@ pub fn run(
     let ws = Workspace::load(&args.walk, args.config.as_deref())?;
     let path = ws
         .example_path(args.example.as_deref())?
-        .unwrap_or_else(|| ws.root.join(".env.example"));
+        .unwrap_or_else(|| ws.primary.join(".env.example"));
     let existing = match crate::walk::read_file(&path) {
         Ok(bytes) => Some(bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,

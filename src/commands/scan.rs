@@ -17,6 +17,7 @@ pub fn run(args: ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
             ..WalkOptions::default()
         },
         no_prefilter: args.no_prefilter,
+        display_base: None,
     };
     let inventory = scan::scan(&roots, &options)?;
     match args.format {

@@ -36,6 +36,9 @@ pub fn check(project: &Project, out: &mut Vec<Finding>) {
     let Some(example) = project.example() else {
         return;
     };
+    if !project.covers_project {
+        return;
+    }
     let variables = &project.inventory.variables;
     // keys resolved to their names are checked through them
     let unresolved = project

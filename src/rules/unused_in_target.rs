@@ -32,6 +32,9 @@ Remove it from the target after the deploy, or read it with a literal name if a 
 };
 
 pub fn check(project: &DiffProject, out: &mut Vec<Finding>) {
+    if !project.covers_project {
+        return;
+    }
     let read: BTreeSet<String> = project
         .inventory
         .variables
