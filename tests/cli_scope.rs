@@ -250,3 +250,38 @@ fn an_app_is_checked_with_the_workspace_packages_it_depends_on() {
         run.stdout
     );
 }
+
+#[test]
+fn diff_from_a_subdirectory_does_not_call_names_read_elsewhere_unused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    repository(root);
+    write(
+        root,
+        "svc/envcheck.toml",
+        "[environments.prod]\nsources = [\".env.prod\"]\n",
+    );
+    write(root, "svc/.env.prod", "APP_ONLY=1\nWEB_ONLY=1\nNOBODY=1\n");
+    // run in svc/app without paths: WEB_ONLY is read in svc/web, which was not scanned
+    let run = envcheck(&root.join("svc/app"), &["diff", "prod", "--format", "json"]);
+    assert!(
+        !findings(&run).iter().any(|(code, ..)| code == "ENV104"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stderr.contains("ENV104 not run"), "{}", run.stderr);
+    // from the project's directory, NOBODY is unused
+    let run = envcheck(&root.join("svc"), &["diff", "prod", "--format", "json"]);
+    assert_eq!(
+        findings(&run),
+        vec![("ENV104".into(), "svc/.env.prod".into(), "NOBODY".into())]
+    );
+    // naming the service's code says which code is deployed
+    let run = envcheck(root, &["diff", "prod", "svc/app", "--format", "json"]);
+    let unused: Vec<_> = findings(&run)
+        .into_iter()
+        .filter(|(code, ..)| code == "ENV104")
+        .map(|(.., v)| v)
+        .collect();
+    assert_eq!(unused, vec!["NOBODY".to_string(), "WEB_ONLY".to_string()]);
+}

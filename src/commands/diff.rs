@@ -71,7 +71,7 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
         if !covers_project(&ws) {
             writeln!(
                 err,
-                "envcheck: note: ENV104 not run: the scan covers only part of the project the configuration describes (scan its directory to find names nothing reads)"
+                "envcheck: note: ENV104 not run: run from below the configuration's directory, the scan covers only part of the project (name the service's paths, or run from there, to find names nothing reads)"
             )?;
         }
         ws.print_notes(err)?;
@@ -94,10 +94,11 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
     ))
 }
 
-/// Whether the scan covers the project the target configures (its configuration's directory,
-/// else the scanned directory where convention files are found).
+/// Whether the scanned code is the service the target deploys, so that a name it never reads
+/// is unused: paths named on the command line say which code that is; run without paths from
+/// below the configuration's directory, the scan covers only part of the project.
 fn covers_project(ws: &Workspace) -> bool {
-    ws.loaded.dir().is_none_or(|dir| ws.covers(dir))
+    ws.named || ws.loaded.dir().is_none_or(|dir| ws.covers(dir))
 }
 
 /// The diff rules over a workspace's inventory against the target, selected and suppressed.

@@ -55,6 +55,8 @@ pub struct Workspace {
     pub revision: Option<(PathBuf, PathBuf)>,
     /// Workspace packages scanned because a scanned app depends on them (among `roots`).
     pub packages: Vec<PathBuf>,
+    /// Paths were named on the command line (not the current directory by default).
+    pub named: bool,
 }
 
 /// An absolute, canonical form of `path` (itself when it cannot be resolved).
@@ -110,6 +112,7 @@ impl Workspace {
         let mut ws = Self::scan(base, primary, roots, loaded, walk)?;
         ws.repo = repo;
         ws.packages = packages;
+        ws.named = !walk.paths.is_empty();
         Ok(ws)
     }
 
@@ -149,6 +152,7 @@ impl Workspace {
             all_tracked: false,
             revision: None,
             packages: Vec::new(),
+            named: false,
         })
     }
 
@@ -227,6 +231,7 @@ impl Workspace {
             .filter_map(|p| Some(tree.join(p.strip_prefix(&top).ok()?)))
             .collect();
         ws.revision = Some((top, tree));
+        ws.named = self.named;
         Ok(ws)
     }
 
