@@ -195,6 +195,11 @@ pub fn write_report(
             target,
         )
     };
+    let summary = report::check::Summary {
+        quiet: args.quiet,
+        base: context.base,
+        fail_on_existing: args.fail_on_existing,
+    };
     let mut buffer: Vec<u8> = Vec::new();
     {
         let target: &mut dyn Write = if args.output.is_some() {
@@ -207,8 +212,8 @@ pub fn write_report(
             FindingsFormat::Concise if args.quiet => {
                 report::check::concise_lines(findings, target)?
             }
-            FindingsFormat::Concise => report::check::concise(findings, target)?,
-            FindingsFormat::Full => report::check::full(findings, source, target)?,
+            FindingsFormat::Concise => report::check::concise(findings, &summary, target)?,
+            FindingsFormat::Full => report::check::full(findings, source, &summary, target)?,
             FindingsFormat::Markdown => markdown(target)?,
             FindingsFormat::Github => report::github::emit(findings, target)?,
             FindingsFormat::Sarif => report::sarif::emit(findings, target)?,

@@ -93,9 +93,20 @@ pub fn json(
 }
 
 /// `--format concise`: `path:line:column: CODE [severity] message`, then a summary line.
-pub fn concise(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
+pub fn concise(findings: &[Finding], summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
     concise_lines(findings, out)?;
-    summary_line(findings, out)
+    summary_line(findings, summary, out)
+}
+
+/// What the closing line of `full` and `concise` says besides the counts.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Summary<'a> {
+    /// `--quiet`: no summary line at all.
+    pub quiet: bool,
+    /// `--base REV`: findings are new or were there at REV, and only new ones fail the run.
+    pub base: Option<&'a str>,
+    /// `--fail-on-existing`: existing findings fail the run too.
+    pub fail_on_existing: bool,
 }
 
 /// The lines of `--format concise`, without the summary.
@@ -103,12 +114,17 @@ pub fn concise_lines(findings: &[Finding], out: &mut dyn Write) -> io::Result<()
     for f in findings {
         writeln!(
             out,
-            "{}:{}:{}: {} [{}] {}",
+            "{}:{}:{}: {} [{}{}] {}",
             printable(&f.path),
             f.span.line,
             f.span.column,
             f.rule.code,
             f.severity.as_str(),
+            if f.new == Some(false) {
+                ", existing"
+            } else {
+                ""
+            },
             printable(&f.message)
         )?;
     }
@@ -120,6 +136,7 @@ pub fn concise_lines(findings: &[Finding], out: &mut dyn Write) -> io::Result<()
 pub fn full(
     findings: &[Finding],
     source: &dyn Fn(&str) -> Option<String>,
+    summary: &Summary,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let renderer = Renderer::styled();
@@ -131,7 +148,12 @@ pub fn full(
             Severity::Warning => Level::WARNING,
             Severity::Info => Level::INFO,
         };
-        let title = printable(&f.message).into_owned();
+        let mut title = printable(&f.message).into_owned();
+        if f.new == Some(false)
+            && let Some(base) = summary.base
+        {
+            title.push_str(&format!(" (existing: already at `{}`)", printable(base)));
+        }
         let path = printable(&f.path);
         let lines = if f.in_env_file {
             None
@@ -155,7 +177,7 @@ pub fn full(
         };
         writeln!(out, "{rendered}\n")?;
     }
-    summary_line(findings, out)
+    summary_line(findings, summary, out)
 }
 
 /// A diagnostic without a code frame: for env files (their lines hold values) and files that
@@ -238,16 +260,51 @@ fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-fn summary_line(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
-    if findings.is_empty() {
-        return writeln!(out, "No findings.");
+fn summary_line(findings: &[Finding], summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+    if summary.quiet {
+        return Ok(());
+    }
+    let counts = |findings: &[&Finding]| {
+        let n = |s| findings.iter().filter(|f| f.severity == s).count();
+        format!(
+            "{}, {}, {}",
+            plural(n(Severity::Error), "error"),
+            plural(n(Severity::Warning), "warning"),
+            plural(n(Severity::Info), "info"),
+        )
+    };
+    let all: Vec<&Finding> = findings.iter().collect();
+    let Some(base) = summary.base else {
+        if findings.is_empty() {
+            return writeln!(out, "No findings.");
+        }
+        return writeln!(
+            out,
+            "Found {}: {}.",
+            plural(findings.len(), "finding"),
+            counts(&all)
+        );
+    };
+    let base = printable(base);
+    let new: Vec<&Finding> = findings.iter().filter(|f| f.new != Some(false)).collect();
+    let existing = findings.len() - new.len();
+    let what_fails = if summary.fail_on_existing {
+        "all of them count (--fail-on-existing)"
+    } else {
+        "only new ones fail the run"
+    };
+    if new.is_empty() {
+        return writeln!(
+            out,
+            "No new findings since `{base}`; {} already there ({what_fails}).",
+            plural(existing, "finding")
+        );
     }
     writeln!(
         out,
-        "Found {}: {}, {}, {}.",
-        plural(findings.len(), "finding"),
-        plural(count(findings, Severity::Error), "error"),
-        plural(count(findings, Severity::Warning), "warning"),
-        plural(count(findings, Severity::Info), "info"),
+        "Found {} new since `{base}`: {}; {} already there ({what_fails}).",
+        plural(new.len(), "finding"),
+        counts(&new),
+        plural(existing, "finding")
     )
 }
