@@ -297,6 +297,7 @@ pub(crate) mod testing {
                 env_files: &self.env_files,
                 scope: &self.scope,
                 covers_project: true,
+                scanned: ".".to_string(),
             }
         }
 

@@ -132,6 +132,38 @@ fn canonical(name: &str) -> &str {
     }
 }
 
+/// The environment a mistyped `name` most likely meant: a configured environment or alias, or
+/// a conventional one whose files exist, at most two edits away.
+fn suggest(name: &str, loaded: &Loaded, root: &Path) -> Option<String> {
+    let mut candidates: Vec<String> = Vec::new();
+    for (key, env) in &loaded.config.environments {
+        candidates.push(key.clone());
+        candidates.extend(env.aliases.iter().cloned());
+    }
+    for conventional in [
+        "prod",
+        "production",
+        "staging",
+        "stage",
+        "dev",
+        "development",
+        "test",
+    ] {
+        if convention_files(conventional)
+            .iter()
+            .any(|f| root.join(f).exists())
+        {
+            candidates.push(conventional.to_string());
+        }
+    }
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(name, &c), c))
+        .filter(|(d, c)| *d <= 2 && *d < c.len())
+        .min()
+        .map(|(_, c)| c)
+}
+
 /// The profiles an environment runs when its configuration does not say.
 fn default_profiles(name: &str) -> Vec<String> {
     let canon = canonical(name);
@@ -396,8 +428,17 @@ pub fn load(
         sources::check_names(&source.label, &source.data).map_err(source_error)?;
     }
     if sources.is_empty() {
+        // the environment forgotten: `envcheck diff examples/shop` takes the path for one
+        if name.contains(['/', '\\']) || name == "." || name == ".." {
+            bail!(
+                "`{name}` is a path, not an environment: the environment comes first, as in `envcheck diff prod {name}`"
+            );
+        }
+        let suggestion = suggest(name, loaded, root)
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
         bail!(
-            "environment `{name}` has no sources: none of {} exists; configure [environments.{name}] in envcheck.toml or pass --source KIND:PATH",
+            "environment `{name}` has no sources{suggestion}: none of {} exists; configure [environments.{name}] in envcheck.toml or pass --source KIND:PATH",
             convention_files(name).join(", ")
         );
     }

@@ -25,7 +25,7 @@ pub fn run(
     clear_reports(report)?;
     let ws = Workspace::load(&args.walk, report.config.as_deref())?;
     let config = &ws.loaded.config;
-    let (mut findings, has_example, covers) = check_findings(&ws, &args, true)?;
+    let (mut findings, _, covers) = check_findings(&ws, &args, true)?;
     let changes = match &report.base {
         Some(rev) => {
             let tree = tempfile::tempdir()?;
@@ -38,13 +38,6 @@ pub fn run(
         None => None,
     };
     if !report.quiet {
-        if !has_example {
-            writeln!(
-                err,
-                "envcheck: note: no example file found (looked for {}); ENV001 and ENV002 need one",
-                check::EXAMPLE_NAMES.join(", ")
-            )?;
-        }
         if !covers {
             writeln!(
                 err,
@@ -102,6 +95,10 @@ fn check_findings(
         env_files: &env_files,
         scope: &scope,
         covers_project,
+        scanned: match ws.display(&ws.primary) {
+            d if d.is_empty() => ".".to_string(),
+            d => d,
+        },
     };
     let selection = RuleSelection::new(config, &report.select, &report.ignore)?
         .with_config_relative(ws.config_relative());

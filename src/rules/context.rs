@@ -158,6 +158,8 @@ pub struct Project<'a> {
     /// The scan covers the project the example file documents: keys nothing reads can be
     /// reported (ENV002).
     pub covers_project: bool,
+    /// The scanned directory, as reports name it (`.` for the base).
+    pub scanned: String,
 }
 
 impl<'a> Project<'a> {
