@@ -15,6 +15,7 @@ pub mod extract;
 pub mod finding;
 pub mod git;
 pub mod lang;
+pub mod matrix;
 pub mod model;
 pub mod packages;
 pub mod report;

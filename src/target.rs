@@ -121,8 +121,9 @@ impl Target {
     }
 }
 
-/// Environment names that convention maps to files and vault environments.
-fn canonical(name: &str) -> &str {
+/// Environment names that convention maps to files and vault environments (`prod` and
+/// `production` are one).
+pub fn canonical(name: &str) -> &str {
     match name.to_ascii_lowercase().as_str() {
         "prod" | "production" => "production",
         "stage" | "staging" => "staging",
