@@ -159,14 +159,18 @@ impl Workspace {
         Some(rel.to_string_lossy().replace('\\', "/")).filter(|r| !r.is_empty())
     }
 
-    /// The rules' shared policy from this workspace's configuration.
+    /// The rules' shared policy from this workspace's configuration, with what uses names
+    /// besides the scanned code in the files of the repository.
     pub fn scope(&self) -> anyhow::Result<crate::rules::context::Scope> {
         let dir = self
             .loaded
             .dir()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| self.root.clone());
-        crate::rules::context::Scope::new(&self.loaded.config, &dir, self.root_from_config())
+        let mut scope =
+            crate::rules::context::Scope::new(&self.loaded.config, &dir, self.root_from_config())?;
+        scope.consumers = crate::consumers::Consumers::collect(self.repo.root(), &self.root);
+        Ok(scope)
     }
 
     /// `path` of the working tree as it sits in this workspace: itself, or for a base revision,
