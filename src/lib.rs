@@ -10,6 +10,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod consumers;
 pub mod docs;
 pub mod extract;
 pub mod finding;
