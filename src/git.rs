@@ -396,7 +396,38 @@ pub fn materialize(
     dest: &Path,
 ) -> Result<usize, GitError> {
     let git = discover(repo)?;
-    materialize_in(&git, repo, commit, prefix, dest)
+    let prefix = prefix.trim_matches('/');
+    let under = |path: &str| prefix.is_empty() || path.starts_with(&format!("{prefix}/"));
+    let select = Select {
+        file: &|path| needed(path, prefix),
+        submodule: &under,
+    };
+    materialize_in(&git, repo, commit, &select, dest)
+}
+
+/// Writes the regular files of `commit` whose paths (relative to the repository top, with `/`)
+/// `wanted` accepts into `dest`, at those paths, including files of checked-out submodules.
+/// For the files a target environment reads at a base revision (manifests, compose and JSON
+/// files that a scan does not need): one walk over the revision's trees, as [`materialize`].
+pub fn materialize_where(
+    repo: &Path,
+    commit: &str,
+    dest: &Path,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Result<usize, GitError> {
+    let git = discover(repo)?;
+    let select = Select {
+        file: wanted,
+        submodule: &|_| true,
+    };
+    materialize_in(&git, repo, commit, &select, dest)
+}
+
+/// Which entries of a revision's tree are written: regular files by `file`, submodules to read
+/// by `submodule` (both given paths relative to the top of the outermost repository).
+struct Select<'a> {
+    file: &'a dyn Fn(&str) -> bool,
+    submodule: &'a dyn Fn(&str) -> bool,
 }
 
 /// Every distinct tree reachable from one root tree, read once: its raw data, how many entries
@@ -517,10 +548,9 @@ fn materialize_in(
     git: &gix::Repository,
     repo: &Path,
     commit: &str,
-    prefix: &str,
+    select: &Select,
     dest: &Path,
 ) -> Result<usize, GitError> {
-    let prefix = prefix.trim_matches('/');
     let root = commit_tree(git, commit)?;
     let trees = Trees::read(git, root, commit)?;
     let mut submodules: Vec<(gix::ObjectId, String)> = Vec::new();
@@ -538,10 +568,10 @@ fn materialize_in(
             if entry.mode.is_tree() {
                 stack.push((entry.oid.to_owned(), format!("{path}/")));
             } else if entry.mode.is_commit() {
-                if prefix.is_empty() || path.starts_with(&format!("{prefix}/")) {
+                if (select.submodule)(&path) {
                     submodules.push((entry.oid.to_owned(), path));
                 }
-            } else if entry.mode.is_blob() && needed(&path, prefix) {
+            } else if entry.mode.is_blob() && (select.file)(&path) {
                 // regular files only: no symlinks (120000)
                 blobs.push((entry.oid.to_owned(), path));
             }
@@ -562,11 +592,18 @@ fn materialize_in(
             ),
         };
         let sub_git = open_exactly(&sub_repo).map_err(sub_error)?;
+        // the submodule's paths, as the outer repository names them
+        let file = |p: &str| (select.file)(&format!("{path}/{p}"));
+        let submodule = |p: &str| (select.submodule)(&format!("{path}/{p}"));
+        let inner = Select {
+            file: &file,
+            submodule: &submodule,
+        };
         written += materialize_in(
             &sub_git,
             &sub_repo,
             &object.to_string(),
-            "",
+            &inner,
             &dest.join(path),
         )
         .map_err(sub_error)?;
