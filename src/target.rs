@@ -943,7 +943,7 @@ fn from_dotenv_file(
                         )
                     })?)
                 }
-                None => ValueState::Encrypted,
+                None => ValueState::Encrypted(v.clone()),
             },
             Some(v) => {
                 let value = expanded
