@@ -401,6 +401,7 @@ pub fn materialize(
     let select = Select {
         file: &|path| needed(path, prefix),
         submodule: &under,
+        links: false,
     };
     materialize_in(&git, repo, commit, &select, dest)
 }
@@ -419,6 +420,8 @@ pub fn materialize_where(
     let select = Select {
         file: wanted,
         submodule: &|_| true,
+        // a manifest linked into the deploy directory is read now: read it at the revision too
+        links: true,
     };
     materialize_in(&git, repo, commit, &select, dest)
 }
@@ -428,6 +431,9 @@ pub fn materialize_where(
 struct Select<'a> {
     file: &'a dyn Fn(&str) -> bool,
     submodule: &'a dyn Fn(&str) -> bool,
+    /// A selected symlink is written as the regular file it leads to in the same revision, when
+    /// that is one inside the repository (see [`link_target`]); else links are not written.
+    links: bool,
 }
 
 /// Every distinct tree reachable from one root tree, read once: its raw data, how many entries
@@ -555,6 +561,7 @@ fn materialize_in(
     let trees = Trees::read(git, root, commit)?;
     let mut submodules: Vec<(gix::ObjectId, String)> = Vec::new();
     let mut blobs: Vec<(gix::ObjectId, String)> = Vec::new();
+    let mut links: Vec<(gix::ObjectId, String)> = Vec::new();
     // (tree, its path with a trailing `/`, or empty for the top)
     let mut stack = vec![(root, String::new())];
     while let Some((id, dir)) = stack.pop() {
@@ -574,6 +581,8 @@ fn materialize_in(
             } else if entry.mode.is_blob() && (select.file)(&path) {
                 // regular files only: no symlinks (120000)
                 blobs.push((entry.oid.to_owned(), path));
+            } else if entry.mode.is_link() && select.links && (select.file)(&path) {
+                links.push((entry.oid.to_owned(), path));
             }
         }
     }
@@ -598,6 +607,7 @@ fn materialize_in(
         let inner = Select {
             file: &file,
             submodule: &submodule,
+            links: select.links,
         };
         written += materialize_in(
             &sub_git,
@@ -612,7 +622,65 @@ fn materialize_in(
         write_blob(git, *object, path, dest)?;
         written += 1;
     }
+    if !links.is_empty() {
+        let tree = git.find_tree(root).map_err(|e| failed("tree", e))?;
+        for (object, path) in &links {
+            if let Some(target) = link_target(git, &tree, *object, path)? {
+                write_blob(git, target, path, dest)?;
+                written += 1;
+            }
+        }
+    }
     Ok(written)
+}
+
+/// The regular file of the same revision the symlink `object` at `path` leads to: its target
+/// resolved lexically from the link's directory, which must stay inside the repository and name a
+/// regular file there (not another link). `None` otherwise: the link is then not written, as a
+/// link out of the repository is not read in the work tree either.
+fn link_target(
+    git: &gix::Repository,
+    tree: &gix::Tree<'_>,
+    object: gix::ObjectId,
+    path: &str,
+) -> Result<Option<gix::ObjectId>, GitError> {
+    /// Longer than any path a link of a repository names (`PATH_MAX` is 4096).
+    const MAX_LINK: u64 = 4096;
+    if !git.has_object(object) {
+        return Err(missing(object, path));
+    }
+    let size = git
+        .find_header(object)
+        .map_err(|e| failed("object", format!("{path}: {e}")))?
+        .size();
+    if size > MAX_LINK {
+        return Ok(None);
+    }
+    let blob = git
+        .find_blob(object)
+        .map_err(|e| failed("object", format!("{path}: {e}")))?;
+    let target = blob.data.to_str_lossy();
+    if target.starts_with('/') {
+        return Ok(None);
+    }
+    let mut parts: Vec<&str> = path.split('/').collect();
+    parts.pop();
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Ok(None);
+                }
+            }
+            name => parts.push(name),
+        }
+    }
+    let resolved = parts.join("/");
+    match tree.lookup_entry_by_path(resolved.as_str()) {
+        Ok(Some(entry)) if entry.mode().is_blob() => Ok(Some(entry.object_id())),
+        _ => Ok(None),
+    }
 }
 
 /// Whether `path` resolves to a place under `top` (no symlink leads it out).
@@ -697,6 +765,42 @@ mod tests {
         );
         let placeholder = std::fs::metadata(out.path().join("big.py")).expect("stat");
         assert_eq!(placeholder.len(), size as u64);
+    }
+
+    /// The files a target reads at a revision: selected by path, a link inside the repository
+    /// written as the file it leads to, a link out of it not written.
+    #[test]
+    fn materialize_where_selects_paths_and_follows_links_inside() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = dir.path();
+        sh(repo, &["init", "-q", "-b", "main"]);
+        std::fs::create_dir_all(repo.join("deploy")).expect("mkdir");
+        std::fs::create_dir_all(repo.join("shared")).expect("mkdir");
+        std::fs::write(repo.join("shared/api.yaml"), "kind: Deployment\n").expect("write");
+        std::fs::write(repo.join("other.yaml"), "kind: Other\n").expect("write");
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("../shared/api.yaml", repo.join("deploy/api.yaml"))
+                .expect("link");
+            std::os::unix::fs::symlink("../../outside.yaml", repo.join("deploy/out.yaml"))
+                .expect("link");
+            std::os::unix::fs::symlink("/etc/hostname", repo.join("deploy/abs.yaml"))
+                .expect("link");
+        }
+        sh(repo, &["add", "."]);
+        sh(repo, &["commit", "-q", "-m", "one"]);
+        let commit = resolve_commit(repo, "HEAD").expect("resolves");
+        let out = tempfile::tempdir().expect("tempdir");
+        let wanted = |p: &str| p.starts_with("deploy/");
+        materialize_where(repo, &commit, out.path(), &wanted).expect("ok");
+        assert!(!out.path().join("other.yaml").exists(), "not selected");
+        #[cfg(unix)]
+        {
+            let api = std::fs::read_to_string(out.path().join("deploy/api.yaml")).expect("read");
+            assert_eq!(api, "kind: Deployment\n");
+            assert!(!out.path().join("deploy/out.yaml").exists());
+            assert!(!out.path().join("deploy/abs.yaml").exists());
+        }
     }
 
     #[test]
