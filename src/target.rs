@@ -402,7 +402,8 @@ pub fn revision_files(
     extra: &[SourceTable],
     heads: &[Target],
 ) -> anyhow::Result<globset::GlobSet> {
-    let mut set = globset::GlobSetBuilder::new();
+    // each glob once: every name of a source repeats its file
+    let mut globs: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     let mut add = |dir: &Path, pattern: &str, literal: bool| -> anyhow::Result<()> {
         if pattern == "-" {
             return Ok(());
@@ -411,7 +412,10 @@ pub fn revision_files(
             return Ok(());
         };
         let glob = if literal { globset::escape(&rel) } else { rel };
-        set.add(globset::Glob::new(&glob).with_context(|| format!("source `{pattern}`"))?);
+        if !globs.contains(&glob) {
+            globset::Glob::new(&glob).with_context(|| format!("source `{pattern}`"))?;
+            globs.insert(glob);
+        }
         Ok(())
     };
     let mut tables: Vec<(PathBuf, &SourceTable)> = Vec::new();
@@ -447,6 +451,10 @@ pub fn revision_files(
         if let Some(pattern) = &t.kubernetes {
             add(&dir, pattern, false)?;
         }
+    }
+    let mut set = globset::GlobSetBuilder::new();
+    for glob in &globs {
+        set.add(globset::Glob::new(glob).context("a source of the target")?);
     }
     set.build()
         .context("the files of the target at the base revision")
