@@ -590,3 +590,57 @@ fn sources_absent_at_the_base_revision_provide_nothing_there() {
         text(&out)
     );
 }
+
+#[test]
+fn source_paths_are_read_at_the_base_revision_and_standard_input_is_the_same() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    write(
+        root,
+        "app.py",
+        "import os\nos.environ['DATABASE_URL']\nos.environ['FROM_STDIN']\n",
+    );
+    write(root, "ops/prod.env", "DATABASE_URL=CANARY-DB\n");
+    commit(root, "one");
+    write(root, "ops/prod.env", "OTHER=CANARY-OTHER\n");
+    commit(root, "configuration only");
+    let mut cmd = Command::cargo_bin("envcheck").expect("binary");
+    let out = cmd
+        .current_dir(root.join("ops"))
+        .env("NO_COLOR", "1")
+        .args([
+            "diff",
+            "prod",
+            "..",
+            "--source",
+            "dotenv:prod.env",
+            "--source",
+            "json:-",
+            "--base",
+            "HEAD~1",
+            "--format",
+            "json",
+        ])
+        .write_stdin("{\"FROM_STDIN\": \"CANARY-STDIN\"}")
+        .output()
+        .expect("run");
+    assert_clean(&out, &[]);
+    assert_eq!(out.status.code(), Some(1), "{:?}", text(&out));
+    let doc = json(&out);
+    assert_eq!(
+        target_changes(&doc),
+        triples(&[
+            ("prod", "DATABASE_URL", "removed"),
+            ("prod", "OTHER", "added"),
+        ])
+    );
+    let new: Vec<(String, String, bool)> = findings(&doc)
+        .into_iter()
+        .filter(|f| f.0 == "ENV101")
+        .collect();
+    assert_eq!(
+        new,
+        vec![("ENV101".to_string(), "DATABASE_URL".to_string(), true)]
+    );
+}
