@@ -415,7 +415,44 @@ pub fn materialize(
     dest: &Path,
 ) -> Result<usize, GitError> {
     let git = discover(repo)?;
-    materialize_in(&git, repo, commit, prefix, dest)
+    let prefix = prefix.trim_matches('/');
+    let under = |path: &str| prefix.is_empty() || path.starts_with(&format!("{prefix}/"));
+    let select = Select {
+        file: &|path| needed(path, prefix),
+        submodule: &under,
+        links: false,
+    };
+    materialize_in(&git, repo, commit, &select, dest)
+}
+
+/// Writes the regular files of `commit` whose paths (relative to the repository top, with `/`)
+/// `wanted` accepts into `dest`, at those paths, including files of checked-out submodules.
+/// For the files a target environment reads at a base revision (manifests, compose and JSON
+/// files that a scan does not need): one walk over the revision's trees, as [`materialize`].
+pub fn materialize_where(
+    repo: &Path,
+    commit: &str,
+    dest: &Path,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Result<usize, GitError> {
+    let git = discover(repo)?;
+    let select = Select {
+        file: wanted,
+        submodule: &|_| true,
+        // a manifest linked into the deploy directory is read now: read it at the revision too
+        links: true,
+    };
+    materialize_in(&git, repo, commit, &select, dest)
+}
+
+/// Which entries of a revision's tree are written: regular files by `file`, submodules to read
+/// by `submodule` (both given paths relative to the top of the outermost repository).
+struct Select<'a> {
+    file: &'a dyn Fn(&str) -> bool,
+    submodule: &'a dyn Fn(&str) -> bool,
+    /// A selected symlink is written as the regular file it leads to in the same revision, when
+    /// that is one inside the repository (see [`link_target`]); else links are not written.
+    links: bool,
 }
 
 /// Every distinct tree reachable from one root tree, read once: its raw data, how many entries
@@ -536,14 +573,14 @@ fn materialize_in(
     git: &gix::Repository,
     repo: &Path,
     commit: &str,
-    prefix: &str,
+    select: &Select,
     dest: &Path,
 ) -> Result<usize, GitError> {
-    let prefix = prefix.trim_matches('/');
     let root = commit_tree(git, commit)?;
     let trees = Trees::read(git, root, commit)?;
     let mut submodules: Vec<(gix::ObjectId, String)> = Vec::new();
     let mut blobs: Vec<(gix::ObjectId, String)> = Vec::new();
+    let mut links: Vec<(gix::ObjectId, String)> = Vec::new();
     // (tree, its path with a trailing `/`, or empty for the top)
     let mut stack = vec![(root, String::new())];
     while let Some((id, dir)) = stack.pop() {
@@ -557,12 +594,14 @@ fn materialize_in(
             if entry.mode.is_tree() {
                 stack.push((entry.oid.to_owned(), format!("{path}/")));
             } else if entry.mode.is_commit() {
-                if prefix.is_empty() || path.starts_with(&format!("{prefix}/")) {
+                if (select.submodule)(&path) {
                     submodules.push((entry.oid.to_owned(), path));
                 }
-            } else if entry.mode.is_blob() && needed(&path, prefix) {
+            } else if entry.mode.is_blob() && (select.file)(&path) {
                 // regular files only: no symlinks (120000)
                 blobs.push((entry.oid.to_owned(), path));
+            } else if entry.mode.is_link() && select.links && (select.file)(&path) {
+                links.push((entry.oid.to_owned(), path));
             }
         }
     }
@@ -581,11 +620,19 @@ fn materialize_in(
             ),
         };
         let sub_git = open_exactly(&sub_repo).map_err(sub_error)?;
+        // the submodule's paths, as the outer repository names them
+        let file = |p: &str| (select.file)(&format!("{path}/{p}"));
+        let submodule = |p: &str| (select.submodule)(&format!("{path}/{p}"));
+        let inner = Select {
+            file: &file,
+            submodule: &submodule,
+            links: select.links,
+        };
         written += materialize_in(
             &sub_git,
             &sub_repo,
             &object.to_string(),
-            "",
+            &inner,
             &dest.join(path),
         )
         .map_err(sub_error)?;
@@ -594,7 +641,65 @@ fn materialize_in(
         write_blob(git, *object, path, dest)?;
         written += 1;
     }
+    if !links.is_empty() {
+        let tree = git.find_tree(root).map_err(|e| failed("tree", e))?;
+        for (object, path) in &links {
+            if let Some(target) = link_target(git, &tree, *object, path)? {
+                write_blob(git, target, path, dest)?;
+                written += 1;
+            }
+        }
+    }
     Ok(written)
+}
+
+/// The regular file of the same revision the symlink `object` at `path` leads to: its target
+/// resolved lexically from the link's directory, which must stay inside the repository and name a
+/// regular file there (not another link). `None` otherwise: the link is then not written, as a
+/// link out of the repository is not read in the work tree either.
+fn link_target(
+    git: &gix::Repository,
+    tree: &gix::Tree<'_>,
+    object: gix::ObjectId,
+    path: &str,
+) -> Result<Option<gix::ObjectId>, GitError> {
+    /// Longer than any path a link of a repository names (`PATH_MAX` is 4096).
+    const MAX_LINK: u64 = 4096;
+    if !git.has_object(object) {
+        return Err(missing(object, path));
+    }
+    let size = git
+        .find_header(object)
+        .map_err(|e| failed("object", format!("{path}: {e}")))?
+        .size();
+    if size > MAX_LINK {
+        return Ok(None);
+    }
+    let blob = git
+        .find_blob(object)
+        .map_err(|e| failed("object", format!("{path}: {e}")))?;
+    let target = blob.data.to_str_lossy();
+    if target.starts_with('/') {
+        return Ok(None);
+    }
+    let mut parts: Vec<&str> = path.split('/').collect();
+    parts.pop();
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Ok(None);
+                }
+            }
+            name => parts.push(name),
+        }
+    }
+    let resolved = parts.join("/");
+    match tree.lookup_entry_by_path(resolved.as_str()) {
+        Ok(Some(entry)) if entry.mode().is_blob() => Ok(Some(entry.object_id())),
+        _ => Ok(None),
+    }
 }
 
 /// Whether `path` resolves to a place under `top` (no symlink leads it out).
@@ -679,6 +784,42 @@ mod tests {
         );
         let placeholder = std::fs::metadata(out.path().join("big.py")).expect("stat");
         assert_eq!(placeholder.len(), size as u64);
+    }
+
+    /// The files a target reads at a revision: selected by path, a link inside the repository
+    /// written as the file it leads to, a link out of it not written.
+    #[test]
+    fn materialize_where_selects_paths_and_follows_links_inside() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = dir.path();
+        sh(repo, &["init", "-q", "-b", "main"]);
+        std::fs::create_dir_all(repo.join("deploy")).expect("mkdir");
+        std::fs::create_dir_all(repo.join("shared")).expect("mkdir");
+        std::fs::write(repo.join("shared/api.yaml"), "kind: Deployment\n").expect("write");
+        std::fs::write(repo.join("other.yaml"), "kind: Other\n").expect("write");
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("../shared/api.yaml", repo.join("deploy/api.yaml"))
+                .expect("link");
+            std::os::unix::fs::symlink("../../outside.yaml", repo.join("deploy/out.yaml"))
+                .expect("link");
+            std::os::unix::fs::symlink("/etc/hostname", repo.join("deploy/abs.yaml"))
+                .expect("link");
+        }
+        sh(repo, &["add", "."]);
+        sh(repo, &["commit", "-q", "-m", "one"]);
+        let commit = resolve_commit(repo, "HEAD").expect("resolves");
+        let out = tempfile::tempdir().expect("tempdir");
+        let wanted = |p: &str| p.starts_with("deploy/");
+        materialize_where(repo, &commit, out.path(), &wanted).expect("ok");
+        assert!(!out.path().join("other.yaml").exists(), "not selected");
+        #[cfg(unix)]
+        {
+            let api = std::fs::read_to_string(out.path().join("deploy/api.yaml")).expect("read");
+            assert_eq!(api, "kind: Deployment\n");
+            assert!(!out.path().join("deploy/out.yaml").exists());
+            assert!(!out.path().join("deploy/abs.yaml").exists());
+        }
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub mod sources;
 pub mod span;
 pub mod suppress;
 pub mod target;
+pub mod target_changes;
 pub mod walk;
 
 use cli::{Cli, Command};

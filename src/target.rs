@@ -28,7 +28,7 @@ use crate::sources::{
 };
 
 /// One loaded source of a target.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct LoadedSource {
     /// What to call it in messages: `.env.production`, `.env.vault [production]`, `<env>`.
     pub label: String,
@@ -299,6 +299,209 @@ pub fn load(
     display: &dyn Fn(&Path) -> String,
     stdin: &mut dyn Read,
 ) -> anyhow::Result<Target> {
+    let place = Place {
+        repo: Boundary::for_project(root, loaded.path.as_deref()),
+        cwd: PathBuf::from("."),
+        revision: None,
+    };
+    load_in(name, loaded, root, extra, display, stdin, &place)
+}
+
+/// A base revision's tree (`--base REF`), as [`crate::commands::Workspace::at_revision`] wrote
+/// it, with the files the target reads there.
+pub struct Revision<'a> {
+    /// The repository top of the working tree.
+    pub top: &'a Path,
+    /// The temporary directory the revision was written into, laid out as the repository.
+    pub tree: &'a Path,
+    /// The same target read now: its sources outside the repository (standard input, the
+    /// process environment) are the same at both revisions and are taken from it.
+    pub head: &'a Target,
+}
+
+/// Loads the target named `name` as it was at a base revision: the same sources (the
+/// configuration is the working tree's, placed in the revision's tree as `loaded` says), each
+/// read from the revision's tree. A source the revision does not have (a file added since, a
+/// glob that matched nothing, a vault environment added since) is absent there, not an error,
+/// and a target with no source at all at the revision provides nothing. `--source` paths are read
+/// at the revision when they lie in the repository, else as given; standard input and the
+/// process environment are [`Revision::head`]'s.
+pub fn load_at_revision(
+    name: &str,
+    loaded: &Loaded,
+    root: &Path,
+    extra: &[SourceTable],
+    display: &dyn Fn(&Path) -> String,
+    revision: Revision,
+) -> anyhow::Result<Target> {
+    let cwd = std::env::current_dir().context("the current directory")?;
+    let cwd = cwd.canonicalize().unwrap_or(cwd);
+    let extra: Vec<SourceTable> = extra
+        .iter()
+        .map(|t| at_revision_paths(t, &cwd, revision.top, revision.tree))
+        .collect();
+    let place = Place {
+        repo: Boundary::at(revision.tree),
+        cwd: match cwd.strip_prefix(revision.top) {
+            Ok(rel) => revision.tree.join(rel),
+            Err(_) => cwd,
+        },
+        revision: Some(revision),
+    };
+    load_in(
+        name,
+        loaded,
+        root,
+        &extra,
+        display,
+        &mut std::io::empty(),
+        &place,
+    )
+}
+
+/// A `--source` path as read at a base revision, where such paths resolve from the current
+/// directory's place in the revision's tree: inside the repository it stays as it is (an
+/// absolute one moves into the tree); elsewhere it becomes the file as given, absolute. Lexical:
+/// a path that climbs with `..` is taken as given.
+fn at_revision_path(p: &str, cwd: &Path, top: &Path, tree: &Path) -> String {
+    let path = Path::new(p);
+    let climbs = path
+        .components()
+        .any(|c| matches!(c, std::path::Component::ParentDir));
+    let absolute = cwd.join(path);
+    match absolute.strip_prefix(top) {
+        _ if p == "-" => p.to_string(),
+        Ok(_) if !climbs && path.is_relative() => p.to_string(),
+        Ok(rel) if !climbs => tree.join(rel).to_string_lossy().into_owned(),
+        _ => absolute.to_string_lossy().into_owned(),
+    }
+}
+
+fn at_revision_paths(t: &SourceTable, cwd: &Path, top: &Path, tree: &Path) -> SourceTable {
+    let map = |p: &Option<String>| p.as_deref().map(|p| at_revision_path(p, cwd, top, tree));
+    SourceTable {
+        dotenv: map(&t.dotenv),
+        vault: map(&t.vault),
+        kubernetes: map(&t.kubernetes),
+        compose: map(&t.compose),
+        json: map(&t.json),
+        ..clone_table(t)
+    }
+}
+
+/// The files of the repository the targets `heads` read, as globs over paths relative to the
+/// repository top `top`: what must be written into a base revision's tree, besides the env files
+/// a scan already needs, for [`load_at_revision`] to read the same sources there. Those are the
+/// paths and Kubernetes globs the configuration names for each environment, the `--source`
+/// paths given from `cwd` that lie in the repository, and every file the targets read now (a
+/// compose file's `env_file` entries). A few globs; matching is linear in each path.
+pub fn revision_files(
+    loaded: &Loaded,
+    top: &Path,
+    cwd: &Path,
+    extra: &[SourceTable],
+    heads: &[Target],
+) -> anyhow::Result<globset::GlobSet> {
+    // each glob once: every name of a source repeats its file
+    let mut globs: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut add = |dir: &Path, pattern: &str, literal: bool| -> anyhow::Result<()> {
+        if pattern == "-" {
+            return Ok(());
+        }
+        let Some(rel) = repository_relative(top, &dir.join(pattern)) else {
+            return Ok(());
+        };
+        let glob = if literal { globset::escape(&rel) } else { rel };
+        if !globs.contains(&glob) {
+            globset::Glob::new(&glob).with_context(|| format!("source `{pattern}`"))?;
+            globs.insert(glob);
+        }
+        Ok(())
+    };
+    let mut tables: Vec<(PathBuf, &SourceTable)> = Vec::new();
+    let config_dir = loaded.dir().map(Path::to_path_buf).unwrap_or_default();
+    let config_dir = config_dir.canonicalize().unwrap_or(config_dir);
+    for head in heads {
+        if let Some(env) = loaded.config.environments.get(&head.name) {
+            for spec in &env.sources {
+                match spec {
+                    SourceSpec::Path(p) => add(&config_dir, p, true)?,
+                    SourceSpec::Table(t) => tables.push((config_dir.clone(), t)),
+                }
+            }
+        }
+        for source in &head.sources {
+            for file in
+                std::iter::once(&source.path).chain(source.data.provided.iter().map(|p| &p.path))
+            {
+                if !file.is_empty() && !file.starts_with('<') {
+                    add(top, file, true)?;
+                }
+            }
+        }
+    }
+    tables.extend(extra.iter().map(|t| (cwd.to_path_buf(), t)));
+    for (dir, t) in tables {
+        for p in [&t.dotenv, &t.vault, &t.compose, &t.json]
+            .into_iter()
+            .flatten()
+        {
+            add(&dir, p, true)?;
+        }
+        if let Some(pattern) = &t.kubernetes {
+            add(&dir, pattern, false)?;
+        }
+    }
+    let mut set = globset::GlobSetBuilder::new();
+    for glob in &globs {
+        set.add(globset::Glob::new(glob).context("a source of the target")?);
+    }
+    set.build()
+        .context("the files of the target at the base revision")
+}
+
+/// `path` relative to `top` with `/`, `.` and `..` resolved lexically; `None` outside it.
+fn repository_relative(top: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(top).ok()?;
+    let mut parts: Vec<String> = Vec::new();
+    for c in rel.components() {
+        match c {
+            std::path::Component::Normal(n) => parts.push(n.to_string_lossy().into_owned()),
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                parts.pop()?;
+            }
+            _ => return None,
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Where a target is read: the repository its paths must stay in, and at a base revision, the
+/// revision.
+struct Place<'a> {
+    repo: Boundary,
+    /// Where `--source` paths resolve from.
+    cwd: PathBuf,
+    revision: Option<Revision<'a>>,
+}
+
+impl Place<'_> {
+    /// At a base revision, the target read now.
+    fn head(&self) -> Option<&Target> {
+        self.revision.as_ref().map(|r| r.head)
+    }
+}
+
+fn load_in(
+    name: &str,
+    loaded: &Loaded,
+    root: &Path,
+    extra: &[SourceTable],
+    display: &dyn Fn(&Path) -> String,
+    stdin: &mut dyn Read,
+    place: &Place,
+) -> anyhow::Result<Target> {
     let stdin = &mut OnceStdin {
         inner: stdin,
         done: false,
@@ -306,7 +509,8 @@ pub fn load(
     // one budget for every source of the run: a file listed many times cannot multiply the work
     let budget = &mut sources::Budget::default();
     let config_dir = loaded.dir().unwrap_or(root);
-    let repo = Boundary::for_project(root, loaded.path.as_deref());
+    let repo = place.repo.clone();
+    let head = place.head();
     let matching: Vec<_> = loaded
         .config
         .environments
@@ -360,6 +564,7 @@ pub fn load(
                     &paths,
                     stdin,
                     budget,
+                    head,
                 )?);
             }
         }
@@ -409,9 +614,8 @@ pub fn load(
             }
         }
     }
-    let cwd = PathBuf::from(".");
     let paths = Paths {
-        base: &cwd,
+        base: &place.cwd,
         display,
         repo: &repo,
         named_by: None,
@@ -423,13 +627,14 @@ pub fn load(
             &paths,
             stdin,
             budget,
+            head,
         )?);
     }
     // every name of every source passes the one name check before it can reach a report
     for source in &sources {
         sources::check_names(&source.label, &source.data).map_err(source_error)?;
     }
-    if sources.is_empty() {
+    if sources.is_empty() && head.is_none() {
         // the environment forgotten: `envcheck diff examples/shop` takes the path for one
         if name.contains(['/', '\\']) || name == "." || name == ".." {
             bail!(
@@ -486,12 +691,15 @@ fn check_parse_errors(file: &dotenv::DotenvFile, path: &str) -> anyhow::Result<(
     Ok(())
 }
 
+/// The sources one table names. With `head` (at a base revision): a file the revision lacks is
+/// no source, and standard input and the process environment are `head`'s sources.
 fn load_table(
     table: &SourceTable,
     env_name: &str,
     paths: &Paths,
     stdin: &mut dyn Read,
     budget: &mut sources::Budget,
+    head: Option<&Target>,
 ) -> anyhow::Result<Vec<LoadedSource>> {
     let set = [
         table.dotenv.is_some(),
@@ -509,6 +717,22 @@ fn load_table(
     }
     let display = paths.display;
     let resolve = |p: &str| paths.resolve(p);
+    // at a base revision: a file the revision does not have is no source there
+    let absent = |path: &Path| head.is_some() && path.symlink_metadata().is_err();
+    // at a base revision: standard input and the process environment are the same as now
+    let same_as_now = |wanted: &dyn Fn(&LoadedSource) -> bool| -> Vec<LoadedSource> {
+        head.map(|h| h.sources.iter().filter(|s| wanted(s)).cloned().collect())
+            .unwrap_or_default()
+    };
+    let from_stdin = |s: &LoadedSource| s.path == "<stdin>";
+    if head.is_some()
+        && (table.dotenv.as_deref() == Some("-") || table.json.as_deref() == Some("-"))
+    {
+        return Ok(same_as_now(&from_stdin));
+    }
+    if head.is_some() && table.env == Some(true) {
+        return Ok(same_as_now(&|s| s.kind == "env"));
+    }
     if let Some(p) = &table.dotenv {
         if p == "-" {
             let text = read_stdin(stdin)?;
@@ -523,6 +747,9 @@ fn load_table(
             )?]);
         }
         let path = resolve(p)?;
+        if absent(&path) {
+            return Ok(Vec::new());
+        }
         return Ok(vec![load_dotenv(
             &path,
             display(&path),
@@ -532,6 +759,9 @@ fn load_table(
     }
     if let Some(p) = &table.vault {
         let path = resolve(p)?;
+        if absent(&path) {
+            return Ok(Vec::new());
+        }
         let text = read_text(&path, display)?;
         let file = dotenv::parse(&text);
         check_parse_errors(&file, &display(&path))?;
@@ -541,6 +771,9 @@ fn load_table(
             .as_deref()
             .map(str::to_ascii_lowercase)
             .unwrap_or_else(|| env_name.to_string());
+        if head.is_some() && !vault::environments(&entries).contains(&env) {
+            return Ok(Vec::new());
+        }
         return Ok(vec![load_vault(
             &path,
             display(&path),
@@ -558,6 +791,9 @@ fn load_table(
                 }
             })?;
         if files.is_empty() {
+            if head.is_some() {
+                return Ok(Vec::new());
+            }
             bail!("kubernetes source `{pattern}` matches no file");
         }
         let mut texts = Vec::new();
@@ -581,6 +817,9 @@ fn load_table(
     }
     if let Some(p) = &table.compose {
         let path = resolve(p)?;
+        if absent(&path) {
+            return Ok(Vec::new());
+        }
         let shown = display(&path);
         let text = read_text(&path, display)?;
         let service =
@@ -620,7 +859,7 @@ fn load_table(
                 );
             }
             if !file_path.is_file() {
-                if env_file.required {
+                if env_file.required && head.is_none() {
                     bail!(
                         "{shown}: env_file {} of service `{}` does not exist",
                         env_file.path,
@@ -665,6 +904,9 @@ fn load_table(
             ("<stdin>".to_string(), read_stdin(stdin)?)
         } else {
             let path = resolve(p)?;
+            if absent(&path) {
+                return Ok(Vec::new());
+            }
             (display(&path), read_text(&path, display)?)
         };
         let data = json::read(&shown, &text).map_err(source_error)?;
@@ -943,7 +1185,7 @@ fn from_dotenv_file(
                         )
                     })?)
                 }
-                None => ValueState::Encrypted,
+                None => ValueState::Encrypted(v.clone()),
             },
             Some(v) => {
                 let value = expanded

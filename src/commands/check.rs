@@ -54,6 +54,7 @@ pub fn run(
         matrix: None,
         base: report.base.as_deref(),
         changes: changes.as_deref(),
+        target_changes: None,
     };
     write_report(report, &context, &findings, &source, out)?;
     Ok(exit_status(
@@ -124,6 +125,8 @@ pub struct ReportContext<'a> {
     pub matrix: Option<&'a crate::matrix::Matrix>,
     pub base: Option<&'a str>,
     pub changes: Option<&'a [Change]>,
+    /// `diff --base`: what each environment's configuration changed since the base revision.
+    pub target_changes: Option<&'a [crate::target_changes::TargetChange]>,
 }
 
 /// Applies inline suppressions (unless disabled) and adds ENV901 for the unused ones. Only
@@ -192,6 +195,7 @@ pub fn write_report(
                 base: context.base,
                 findings,
                 changes: context.changes,
+                target_changes: context.target_changes,
             },
             target,
         )
@@ -201,6 +205,7 @@ pub fn write_report(
         base: context.base,
         fail_on_existing: args.fail_on_existing,
         matrix: context.matrix,
+        target_changes: context.target_changes,
     };
     let mut buffer: Vec<u8> = Vec::new();
     {
@@ -210,9 +215,13 @@ pub fn write_report(
             out
         };
         match args.format {
-            FindingsFormat::Json => {
-                report::check::json(findings, context.changes, context.matrix, target)?
-            }
+            FindingsFormat::Json => report::check::json(
+                findings,
+                context.changes,
+                context.target_changes,
+                context.matrix,
+                target,
+            )?,
             FindingsFormat::Concise if args.quiet => {
                 report::check::concise_lines(findings, target)?
             }

@@ -64,15 +64,18 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
     for target in &targets {
         findings.extend(diff_findings(&ws, target, &selection, report)?);
     }
-    // the base revision's code against the same targets: config sources are read at HEAD,
-    // since the target is what will be deployed to
+    // the base revision's code against each target as it was there: a finding is new when the
+    // code or the configuration changed it
+    let mut target_changes = Vec::new();
     let changes = match &report.base {
         Some(rev) => {
             let tree = tempfile::tempdir()?;
             let base = ws.at_revision(&args.walk, rev, tree.path(), &[])?;
+            let base_targets = targets_at_revision(&ws, &base, rev, &targets, &extra)?;
             let mut base_findings = Vec::new();
-            for target in &targets {
-                base_findings.extend(diff_findings(&base, target, &selection, report)?);
+            for (target, at_base) in targets.iter().zip(&base_targets) {
+                base_findings.extend(diff_findings(&base, at_base, &selection, report)?);
+                target_changes.extend(crate::target_changes::compare(at_base, target));
             }
             baseline::mark_new(&mut findings, &base_findings);
             Some(baseline::changes(
@@ -120,6 +123,7 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
         matrix: Some(&matrix),
         base: report.base.as_deref(),
         changes: changes.as_deref(),
+        target_changes: report.base.as_ref().map(|_| target_changes.as_slice()),
     };
     write_report(report, &context, &findings, &source, out)?;
     Ok(exit_status(
@@ -129,6 +133,39 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
         report.exit_zero,
         report.base.is_some() && !report.fail_on_existing,
     ))
+}
+
+/// Each target as it was at the base revision `base` (read from `rev`): the files its sources
+/// read are written into the revision's tree beside the code, and read from there.
+fn targets_at_revision(
+    ws: &Workspace,
+    base: &Workspace,
+    rev: &str,
+    targets: &[target::Target],
+    extra: &[crate::config::SourceTable],
+) -> anyhow::Result<Vec<target::Target>> {
+    let Some((top, tree)) = &base.revision else {
+        anyhow::bail!("the base revision was not read from git");
+    };
+    let commit = crate::git::resolve_commit(top, rev)?;
+    let cwd = std::env::current_dir()?;
+    let cwd = cwd.canonicalize().unwrap_or(cwd);
+    let wanted = target::revision_files(&ws.loaded, top, &cwd, extra, targets)?;
+    crate::git::materialize_where(top, &commit, tree, &|path| wanted.is_match(path))?;
+    let display = |p: &std::path::Path| base.display(p);
+    targets
+        .iter()
+        .map(|head| {
+            target::load_at_revision(
+                &head.name,
+                &base.loaded,
+                &base.primary,
+                extra,
+                &display,
+                target::Revision { top, tree, head },
+            )
+        })
+        .collect()
 }
 
 /// Whether the scanned code is the service the target deploys, so that a name it never reads

@@ -20,7 +20,7 @@ fn state(s: &ValueState) -> &'static str {
     match s {
         ValueState::Value(v) if v.is_empty() => "empty",
         ValueState::Value(_) => "set",
-        ValueState::Encrypted => "encrypted",
+        ValueState::Encrypted(_) => "encrypted",
         ValueState::External => "external",
         ValueState::PassThrough => "pass-through",
     }

@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::baseline::Change;
 use crate::finding::{Finding, Severity};
 use crate::report::{printable, printable_line};
+use crate::target_changes::TargetChange;
 
 /// Version of the findings JSON schema.
 pub const JSON_VERSION: u32 = 1;
@@ -25,6 +26,10 @@ struct JsonReport<'a> {
     /// Variable-level changes since the base revision (`--base` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     changes: Option<&'a [Change]>,
+    /// `diff --base`: each environment × name whose configuration changed since the base
+    /// revision (names, kinds of change and locations; never a value).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target_changes: Option<&'a [TargetChange]>,
     /// `diff`: variable → environment → state, for every variable the code reads and every
     /// name a target sets.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -90,6 +95,7 @@ fn count(findings: &[Finding], severity: Severity) -> usize {
 pub fn json(
     findings: &[Finding],
     changes: Option<&[Change]>,
+    target_changes: Option<&[TargetChange]>,
     matrix: Option<&crate::matrix::Matrix>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -118,6 +124,7 @@ pub fn json(
             info: count(findings, Severity::Info),
         },
         changes,
+        target_changes,
         matrix: matrix.map(json_matrix),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
@@ -127,7 +134,47 @@ pub fn json(
 /// `--format concise`: `path:line:column: CODE [severity] message`, then a summary line.
 pub fn concise(findings: &[Finding], summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
     concise_lines(findings, out)?;
+    target_change_lines(summary, out)?;
     summary_line(findings, summary, out)
+}
+
+/// `diff --base`: a line per environment × name whose configuration changed since the base
+/// revision, `path:line: prod: NAME removed since `REF` [source]`, under a heading line.
+fn target_change_lines(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+    let (Some(changes), Some(base)) = (summary.target_changes, summary.base) else {
+        return Ok(());
+    };
+    if summary.quiet || changes.is_empty() {
+        return Ok(());
+    }
+    let base = printable(base);
+    let mut environments: Vec<&str> = Vec::new();
+    for c in changes {
+        if !environments.contains(&c.environment.as_str()) {
+            environments.push(&c.environment);
+        }
+    }
+    writeln!(
+        out,
+        "Configuration changes since `{base}` in {}:",
+        environments
+            .iter()
+            .map(|e| format!("`{}`", printable(e)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )?;
+    for c in changes {
+        writeln!(
+            out,
+            "{}: {}: {} {} since `{base}` [{}]",
+            printable(&c.location()),
+            printable(&c.environment),
+            printable(&c.variable),
+            c.change.phrase(),
+            printable(&c.source)
+        )?;
+    }
+    Ok(())
 }
 
 /// What the closing line of `full` and `concise` says besides the counts.
@@ -141,6 +188,8 @@ pub struct Summary<'a> {
     pub fail_on_existing: bool,
     /// `diff` over several environments: `full` shows the table before the summary line.
     pub matrix: Option<&'a crate::matrix::Matrix>,
+    /// `diff --base`: the configuration changes, a line each before the summary line.
+    pub target_changes: Option<&'a [TargetChange]>,
 }
 
 /// The lines of `--format concise`, without the summary.
@@ -213,6 +262,10 @@ pub fn full(
     }
     if let Some(matrix) = summary.matrix.filter(|m| m.environments.len() > 1) {
         matrix_table(matrix, out)?;
+    }
+    if summary.target_changes.is_some_and(|c| !c.is_empty()) {
+        target_change_lines(summary, out)?;
+        writeln!(out)?;
     }
     summary_line(findings, summary, out)
 }

@@ -20,6 +20,7 @@ use std::io::{self, Write};
 use crate::baseline::{Change, ChangeKind};
 use crate::finding::{Finding, Severity};
 use crate::report::printable;
+use crate::target_changes::TargetChange;
 
 /// Bytes of Markdown written at most (GitHub allows 1 MiB per step summary; leave room for
 /// other steps' output).
@@ -37,6 +38,8 @@ pub struct Report<'a> {
     pub changes: Option<&'a [Change]>,
     /// `diff` over several environments: what each says about each variable.
     pub matrix: Option<&'a crate::matrix::Matrix>,
+    /// `diff --base`: what each environment's configuration changed since the base revision.
+    pub target_changes: Option<&'a [TargetChange]>,
 }
 
 /// Input text as Markdown text: unprintable characters as `\u{..}`, and a backslash before each
@@ -158,7 +161,13 @@ fn findings_table(out: &mut String, findings: &[&Finding]) {
     }
 }
 
-fn plan(out: &mut String, env: &str, findings: &[Finding], changes: &[Change]) {
+/// What the plan says about the base revision and the environment's configuration changes.
+struct Since<'a> {
+    base: &'a str,
+    target_changes: &'a [TargetChange],
+}
+
+fn plan(out: &mut String, env: &str, findings: &[Finding], changes: &[Change], since: &Since) {
     let new = |code: &str| -> Vec<&Finding> {
         findings
             .iter()
@@ -255,6 +264,30 @@ fn plan(out: &mut String, env: &str, findings: &[Finding], changes: &[Change]) {
         &format!("Must be set in {} before deploying", code(env)),
         &must_all,
     );
+    // the list a release manager pastes into the ticket of a config-only deploy
+    let configured: Vec<String> = since
+        .target_changes
+        .iter()
+        .filter(|c| c.environment == env)
+        .map(|c| {
+            format!(
+                "{}: {}, {} ({})",
+                code(&c.variable),
+                c.change.phrase(),
+                code(&c.location()),
+                text(&c.source)
+            )
+        })
+        .collect();
+    section(
+        out,
+        &format!(
+            "Configuration changes in {} since {}",
+            code(env),
+            code(since.base)
+        ),
+        &configured,
+    );
     section(out, "Should be set (needed on one code path)", &should);
     section(
         out,
@@ -286,6 +319,10 @@ pub fn render(report: &Report) -> String {
     }
     out.push('\n');
     let several = report.matrix.filter(|m| m.environments.len() > 1);
+    let since = Since {
+        base: report.base.unwrap_or_default(),
+        target_changes: report.target_changes.unwrap_or_default(),
+    };
     match (report.environment, report.changes) {
         (Some(env), Some(changes)) => {
             match several {
@@ -299,10 +336,10 @@ pub fn render(report: &Report) -> String {
                             .filter(|f| f.environment.as_deref() == Some(env.as_str()))
                             .cloned()
                             .collect();
-                        plan(&mut out, env, &own, changes);
+                        plan(&mut out, env, &own, changes, &since);
                     }
                 }
-                None => plan(&mut out, env, report.findings, changes),
+                None => plan(&mut out, env, report.findings, changes, &since),
             }
             // names listed as no longer read need no second line
             let removed = |f: &Finding| {

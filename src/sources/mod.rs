@@ -19,8 +19,10 @@ use crate::secret::Secret;
 pub enum ValueState {
     /// A plaintext value (possibly empty).
     Value(Secret),
-    /// An encrypted value whose plaintext is not known (no key given): it is set.
-    Encrypted,
+    /// An encrypted value whose plaintext is not known (no key given): it is set. Holds the
+    /// ciphertext as written, so that two revisions of a file can tell a changed value from an
+    /// unchanged one without the key; never shown.
+    Encrypted(Secret),
     /// Set from somewhere envcheck cannot see (`valueFrom`, a secret store, a declared name).
     External,
     /// Passed through from the deploying shell (`- FOO` in compose): may or may not be set.
