@@ -46,6 +46,8 @@ pub struct Workspace {
     pub all_tracked: bool,
     /// For a base revision: the repository top and the temporary tree it was read into.
     pub revision: Option<(PathBuf, PathBuf)>,
+    /// The result cache, shared with the scan of a base revision.
+    pub cache: Option<crate::cache::Location>,
 }
 
 impl Workspace {
@@ -67,6 +69,19 @@ impl Workspace {
         loaded: Loaded,
         walk: &WalkArgs,
     ) -> anyhow::Result<Workspace> {
+        let repo = Boundary::for_project(&roots[0], loaded.path.as_deref());
+        let cache = walk.cache(repo.root());
+        Self::scan_cached(root, roots, loaded, walk, cache)
+    }
+
+    /// [`Workspace::scan`] with the result cache at `cache`.
+    fn scan_cached(
+        root: PathBuf,
+        roots: Vec<PathBuf>,
+        loaded: Loaded,
+        walk: &WalkArgs,
+        cache: Option<crate::cache::Location>,
+    ) -> anyhow::Result<Workspace> {
         let config = &loaded.config;
         let base = loaded
             .dir()
@@ -81,6 +96,7 @@ impl Workspace {
                 glob_base: Some(base),
             },
             no_prefilter: false,
+            cache: cache.clone(),
         };
         let inventory = crate::scan::scan(&roots, &options)?;
         let repo = Boundary::for_project(&roots[0], loaded.path.as_deref());
@@ -91,6 +107,7 @@ impl Workspace {
             repo,
             all_tracked: false,
             revision: None,
+            cache,
         })
     }
 
@@ -143,7 +160,14 @@ impl Workspace {
             None => config::Config::default(),
         };
         let loaded = Loaded { config, path };
-        let mut ws = Self::scan(scanned.clone(), vec![scanned], loaded, walk)?;
+        // the work tree's cache: files unchanged since the revision are not parsed again
+        let mut ws = Self::scan_cached(
+            scanned.clone(),
+            vec![scanned],
+            loaded,
+            walk,
+            self.cache.clone(),
+        )?;
         ws.repo = Boundary::at(tree);
         ws.all_tracked = true;
         ws.revision = Some((top, tree.to_path_buf()));

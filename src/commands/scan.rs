@@ -17,6 +17,9 @@ pub fn run(args: ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
             ..WalkOptions::default()
         },
         no_prefilter: args.no_prefilter,
+        cache: args
+            .walk
+            .cache(crate::boundary::Boundary::for_project(&roots[0], None).root()),
     };
     let inventory = scan::scan(&roots, &options)?;
     match args.format {
