@@ -358,8 +358,29 @@ fn write_blob(
     let blob = repo
         .find_blob(id)
         .map_err(|e| failed("object", format!("{path}: {e}")))?;
+    if !worth_writing(name, &blob.data) {
+        return Ok(());
+    }
     std::fs::write(&target, &blob.data)?;
     Ok(())
+}
+
+/// Whether a base revision's file must be written for the scan of the base tree. A TS/JS file
+/// without a trigger word is skipped by that scan and adds nothing to what it finds (the
+/// project-wide pass is Python's, whose files are all written: a file without a trigger may
+/// still call a helper defined elsewhere). Creating files is most of what reading a base
+/// revision costs, and most script files hold no read. A file with a byte-order mark is
+/// always written: the scan decodes UTF-16 before it looks for triggers.
+fn worth_writing(name: &str, data: &[u8]) -> bool {
+    match Language::from_path(Path::new(name)).map(Language::family) {
+        Some(family @ crate::lang::Family::Script) => {
+            data.starts_with(b"\xEF\xBB\xBF")
+                || data.starts_with(b"\xFF\xFE")
+                || data.starts_with(b"\xFE\xFF")
+                || crate::scan::may_hold_reads(family, data)
+        }
+        _ => true,
+    }
 }
 
 /// Writes the file at `path` (relative to the repository top) of `commit` to `dest/path`;
@@ -660,6 +681,32 @@ mod tests {
         );
         let placeholder = std::fs::metadata(out.path().join("big.py")).expect("stat");
         assert_eq!(placeholder.len(), size as u64);
+    }
+
+    /// Script files that cannot hold a read are not written (the scan would skip them);
+    /// Python files always are (a project helper may be called from any of them).
+    #[test]
+    fn script_files_without_a_trigger_are_not_written() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = dir.path();
+        sh(repo, &["init", "-q", "-b", "main"]);
+        std::fs::write(repo.join("reads.ts"), "export const a = process.env.A;\n").expect("w");
+        std::fs::write(repo.join("plain.ts"), "export const b = 1;\n").expect("w");
+        std::fs::write(repo.join("plain.py"), "from app.env import flag\n").expect("w");
+        let mut utf16 = vec![0xFF, 0xFE];
+        for unit in "process.env.C".encode_utf16() {
+            utf16.extend_from_slice(&unit.to_le_bytes());
+        }
+        std::fs::write(repo.join("wide.js"), &utf16).expect("w");
+        sh(repo, &["add", "."]);
+        sh(repo, &["commit", "-q", "-m", "one"]);
+        let commit = resolve_commit(repo, "HEAD").expect("resolves");
+        let out = tempfile::tempdir().expect("tempdir");
+        materialize(repo, &commit, "", out.path()).expect("materializes");
+        assert!(out.path().join("reads.ts").is_file());
+        assert!(out.path().join("plain.py").is_file());
+        assert!(out.path().join("wide.js").is_file());
+        assert!(!out.path().join("plain.ts").exists());
     }
 
     #[test]

@@ -72,7 +72,7 @@ fn triggers(words: &[&str]) -> Option<AhoCorasick> {
         .ok()
 }
 
-fn may_hold_reads(family: Family, src: &[u8]) -> bool {
+pub(crate) fn may_hold_reads(family: Family, src: &[u8]) -> bool {
     // The automata are built from constant words and cannot fail; if one somehow did, the file
     // is parsed (never a missed read).
     match family {
