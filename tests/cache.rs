@@ -278,7 +278,7 @@ fn a_committed_cache_is_neither_read_nor_written() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
     write(root, "a.py", "import os\nos.getenv('ORIGINAL_NAME')\n");
-    let want = run(root, &["scan", "--format", "json"]);
+    run(root, &["scan", "--format", "json"]);
     let mut bytes = std::fs::read(cache_file(root)).expect("cache written");
     let at = bytes
         .windows(13)
