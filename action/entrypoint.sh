@@ -11,9 +11,11 @@
 # GitHub's 10 annotations per kind carries no `file=` and is not counted. tests/action.rs checks
 # that the count equals the number of results in the SARIF file.
 #
-# When `working-directory` is below the repository root, envcheck's paths (relative to the project
-# it scans) are prefixed with that directory in the annotations and in the SARIF file, so that
-# GitHub places them on the right files.
+# envcheck names files relative to the repository top (the nearest directory with a `.git` above
+# the project), which is where GitHub places annotations and SARIF results. In a checkout
+# without git metadata it names them relative to the working directory: then, when
+# `working-directory` is below the workspace, that directory is prefixed to the paths in the
+# annotations and in the SARIF file.
 #
 # Inputs come only from the environment (INPUT_*, set by action.yml). Nothing here echoes `args`,
 # which may carry anything; the log names how many extra arguments were passed.
@@ -190,9 +192,19 @@ fi
 
 # --- where the project sits in the repository --------------------------------------------------
 prefix=""
-top="$(git rev-parse --show-toplevel 2>/dev/null || printf '%s' "${GITHUB_WORKSPACE:-}")"
-if [[ -n "$top" ]] && top="$(cd -- "$top" 2>/dev/null && pwd -P)"; then
-    here="$(pwd -P)"
+here="$(pwd -P)"
+in_repository=false
+dir="$here"
+while :; do
+    if [[ -e "$dir/.git" ]]; then
+        in_repository=true
+        break
+    fi
+    [[ "$dir" == / || -z "$dir" ]] && break
+    dir="$(dirname -- "$dir")"
+done
+if [[ "$in_repository" == false && -n "${GITHUB_WORKSPACE:-}" ]] &&
+    top="$(cd -- "$GITHUB_WORKSPACE" 2>/dev/null && pwd -P)"; then
     if [[ "$here" != "$top" && "$here" == "$top"/* ]]; then
         prefix="${here#"$top"/}/"
     fi

@@ -43,9 +43,8 @@ pub struct RuleSelection {
     ignore: Vec<String>,
     overrides: Vec<(&'static RuleInfo, Option<Severity>)>,
     per_path: Vec<(GlobSet, Vec<String>)>,
-    /// The scanned directory relative to the configuration's directory (`svc` for `envcheck
-    /// check svc` with the config at the top), for per-path ignores.
-    root_from_config: String,
+    /// How report paths read relative to the configuration, for per-path ignores.
+    config_relative: crate::config::ConfigRelative,
 }
 
 impl RuleSelection {
@@ -88,15 +87,14 @@ impl RuleSelection {
             ignore: all_ignore,
             overrides,
             per_path,
-            root_from_config: String::new(),
+            config_relative: crate::config::ConfigRelative::default(),
         })
     }
 
     /// Per-path ignore globs are relative to the configuration's directory, as `include` and
-    /// `exclude` are; `root` is where the scanned directory sits relative to it. (A glob that
-    /// matches the path relative to the scanned directory still counts.)
-    pub fn with_root_from_config(mut self, root: Option<String>) -> Self {
-        self.root_from_config = root.unwrap_or_default();
+    /// `exclude` are. (A glob that matches the path as reported still counts.)
+    pub fn with_config_relative(mut self, relative: crate::config::ConfigRelative) -> Self {
+        self.config_relative = relative;
         self
     }
 
@@ -127,10 +125,7 @@ impl RuleSelection {
                 if configured || f.severity > severity {
                     f.severity = severity;
                 }
-                let from_config = match self.root_from_config.as_str() {
-                    "" => None,
-                    root => Some(format!("{root}/{}", f.path)),
-                };
+                let from_config = self.config_relative.to_config(&f.path);
                 let ignored = self.per_path.iter().any(|(set, codes)| {
                     (set.is_match(&f.path) || from_config.as_ref().is_some_and(|p| set.is_match(p)))
                         && codes.iter().any(|c| rules::selects(c, f.rule))
@@ -301,6 +296,8 @@ pub(crate) mod testing {
                 inventory: &self.inventory,
                 env_files: &self.env_files,
                 scope: &self.scope,
+                covers_project: true,
+                scanned: ".".to_string(),
             }
         }
 

@@ -1,7 +1,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::Parser as _;
 use envcheck::cli::{Cli, ColorChoice};
 
 /// mimalloc for Rust's allocations and tree-sitter's: a scan builds and drops one syntax tree per
@@ -32,7 +32,21 @@ fn main() -> ExitCode {
             .unwrap_or_default();
         eprintln!("envcheck: internal error{at}; this is a bug, please report it");
     }));
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // help and version go to standard output as clap prints them; usage errors get
+        // envcheck's own error style, with clap's usage and hint lines after it
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            let rendered = e.render().to_string();
+            let text = rendered.strip_prefix("error: ").unwrap_or(&rendered);
+            eprint!("envcheck: error: {text}");
+            return ExitCode::from(2);
+        }
+    };
     let choice = match cli.color {
         ColorChoice::Auto => anstream::ColorChoice::Auto,
         ColorChoice::Always => anstream::ColorChoice::Always,

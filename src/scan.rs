@@ -138,11 +138,27 @@ pub struct ScanOptions {
     pub no_prefilter: bool,
     /// The result cache (src/cache.rs); `None` parses every file that passes the prefilter.
     pub cache: Option<crate::cache::Location>,
+    /// The absolute directory paths are shown relative to (the repository top for `check` and
+    /// `diff`, so that every format names a file the same way whatever was scanned); `None`:
+    /// the scanned directory when there is one, else paths as given.
+    pub display_base: Option<PathBuf>,
 }
 
 /// Scans `roots` (files or directories that exist) and returns the sorted inventory.
 pub fn scan(roots: &[PathBuf], options: &ScanOptions) -> anyhow::Result<Inventory> {
-    let base = display_base(roots);
+    // with an explicit base, the walk starts from absolute roots, so that every path can be
+    // shown relative to it
+    let absolute: Vec<PathBuf>;
+    let (roots, base) = match &options.display_base {
+        Some(base) => {
+            absolute = roots
+                .iter()
+                .map(|r| r.canonicalize().unwrap_or_else(|_| r.clone()))
+                .collect();
+            (absolute.as_slice(), Some(base.clone()))
+        }
+        None => (roots, display_base(roots)),
+    };
     let root_refs: Vec<&Path> = roots.iter().map(PathBuf::as_path).collect();
     let cache = options
         .cache
@@ -450,8 +466,17 @@ fn display_base(roots: &[PathBuf]) -> Option<PathBuf> {
     }
 }
 
-/// `path` as shown to users: relative to `base`, `/`-separated, without a leading `./`.
+/// `path` as shown to users: relative to `base`, `/`-separated, without a leading `./`. An
+/// absolute path outside an absolute base is shown relative to it all the same, with `..`
+/// (a report names files relative to one place, never absolutely).
 pub fn display_path(base: Option<&Path>, path: &Path) -> String {
+    if let Some(b) = base
+        && b.is_absolute()
+        && path.is_absolute()
+        && path.strip_prefix(b).is_err()
+    {
+        return climbing(b, path);
+    }
     let rel = base.and_then(|b| path.strip_prefix(b).ok()).unwrap_or(path);
     let mut parts: Vec<String> = Vec::new();
     let mut absolute = false;
@@ -470,6 +495,20 @@ pub fn display_path(base: Option<&Path>, path: &Path) -> String {
     } else {
         joined
     }
+}
+
+/// `path` relative to `base`, both absolute, through their common ancestor: `../x/a.py`.
+fn climbing(base: &Path, path: &Path) -> String {
+    let base: Vec<_> = base.components().collect();
+    let path: Vec<_> = path.components().collect();
+    let common = base.iter().zip(&path).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); base.len() - common];
+    parts.extend(
+        path[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
 }
 
 /// A syntax tree takes about 25 times the memory of its source, so two threads parsing two 4 MiB
@@ -683,8 +722,12 @@ mod tests {
         );
         assert_eq!(display_path(None, Path::new("./b/c.py")), "b/c.py");
         assert_eq!(
+            display_path(Some(Path::new("/x/y")), Path::new("/x/a/c.py")),
+            "../a/c.py"
+        );
+        assert_eq!(
             display_path(Some(Path::new("/x")), Path::new("/a/c.py")),
-            "/a/c.py"
+            "../a/c.py"
         );
     }
 

@@ -23,7 +23,8 @@ use crate::boundary::Boundary;
 use crate::config::{Loaded, SourceSpec, SourceTable};
 use crate::secret::Secret;
 use crate::sources::{
-    self, Provided, SourceData, ValueState, compose, dotenv, dotenvx, json, kubernetes, vault,
+    self, Provided, SourceData, UsedElsewhere, ValueState, compose, dotenv, dotenvx, json,
+    kubernetes, vault,
 };
 
 /// One loaded source of a target.
@@ -121,8 +122,9 @@ impl Target {
     }
 }
 
-/// Environment names that convention maps to files and vault environments.
-fn canonical(name: &str) -> &str {
+/// Environment names that convention maps to files and vault environments (`prod` and
+/// `production` are one).
+pub fn canonical(name: &str) -> &str {
     match name.to_ascii_lowercase().as_str() {
         "prod" | "production" => "production",
         "stage" | "staging" => "staging",
@@ -130,6 +132,38 @@ fn canonical(name: &str) -> &str {
         "test" | "testing" => "test",
         _ => name,
     }
+}
+
+/// The environment a mistyped `name` most likely meant: a configured environment or alias, or
+/// a conventional one whose files exist, at most two edits away.
+fn suggest(name: &str, loaded: &Loaded, root: &Path) -> Option<String> {
+    let mut candidates: Vec<String> = Vec::new();
+    for (key, env) in &loaded.config.environments {
+        candidates.push(key.clone());
+        candidates.extend(env.aliases.iter().cloned());
+    }
+    for conventional in [
+        "prod",
+        "production",
+        "staging",
+        "stage",
+        "dev",
+        "development",
+        "test",
+    ] {
+        if convention_files(conventional)
+            .iter()
+            .any(|f| root.join(f).exists())
+        {
+            candidates.push(conventional.to_string());
+        }
+    }
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(name, &c), c))
+        .filter(|(d, c)| *d <= 2 && *d < c.len())
+        .min()
+        .map(|(_, c)| c)
 }
 
 /// The profiles an environment runs when its configuration does not say.
@@ -396,8 +430,17 @@ pub fn load(
         sources::check_names(&source.label, &source.data).map_err(source_error)?;
     }
     if sources.is_empty() {
+        // the environment forgotten: `envcheck diff examples/shop` takes the path for one
+        if name.contains(['/', '\\']) || name == "." || name == ".." {
+            bail!(
+                "`{name}` is a path, not an environment: the environment comes first, as in `envcheck diff prod {name}`"
+            );
+        }
+        let suggestion = suggest(name, loaded, root)
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
         bail!(
-            "environment `{name}` has no sources: none of {} exists; configure [environments.{name}] in envcheck.toml or pass --source KIND:PATH",
+            "environment `{name}` has no sources{suggestion}: none of {} exists; configure [environments.{name}] in envcheck.toml or pass --source KIND:PATH",
             convention_files(name).join(", ")
         );
     }
@@ -587,6 +630,15 @@ fn load_table(
                 continue;
             }
             let loaded = load_dotenv(&file_path, display(&file_path), Bare::FromShell, budget)?;
+            // other services load this file too: what it sets may be theirs
+            if !env_file.shared_with.is_empty() {
+                data.used_elsewhere
+                    .extend(loaded.data.provided.iter().map(|p| UsedElsewhere {
+                        name: p.name.clone(),
+                        path: p.path.clone(),
+                    }));
+            }
+            data.used_elsewhere.extend(loaded.data.used_elsewhere);
             for p in loaded.data.provided {
                 merged.insert(p.name.clone(), p);
             }
@@ -918,6 +970,14 @@ fn from_dotenv_file(
             line: entry.line,
         });
     }
+    // a name another value interpolates is used by the file itself
+    let used_elsewhere = dotenv::references(file)
+        .into_iter()
+        .map(|r| UsedElsewhere {
+            name: r.name,
+            path: shown.to_string(),
+        })
+        .collect();
     Ok(LoadedSource {
         label: shown.to_string(),
         kind: if encrypted { "dotenvx" } else { "dotenv" },
@@ -925,6 +985,7 @@ fn from_dotenv_file(
         data: SourceData {
             provided,
             notices,
+            used_elsewhere,
             ..SourceData::default()
         },
         undecryptable: None,

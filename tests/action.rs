@@ -598,6 +598,52 @@ fn diff_prod_on_the_shop_fails_with_annotations_summary_and_sarif() {
     assert_eq!(run.github_path.trim(), bin_dir.to_string_lossy());
 }
 
+/// In a git checkout (GitHub's usual case) envcheck itself names files relative to the
+/// repository top: the annotations and the SARIF file carry `shop/...` once, not twice.
+#[test]
+fn in_a_git_checkout_paths_are_the_repository_paths() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let workspace = dir.path().join("workspace");
+    copy_dir(
+        &Path::new(ROOT).join("examples/shop"),
+        &workspace.join("shop"),
+    );
+    git(&workspace, &["init", "--quiet"]);
+    let run = run_action(
+        &workspace,
+        &[
+            ("command", "diff"),
+            ("environment", "prod"),
+            ("working-directory", "shop"),
+            ("base", ""),
+        ],
+        &[],
+    );
+    let log = format!("stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
+    let annotated = annotations(&run.stdout);
+    assert!(
+        annotated
+            .iter()
+            .any(|l| l.starts_with("::error file=shop/app/emails.py,line=5,")),
+        "{log}"
+    );
+    assert!(
+        annotated
+            .iter()
+            .all(|l| l.contains(" file=shop/") && !l.contains("shop/shop/")),
+        "{log}"
+    );
+    for result in results(&sarif(output(&run, "sarif-file"))) {
+        let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .expect("uri");
+        assert!(
+            uri.starts_with("shop/") && !uri.starts_with("shop/shop/"),
+            "{uri}"
+        );
+    }
+}
+
 #[test]
 fn check_on_a_clean_project_passes() {
     let dir = tempfile::tempdir().expect("tempdir");

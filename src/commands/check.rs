@@ -25,33 +25,33 @@ pub fn run(
     clear_reports(report)?;
     let ws = Workspace::load(&args.walk, report.config.as_deref())?;
     let config = &ws.loaded.config;
-    let (mut findings, has_example) = check_findings(&ws, &args, true)?;
+    let (mut findings, _, covers) = check_findings(&ws, &args, true)?;
     let changes = match &report.base {
         Some(rev) => {
             let tree = tempfile::tempdir()?;
             let extra: Vec<&std::path::Path> = args.example.as_deref().into_iter().collect();
             let base = ws.at_revision(&args.walk, rev, tree.path(), &extra)?;
-            let (base_findings, _) = check_findings(&base, &args, false)?;
+            let (base_findings, ..) = check_findings(&base, &args, false)?;
             baseline::mark_new(&mut findings, &base_findings);
             Some(baseline::changes(&base.inventory, &ws.inventory, None))
         }
         None => None,
     };
     if !report.quiet {
-        if !has_example {
+        if !covers {
             writeln!(
                 err,
-                "envcheck: note: no example file found (looked for {}); ENV001 and ENV002 need one",
-                check::EXAMPLE_NAMES.join(", ")
+                "envcheck: note: ENV002 not run: the scan covers only part of the project the example file documents (scan its directory to find keys nothing reads)"
             )?;
         }
+        ws.print_notes(err)?;
         print_file_notes(&ws.inventory, true, err)?;
     }
-    let root = ws.root.clone();
-    let source = move |path: &str| crate::walk::read_for_report(&root.join(path));
+    let source = ws.source();
     let context = ReportContext {
         command: "check",
         environment: None,
+        matrix: None,
         base: report.base.as_deref(),
         changes: changes.as_deref(),
     };
@@ -66,12 +66,13 @@ pub fn run(
 }
 
 /// Runs the check rules, selection and suppressions over a workspace: `(findings, whether an
-/// example file was found)`. `working_tree`: honour `--example` (not at a base revision).
+/// example file was found, whether the scan covers the project it documents)`. `working_tree`:
+/// honour `--example` (not at a base revision).
 fn check_findings(
     ws: &Workspace,
     args: &CheckArgs,
     working_tree: bool,
-) -> anyhow::Result<(Vec<Finding>, bool)> {
+) -> anyhow::Result<(Vec<Finding>, bool, bool)> {
     let report = &args.report;
     let config = &ws.loaded.config;
     // `--example` names a working-tree file; at a base revision, the same file there
@@ -86,13 +87,22 @@ fn check_findings(
     let example = example.filter(|e| e.is_file());
     let (env_files, suppressions) = ws.env_files(example.as_deref())?;
     let scope = ws.scope()?;
+    let covers_project = example
+        .as_deref()
+        .and_then(|e| e.parent())
+        .is_none_or(|dir| ws.covers(dir));
     let project = Project {
         inventory: &ws.inventory,
         env_files: &env_files,
         scope: &scope,
+        covers_project,
+        scanned: match ws.display(&ws.primary) {
+            d if d.is_empty() => ".".to_string(),
+            d => d,
+        },
     };
     let selection = RuleSelection::new(config, &report.select, &report.ignore)?
-        .with_root_from_config(ws.root_from_config());
+        .with_config_relative(ws.config_relative());
     let findings = selection.apply(rules::run_check(&project));
     let mut findings = suppress_and_report_unused(
         findings,
@@ -103,13 +113,15 @@ fn check_findings(
         |code| !code.starts_with("ENV1"),
     );
     check::summarize(&mut findings);
-    Ok((findings, project.example().is_some()))
+    Ok((findings, project.example().is_some(), covers_project))
 }
 
 /// What a report is about, besides its findings.
 pub struct ReportContext<'a> {
     pub command: &'a str,
     pub environment: Option<&'a str>,
+    /// `diff` over several environments.
+    pub matrix: Option<&'a crate::matrix::Matrix>,
     pub base: Option<&'a str>,
     pub changes: Option<&'a [Change]>,
 }
@@ -176,12 +188,19 @@ pub fn write_report(
             &report::markdown::Report {
                 command: context.command,
                 environment: context.environment,
+                matrix: context.matrix,
                 base: context.base,
                 findings,
                 changes: context.changes,
             },
             target,
         )
+    };
+    let summary = report::check::Summary {
+        quiet: args.quiet,
+        base: context.base,
+        fail_on_existing: args.fail_on_existing,
+        matrix: context.matrix,
     };
     let mut buffer: Vec<u8> = Vec::new();
     {
@@ -191,12 +210,14 @@ pub fn write_report(
             out
         };
         match args.format {
-            FindingsFormat::Json => report::check::json(findings, context.changes, target)?,
+            FindingsFormat::Json => {
+                report::check::json(findings, context.changes, context.matrix, target)?
+            }
             FindingsFormat::Concise if args.quiet => {
                 report::check::concise_lines(findings, target)?
             }
-            FindingsFormat::Concise => report::check::concise(findings, target)?,
-            FindingsFormat::Full => report::check::full(findings, source, target)?,
+            FindingsFormat::Concise => report::check::concise(findings, &summary, target)?,
+            FindingsFormat::Full => report::check::full(findings, source, &summary, target)?,
             FindingsFormat::Markdown => markdown(target)?,
             FindingsFormat::Github => report::github::emit(findings, target)?,
             FindingsFormat::Sarif => report::sarif::emit(findings, target)?,

@@ -35,7 +35,7 @@ pub fn run(
     let ws = Workspace::load(&args.walk, args.config.as_deref())?;
     let path = ws
         .example_path(args.example.as_deref())?
-        .unwrap_or_else(|| ws.root.join(".env.example"));
+        .unwrap_or_else(|| ws.primary.join(".env.example"));
     let existing = match crate::walk::read_file(&path) {
         Ok(bytes) => Some(bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -46,9 +46,7 @@ pub fn run(
         .map(|b| String::from_utf8_lossy(b).into_owned())
         .unwrap_or_default();
     let parsed = dotenv::parse(&text);
-    let config = &ws.loaded.config;
-    let ignore_vars = check::glob_set(&config.ignore_vars)
-        .map_err(|e| anyhow::anyhow!("config: ignore-vars: {e}"))?;
+    let scope = ws.scope()?;
     let keys: Vec<(&str, usize)> = parsed
         .entries
         .iter()
@@ -59,11 +57,9 @@ pub fn run(
         .inventory
         .variables
         .iter()
-        .filter(|v| !ignore_vars.is_match(&v.name))
-        .filter(|v| {
-            !secret_shapes::is_platform_variable(&v.name)
-                || config.require_platform_vars.contains(&v.name)
-        })
+        .filter(|v| scope.is_checked(&v.name))
+        // the application's contract: variables only tooling reads are not added
+        .filter(|v| v.reads.iter().any(|r| scope.is_app(r)))
         .filter(|v| documented(v, &keys) == Documented::No)
         .collect();
     let display = ws.display(&path);
@@ -81,21 +77,22 @@ pub fn run(
         )?;
         return Ok(ExitStatus::Failure);
     }
+    let notes = !args.quiet;
     for e in parsed
         .entries
         .iter()
-        .filter(|e| secret_shapes::secret_shape(&e.key).is_some())
+        .filter(|e| notes && secret_shapes::secret_shape(&e.key).is_some())
     {
         writeln!(
             err,
-            "envcheck: {display}:{}: left out a lone word that looks like a credential (a pasted token?)",
+            "envcheck: note: {display}:{}: left out a lone word that looks like a credential (a pasted token?)",
             e.line
         )?;
     }
-    for e in &parsed.errors {
+    for e in parsed.errors.iter().filter(|_| notes) {
         writeln!(
             err,
-            "envcheck: {display}:{}: left out a line that is not `KEY=value`: {}",
+            "envcheck: note: {display}:{}: left out a line that is not `KEY=value`: {}",
             e.line, e.message
         )?;
     }
@@ -109,14 +106,18 @@ pub fn run(
     let rendered = render(&text, &parsed, &missing, real_values);
     if args.write {
         if missing.is_empty() && existing.is_some() {
-            writeln!(err, "envcheck: {display} is up to date")?;
+            if notes {
+                writeln!(err, "envcheck: {display} is up to date")?;
+            }
         } else {
             crate::boundary::write_file(&path, rendered.as_bytes(), &ws.repo)?;
-            writeln!(
-                err,
-                "envcheck: added {} to {display}",
-                plural(missing.len())
-            )?;
+            if notes {
+                writeln!(
+                    err,
+                    "envcheck: added {} to {display}",
+                    plural(missing.len())
+                )?;
+            }
         }
     } else {
         out.write_all(rendered.as_bytes())?;
@@ -275,9 +276,12 @@ pub fn render(text: &str, parsed: &DotenvFile, missing: &[&Variable], real_value
                 "# "
             };
             match kind {
-                ReadKind::Optional | ReadKind::Presence => {
+                ReadKind::Optional => {
                     out.push_str(&format!("{prefix}{}={value} # optional\n", v.name))
                 }
+                // a flag the code only tests for being set: `DEBUG=` copied to `.env` would turn
+                // it on, so it is documented commented out
+                ReadKind::Presence => out.push_str(&format!("# {}={value}\n", v.name)),
                 _ => out.push_str(&format!("{prefix}{}={value}\n", v.name)),
             }
         }
@@ -335,7 +339,9 @@ fn heading(kind: ReadKind) -> &'static str {
         ReadKind::Required => "Required: the code fails without these.",
         ReadKind::Optional => "Optional: the code runs without these (None / undefined).",
         ReadKind::Default => "With a default in code: set them to change the default.",
-        ReadKind::Presence => "Flags: the code only checks whether these are set.",
+        ReadKind::Presence => {
+            "Flags: the code only checks whether these are set; uncomment one to turn it on."
+        }
     }
 }
 

@@ -33,10 +33,17 @@ pub fn existing_roots(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     Ok(roots)
 }
 
-/// The project a command works on: its root, configuration and code inventory.
+/// The project a command works on: what was scanned, its configuration and code inventory.
 pub struct Workspace {
-    /// The directory paths are shown relative to (the scanned directory).
-    pub root: PathBuf,
+    /// Absolute. Every path in a report is relative to it: the repository top (what GitHub,
+    /// GitLab and SARIF consumers map), else the current directory, else the scanned directory
+    /// when it lies outside the current one. A file is named the same whatever was scanned.
+    pub base: PathBuf,
+    /// The scanned paths, absolute: those given, and the workspace packages they depend on.
+    pub roots: Vec<PathBuf>,
+    /// The first scanned directory (or a scanned file's directory), absolute: where the searches
+    /// for the configuration, the example file and convention env files start.
+    pub primary: PathBuf,
     pub loaded: Loaded,
     pub inventory: Inventory,
     /// The repository: paths it names stay inside, searches for the example file stop at its
@@ -48,66 +55,122 @@ pub struct Workspace {
     pub revision: Option<(PathBuf, PathBuf)>,
     /// The result cache, shared with the scan of a base revision.
     pub cache: Option<crate::cache::Location>,
+    /// Workspace packages scanned because a scanned app depends on them (among `roots`).
+    pub packages: Vec<PathBuf>,
+    /// Paths were named on the command line (not the current directory by default).
+    pub named: bool,
+}
+
+/// An absolute, canonical form of `path` (itself when it cannot be resolved).
+fn absolute(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    })
+}
+
+/// The directory of a scanned path: itself, or a file's directory.
+fn directory_of(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        path.parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| path.to_path_buf())
+    }
+}
+
+/// Where report paths are relative to (see [`Workspace::base`]).
+fn display_base(primary: &Path, roots: &[PathBuf]) -> PathBuf {
+    if let Some(top) = crate::boundary::repository_top(primary) {
+        return absolute(&top);
+    }
+    let cwd = std::env::current_dir().map(|d| absolute(&d)).ok();
+    match cwd {
+        Some(cwd) if roots.iter().all(|r| r.starts_with(&cwd)) => cwd,
+        _ => primary.to_path_buf(),
+    }
 }
 
 impl Workspace {
     pub fn load(walk: &WalkArgs, config_path: Option<&Path>) -> anyhow::Result<Workspace> {
-        let roots = existing_roots(&walk.paths)?;
-        let loaded = config::load(config_path, &roots[0])?;
-        let root = if roots.len() == 1 && roots[0].is_dir() {
-            roots[0].clone()
-        } else {
-            PathBuf::from(".")
-        };
-        Self::scan(root, roots, loaded, walk)
+        let given = existing_roots(&walk.paths)?;
+        let loaded = config::load(config_path, &given[0])?;
+        let mut roots: Vec<PathBuf> = given.iter().map(|r| absolute(r)).collect();
+        let primary = directory_of(&roots[0]);
+        let repo = Boundary::for_project(&primary, loaded.path.as_deref());
+        let base = display_base(&primary, &roots);
+        // a JS/TS app's reads include those of the workspace packages it depends on
+        let mut packages = Vec::new();
+        if loaded.config.workspace_packages.unwrap_or(true) {
+            for dir in crate::packages::dependencies(&roots, repo.root()) {
+                if !roots.iter().any(|r| dir.starts_with(r)) {
+                    packages.push(dir.clone());
+                    roots.push(dir);
+                }
+            }
+        }
+        let mut ws = Self::scan(base, primary, roots, loaded, walk)?;
+        ws.repo = repo;
+        ws.packages = packages;
+        ws.named = !walk.paths.is_empty();
+        Ok(ws)
     }
 
-    /// Scans `roots` under `root` with the configuration `loaded`.
+    /// Scans `roots` with the configuration `loaded`; paths are shown relative to `base`.
     pub fn scan(
-        root: PathBuf,
+        base: PathBuf,
+        primary: PathBuf,
         roots: Vec<PathBuf>,
         loaded: Loaded,
         walk: &WalkArgs,
     ) -> anyhow::Result<Workspace> {
-        let repo = Boundary::for_project(&roots[0], loaded.path.as_deref());
+        let repo = Boundary::for_project(&primary, loaded.path.as_deref());
         let cache = walk.cache(repo.root());
-        Self::scan_cached(root, roots, loaded, walk, cache)
+        Self::scan_cached(base, primary, roots, loaded, walk, cache)
     }
 
     /// [`Workspace::scan`] with the result cache at `cache`.
     fn scan_cached(
-        root: PathBuf,
+        base: PathBuf,
+        primary: PathBuf,
         roots: Vec<PathBuf>,
         loaded: Loaded,
         walk: &WalkArgs,
         cache: Option<crate::cache::Location>,
     ) -> anyhow::Result<Workspace> {
         let config = &loaded.config;
-        let base = loaded
+        let glob_base = loaded
             .dir()
             .map(Path::to_path_buf)
-            .unwrap_or_else(|| root.clone());
+            .unwrap_or_else(|| primary.clone());
         let options = ScanOptions {
             walk: WalkOptions {
                 include_tests: walk.include_tests || config.include_tests.unwrap_or(false),
                 threads: walk.threads,
                 include: config.include.clone(),
                 exclude: config.exclude.clone(),
-                glob_base: Some(base),
+                glob_base: Some(glob_base),
             },
             no_prefilter: false,
             cache: cache.clone(),
+            display_base: Some(base.clone()),
         };
         let inventory = crate::scan::scan(&roots, &options)?;
-        let repo = Boundary::for_project(&roots[0], loaded.path.as_deref());
+        let repo = Boundary::for_project(&primary, loaded.path.as_deref());
         Ok(Workspace {
-            root,
+            base,
+            roots,
+            primary,
             loaded,
             inventory,
             repo,
             all_tracked: false,
             revision: None,
             cache,
+            packages: Vec::new(),
+            named: false,
         })
     }
 
@@ -121,20 +184,30 @@ impl Workspace {
         tree: &Path,
         extra: &[&Path],
     ) -> anyhow::Result<Workspace> {
-        let root = self
-            .root
-            .canonicalize()
-            .unwrap_or_else(|_| self.root.clone());
-        let top = crate::git::toplevel(&root)?;
-        let top = top.canonicalize().unwrap_or(top);
-        let prefix = root
-            .strip_prefix(&top)
-            .map(|p| p.to_string_lossy().replace('\\', "/"))
-            .unwrap_or_default();
+        let top = crate::git::toplevel(&self.primary)?;
+        let top = absolute(&top);
         let commit = crate::git::resolve_commit(&top, rev)?;
-        // the tree is laid out as the repository is: the scanned directory at the same place
-        // under it, with the files a scan looks for above it (example file, ignore files)
-        crate::git::materialize(&top, &commit, &prefix, tree)?;
+        let tree = absolute(tree);
+        // the tree is laid out as the repository is: each scanned path at the same place under
+        // it, with the files a scan looks for above them (example file, ignore files); one pass
+        // over the revision per scanned path (a few: the app and its workspace packages)
+        let mut roots = Vec::new();
+        for root in &self.roots {
+            let Ok(rel) = root.strip_prefix(&top) else {
+                continue;
+            };
+            let prefix = rel.to_string_lossy().replace('\\', "/");
+            if root.is_dir() {
+                crate::git::materialize(&top, &commit, &prefix, &tree)?;
+                std::fs::create_dir_all(tree.join(rel))?;
+            } else {
+                crate::git::materialize_file(&top, &commit, &prefix, &tree)?;
+            }
+            let at = tree.join(rel);
+            if at.exists() {
+                roots.push(at);
+            }
+        }
         for file in extra {
             if let Some(rel) = file.canonicalize().ok().and_then(|f| {
                 Some(
@@ -144,11 +217,17 @@ impl Workspace {
                         .replace('\\', "/"),
                 )
             }) {
-                crate::git::materialize_file(&top, &commit, &rel, tree)?;
+                crate::git::materialize_file(&top, &commit, &rel, &tree)?;
             }
         }
-        let scanned = tree.join(&prefix);
-        std::fs::create_dir_all(&scanned)?;
+        let primary = match self.primary.strip_prefix(&top) {
+            Ok(rel) => tree.join(rel),
+            Err(_) => tree.clone(),
+        };
+        std::fs::create_dir_all(&primary)?;
+        if roots.is_empty() {
+            roots.push(primary.clone());
+        }
         // the configuration is HEAD's, placed where it would sit in the base tree, so that its
         // globs mean the same there
         let path = self.loaded.path.as_ref().and_then(|p| {
@@ -156,41 +235,79 @@ impl Workspace {
             Some(tree.join(p.strip_prefix(&top).ok()?))
         });
         let config = match &self.loaded.path {
-            Some(p) => config::load(Some(p), tree)?.config,
+            Some(p) => config::load(Some(p), &tree)?.config,
             None => config::Config::default(),
         };
         let loaded = Loaded { config, path };
-        // the work tree's cache: files unchanged since the revision are not parsed again
+        // the base tree's paths read as HEAD's: relative to its top; the work tree's cache
+        // is shared, so files unchanged since the revision are not parsed again
         let mut ws = Self::scan_cached(
-            scanned.clone(),
-            vec![scanned],
+            tree.clone(),
+            primary,
+            roots,
             loaded,
             walk,
             self.cache.clone(),
         )?;
-        ws.repo = Boundary::at(tree);
+        ws.repo = Boundary::at(&tree);
         ws.all_tracked = true;
-        ws.revision = Some((top, tree.to_path_buf()));
+        ws.packages = self
+            .packages
+            .iter()
+            .filter_map(|p| Some(tree.join(p.strip_prefix(&top).ok()?)))
+            .collect();
+        ws.revision = Some((top, tree));
+        ws.named = self.named;
         Ok(ws)
     }
 
-    /// The scanned directory relative to the configuration's directory, with `/`; `None` when
-    /// there is no configuration file or the directory is not under it.
-    pub fn root_from_config(&self) -> Option<String> {
-        let dir = self.loaded.dir()?.canonicalize().ok()?;
-        let root = self.root.canonicalize().ok()?;
-        let rel = root.strip_prefix(&dir).ok()?;
-        Some(rel.to_string_lossy().replace('\\', "/")).filter(|r| !r.is_empty())
+    /// Whether the scan covers everything under `dir`: a scanned directory (one given, not a
+    /// workspace package) holds it. Rules about keys nothing reads (ENV002, ENV104) need that,
+    /// else a key read outside the scanned part would look unread.
+    pub fn covers(&self, dir: &Path) -> bool {
+        let dir = absolute(dir);
+        self.roots
+            .iter()
+            .filter(|r| r.is_dir() && !self.packages.contains(r))
+            .any(|r| dir.starts_with(r))
     }
 
-    /// The rules' shared policy from this workspace's configuration.
+    /// Notes about what was scanned besides the given paths, for standard error.
+    pub fn print_notes(&self, err: &mut dyn std::io::Write) -> std::io::Result<()> {
+        if !self.packages.is_empty() {
+            let shown: Vec<String> = self.packages.iter().map(|p| self.display(p)).collect();
+            writeln!(
+                err,
+                "envcheck: note: also scanned {} workspace package{} the scanned code depends on: {}",
+                shown.len(),
+                if shown.len() == 1 { "" } else { "s" },
+                crate::report::printable(&shown.join(", "))
+            )?;
+        }
+        Ok(())
+    }
+
+    /// How report paths (relative to [`Workspace::base`]) read relative to the configuration's
+    /// directory, where its globs are relative to.
+    pub fn config_relative(&self) -> crate::config::ConfigRelative {
+        match self.loaded.dir() {
+            Some(dir) => crate::config::ConfigRelative::new(&absolute(dir), &self.base),
+            None => crate::config::ConfigRelative::default(),
+        }
+    }
+
+    /// The rules' shared policy from this workspace's configuration, with what uses names
+    /// besides the scanned code in the files of the repository.
     pub fn scope(&self) -> anyhow::Result<crate::rules::context::Scope> {
         let dir = self
             .loaded
             .dir()
             .map(Path::to_path_buf)
-            .unwrap_or_else(|| self.root.clone());
-        crate::rules::context::Scope::new(&self.loaded.config, &dir, self.root_from_config())
+            .unwrap_or_else(|| self.primary.clone());
+        let mut scope =
+            crate::rules::context::Scope::new(&self.loaded.config, &dir, self.config_relative())?;
+        scope.consumers = crate::consumers::Consumers::collect(self.repo.root(), &self.primary);
+        Ok(scope)
     }
 
     /// `path` of the working tree as it sits in this workspace: itself, or for a base revision,
@@ -229,7 +346,7 @@ impl Workspace {
                 })?;
             return Ok(Some(path));
         }
-        let Some(found) = crate::check::find_example(&self.root, &self.repo) else {
+        let Some(found) = crate::check::find_example(&self.primary, &self.repo) else {
             return Ok(None);
         };
         self.repo
@@ -240,17 +357,20 @@ impl Workspace {
         Ok(Some(found))
     }
 
-    /// `path` relative to the root, for display.
+    /// `path` as reports name it: relative to [`Workspace::base`]. A link is named as the
+    /// link, not as what it leads to.
     pub fn display(&self, path: &Path) -> String {
-        let root = self
-            .root
-            .canonicalize()
-            .unwrap_or_else(|_| self.root.clone());
-        let abs = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-        match abs.strip_prefix(&root) {
-            Ok(_) => display_path(Some(&root), &abs),
-            Err(_) => display_path(None, path),
-        }
+        let named = match (path.parent(), path.file_name()) {
+            (Some(dir), Some(name)) if !dir.as_os_str().is_empty() => absolute(dir).join(name),
+            _ => absolute(Path::new(".")).join(path),
+        };
+        display_path(Some(&self.base), &named)
+    }
+
+    /// The text of a file a report names (`path` relative to the base), for code frames.
+    pub fn source(&self) -> impl Fn(&str) -> Option<String> + use<> {
+        let base = self.base.clone();
+        move |path: &str| crate::walk::read_for_report(&base.join(path))
     }
 
     /// Every env file of the project, parsed, the example file marked; and their suppression
@@ -259,7 +379,20 @@ impl Workspace {
         &self,
         example: Option<&Path>,
     ) -> anyhow::Result<(Vec<EnvFile>, Vec<Suppression>)> {
-        let mut paths = walk::env_files(&self.root);
+        // the env files of what was scanned: each scanned directory (not a common ancestor of
+        // several), and the example file wherever it is
+        let mut paths = Vec::new();
+        let given = self
+            .roots
+            .iter()
+            .filter(|r| r.is_dir() && !self.packages.contains(r));
+        for root in given {
+            for path in walk::env_files(root) {
+                if !paths.contains(&path) {
+                    paths.push(path);
+                }
+            }
+        }
         // a link named like an env file is the repository's say-so: it must not lead out of it
         for path in &paths {
             self.repo
@@ -276,7 +409,7 @@ impl Workspace {
         let tracked = if self.all_tracked {
             None
         } else {
-            git_tracked(&self.root)
+            git_tracked(&self.base)
         };
         let mut files = Vec::new();
         let mut suppressions = Vec::new();

@@ -10,23 +10,30 @@ use crate::walk::WalkOptions;
 
 pub fn run(args: ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let roots = super::existing_roots(&args.walk.paths)?;
+    // the configuration decides what is source (include, exclude, include-tests), as for check
+    let loaded = crate::config::load(args.config.as_deref(), &roots[0])?;
+    let config = &loaded.config;
     let options = ScanOptions {
         walk: WalkOptions {
-            include_tests: args.walk.include_tests,
+            include_tests: args.walk.include_tests || config.include_tests.unwrap_or(false),
             threads: args.walk.threads,
-            ..WalkOptions::default()
+            include: config.include.clone(),
+            exclude: config.exclude.clone(),
+            glob_base: loaded.dir().map(std::path::Path::to_path_buf),
         },
         no_prefilter: args.no_prefilter,
-        cache: args
-            .walk
-            .cache(crate::boundary::Boundary::for_project(&roots[0], None).root()),
+        cache: args.walk.cache(
+            crate::boundary::Boundary::for_project(&roots[0], loaded.path.as_deref()).root(),
+        ),
+        display_base: None,
     };
     let inventory = scan::scan(&roots, &options)?;
     match args.format {
-        ScanFormat::Full => report::scan::full(&inventory, out)?,
+        ScanFormat::Full => report::scan::full(&inventory, args.quiet, out)?,
         ScanFormat::Json => report::scan::json(&inventory, out)?,
     }
-    super::check::print_file_notes(&inventory, false, err)?;
+    // quiet: errors (unreadable files) still, notes not
+    super::check::print_file_notes(&inventory, args.quiet, err)?;
     Ok(if inventory.errors.is_empty() {
         ExitStatus::Success
     } else {

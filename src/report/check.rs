@@ -25,6 +25,36 @@ struct JsonReport<'a> {
     /// Variable-level changes since the base revision (`--base` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     changes: Option<&'a [Change]>,
+    /// `diff`: variable → environment → state, for every variable the code reads and every
+    /// name a target sets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    matrix: Option<
+        std::collections::BTreeMap<
+            String,
+            std::collections::BTreeMap<String, crate::matrix::State>,
+        >,
+    >,
+}
+
+/// The matrix as `{"VAR": {"staging": "set", "prod": "missing"}}`.
+fn json_matrix(
+    matrix: &crate::matrix::Matrix,
+) -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, crate::matrix::State>> {
+    matrix
+        .rows
+        .iter()
+        .map(|row| {
+            (
+                row.variable.clone(),
+                matrix
+                    .environments
+                    .iter()
+                    .cloned()
+                    .zip(row.states.iter().copied())
+                    .collect(),
+            )
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -60,6 +90,7 @@ fn count(findings: &[Finding], severity: Severity) -> usize {
 pub fn json(
     findings: &[Finding],
     changes: Option<&[Change]>,
+    matrix: Option<&crate::matrix::Matrix>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let doc = JsonReport {
@@ -87,15 +118,29 @@ pub fn json(
             info: count(findings, Severity::Info),
         },
         changes,
+        matrix: matrix.map(json_matrix),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }
 
 /// `--format concise`: `path:line:column: CODE [severity] message`, then a summary line.
-pub fn concise(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
+pub fn concise(findings: &[Finding], summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
     concise_lines(findings, out)?;
-    summary_line(findings, out)
+    summary_line(findings, summary, out)
+}
+
+/// What the closing line of `full` and `concise` says besides the counts.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Summary<'a> {
+    /// `--quiet`: no summary line at all.
+    pub quiet: bool,
+    /// `--base REV`: findings are new or were there at REV, and only new ones fail the run.
+    pub base: Option<&'a str>,
+    /// `--fail-on-existing`: existing findings fail the run too.
+    pub fail_on_existing: bool,
+    /// `diff` over several environments: `full` shows the table before the summary line.
+    pub matrix: Option<&'a crate::matrix::Matrix>,
 }
 
 /// The lines of `--format concise`, without the summary.
@@ -103,12 +148,17 @@ pub fn concise_lines(findings: &[Finding], out: &mut dyn Write) -> io::Result<()
     for f in findings {
         writeln!(
             out,
-            "{}:{}:{}: {} [{}] {}",
+            "{}:{}:{}: {} [{}{}] {}",
             printable(&f.path),
             f.span.line,
             f.span.column,
             f.rule.code,
             f.severity.as_str(),
+            if f.new == Some(false) {
+                ", existing"
+            } else {
+                ""
+            },
             printable(&f.message)
         )?;
     }
@@ -120,6 +170,7 @@ pub fn concise_lines(findings: &[Finding], out: &mut dyn Write) -> io::Result<()
 pub fn full(
     findings: &[Finding],
     source: &dyn Fn(&str) -> Option<String>,
+    summary: &Summary,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let renderer = Renderer::styled();
@@ -131,7 +182,12 @@ pub fn full(
             Severity::Warning => Level::WARNING,
             Severity::Info => Level::INFO,
         };
-        let title = printable(&f.message).into_owned();
+        let mut title = printable(&f.message).into_owned();
+        if f.new == Some(false)
+            && let Some(base) = summary.base
+        {
+            title.push_str(&format!(" (existing: already at `{}`)", printable(base)));
+        }
         let path = printable(&f.path);
         let lines = if f.in_env_file {
             None
@@ -155,7 +211,56 @@ pub fn full(
         };
         writeln!(out, "{rendered}\n")?;
     }
-    summary_line(findings, out)
+    if let Some(matrix) = summary.matrix.filter(|m| m.environments.len() > 1) {
+        matrix_table(matrix, out)?;
+    }
+    summary_line(findings, summary, out)
+}
+
+/// Variables × environments as an aligned table, the rows where the environments differ first
+/// (only those, when they are fewer than all).
+fn matrix_table(matrix: &crate::matrix::Matrix, out: &mut dyn Write) -> io::Result<()> {
+    let differ: Vec<&crate::matrix::Row> = matrix.rows.iter().filter(|r| r.differs()).collect();
+    writeln!(
+        out,
+        "Across environments: {} of {} variables differ{}",
+        differ.len(),
+        matrix.rows.len(),
+        if differ.is_empty() { "." } else { ":" }
+    )?;
+    if differ.is_empty() {
+        return writeln!(out);
+    }
+    let mut widths: Vec<usize> = vec!["VARIABLE".len()];
+    widths.extend(matrix.environments.iter().map(|e| e.chars().count()));
+    for row in &differ {
+        widths[0] = widths[0].max(row.variable.chars().count());
+        for (w, s) in widths[1..].iter_mut().zip(&row.states) {
+            *w = (*w).max(s.as_str().len());
+        }
+    }
+    let line = |cells: Vec<String>, out: &mut dyn Write| -> io::Result<()> {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        writeln!(out, "  {}", padded.join("  ").trim_end())
+    };
+    let mut header = vec!["VARIABLE".to_string()];
+    header.extend(
+        matrix
+            .environments
+            .iter()
+            .map(|e| printable(e).into_owned()),
+    );
+    line(header, out)?;
+    for row in differ {
+        let mut cells = vec![printable(&row.variable).into_owned()];
+        cells.extend(row.states.iter().map(|s| s.as_str().to_string()));
+        line(cells, out)?;
+    }
+    writeln!(out)
 }
 
 /// A diagnostic without a code frame: for env files (their lines hold values) and files that
@@ -238,16 +343,51 @@ fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-fn summary_line(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
-    if findings.is_empty() {
-        return writeln!(out, "No findings.");
+fn summary_line(findings: &[Finding], summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+    if summary.quiet {
+        return Ok(());
+    }
+    let counts = |findings: &[&Finding]| {
+        let n = |s| findings.iter().filter(|f| f.severity == s).count();
+        format!(
+            "{}, {}, {}",
+            plural(n(Severity::Error), "error"),
+            plural(n(Severity::Warning), "warning"),
+            plural(n(Severity::Info), "info"),
+        )
+    };
+    let all: Vec<&Finding> = findings.iter().collect();
+    let Some(base) = summary.base else {
+        if findings.is_empty() {
+            return writeln!(out, "No findings.");
+        }
+        return writeln!(
+            out,
+            "Found {}: {}.",
+            plural(findings.len(), "finding"),
+            counts(&all)
+        );
+    };
+    let base = printable(base);
+    let new: Vec<&Finding> = findings.iter().filter(|f| f.new != Some(false)).collect();
+    let existing = findings.len() - new.len();
+    let what_fails = if summary.fail_on_existing {
+        "all of them count (--fail-on-existing)"
+    } else {
+        "only new ones fail the run"
+    };
+    if new.is_empty() {
+        return writeln!(
+            out,
+            "No new findings since `{base}`; {} already there ({what_fails}).",
+            plural(existing, "finding")
+        );
     }
     writeln!(
         out,
-        "Found {}: {}, {}, {}.",
-        plural(findings.len(), "finding"),
-        plural(count(findings, Severity::Error), "error"),
-        plural(count(findings, Severity::Warning), "warning"),
-        plural(count(findings, Severity::Info), "info"),
+        "Found {} new since `{base}`: {}; {} already there ({what_fails}).",
+        plural(new.len(), "finding"),
+        counts(&new),
+        plural(existing, "finding")
     )
 }

@@ -137,8 +137,9 @@ pub fn json(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
-/// `scan --format full`: one row per variable, then the dynamic reads, then a summary line.
-pub fn full(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
+/// `scan --format full`: one row per variable, then the dynamic reads, then a summary line
+/// (not when `quiet`).
+pub fn full(inv: &Inventory, quiet: bool, out: &mut dyn Write) -> io::Result<()> {
     if inv.variables.is_empty() {
         writeln!(out, "No environment variable reads found.")?;
     } else {
@@ -201,6 +202,9 @@ pub fn full(inv: &Inventory, out: &mut dyn Write) -> io::Result<()> {
                 printable(&d.expression)
             )?;
         }
+    }
+    if quiet {
+        return Ok(());
     }
     writeln!(out)?;
     let count = |kind: ReadKind| {

@@ -1,6 +1,8 @@
 //! What the rules look at: the project as `check` sees it ([`Project`]), as `diff` sees it
 //! against one target ([`DiffProject`], one [`Need`] per variable), and the policy both share
-//! ([`Scope`]): which variables are checked at all, and which reads are the application's.
+//! ([`Scope`]): which variables are checked at all, which reads are the application's, and what
+//! besides the scanned code uses a name ([`Consumers`]: compose files, Dockerfiles, scripts and
+//! well-known tools of the repository).
 //!
 //! The commands build these after the scan and hand them to the rules; rules only read them.
 
@@ -11,6 +13,7 @@ use globset::GlobSet;
 
 use crate::check::EnvFile;
 use crate::config::Config;
+use crate::consumers::Consumers;
 use crate::extract::{ReadKind, When};
 use crate::finding::{Finding, Span};
 use crate::model::{Inventory, Site, Variable};
@@ -49,20 +52,23 @@ pub struct Scope {
     /// Files whose reads count as uses of a variable (an example key they read is not stale)
     /// but never as needs (nothing is undocumented or missing because of them).
     tooling: GlobSet,
-    /// The scanned directory relative to the configuration's directory (`svc`), so that the
-    /// tooling globs mean the same whatever directory is checked.
-    root_from_config: String,
+    /// How report paths read relative to the configuration, so that the tooling globs mean
+    /// the same whatever directory is checked.
+    config_relative: crate::config::ConfigRelative,
     /// Words of the files `documented-in` names: a variable named there is documented.
     documented_elsewhere: HashSet<String>,
+    /// What uses names besides the scanned code (empty until the command collects it from the
+    /// repository).
+    pub consumers: Consumers,
 }
 
 impl Scope {
     /// The scope a configuration asks for. `config_dir` is where its globs are relative to;
-    /// `root_from_config` where the scanned directory sits under it.
+    /// `config_relative` maps report paths there.
     pub fn new(
         config: &Config,
         config_dir: &Path,
-        root_from_config: Option<String>,
+        config_relative: crate::config::ConfigRelative,
     ) -> anyhow::Result<Scope> {
         let ignore_vars = crate::check::glob_set(&config.ignore_vars)
             .map_err(|e| anyhow::anyhow!("config: ignore-vars: {e}"))?;
@@ -81,19 +87,23 @@ impl Scope {
             ignore_vars,
             require_platform_vars: config.require_platform_vars.iter().cloned().collect(),
             tooling,
-            root_from_config: root_from_config.unwrap_or_default(),
+            config_relative,
             documented_elsewhere,
+            consumers: Consumers::default(),
         })
     }
 
     /// The default scope (no configuration): for tests.
     pub fn unconfigured() -> Scope {
-        Scope::new(&Config::default(), Path::new("."), None).unwrap_or_else(|_| Scope {
-            ignore_vars: GlobSet::empty(),
-            require_platform_vars: BTreeSet::new(),
-            tooling: GlobSet::empty(),
-            root_from_config: String::new(),
-            documented_elsewhere: HashSet::new(),
+        Scope::new(&Config::default(), Path::new("."), Default::default()).unwrap_or_else(|_| {
+            Scope {
+                ignore_vars: GlobSet::empty(),
+                require_platform_vars: BTreeSet::new(),
+                tooling: GlobSet::empty(),
+                config_relative: Default::default(),
+                documented_elsewhere: HashSet::new(),
+                consumers: Consumers::default(),
+            }
         })
     }
 
@@ -112,10 +122,10 @@ impl Scope {
 
     fn is_tooling(&self, path: &str) -> bool {
         self.tooling.is_match(path)
-            || (!self.root_from_config.is_empty()
-                && self
-                    .tooling
-                    .is_match(format!("{}/{path}", self.root_from_config)))
+            || self
+                .config_relative
+                .to_config(path)
+                .is_some_and(|p| self.tooling.is_match(p))
     }
 
     /// Whether `name` (or, for `X_FILE`, `X`, and the reverse) appears in the files
@@ -153,6 +163,11 @@ pub struct Project<'a> {
     /// Every env file found, the example file among them.
     pub env_files: &'a [EnvFile],
     pub scope: &'a Scope,
+    /// The scan covers the project the example file documents: keys nothing reads can be
+    /// reported (ENV002).
+    pub covers_project: bool,
+    /// The scanned directory, as reports name it (`.` for the base).
+    pub scanned: String,
 }
 
 impl<'a> Project<'a> {
@@ -219,6 +234,9 @@ pub struct DiffProject<'a> {
     pub inventory: &'a Inventory,
     pub target: &'a Target,
     pub scope: &'a Scope,
+    /// The scan covers the project the target configures: names nothing reads can be reported
+    /// (ENV104).
+    pub covers_project: bool,
 }
 
 /// What the code needs of one variable in this target: the reads that concern it.

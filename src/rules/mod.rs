@@ -8,11 +8,13 @@ pub mod committed_plaintext_secret;
 pub mod context;
 pub mod duplicate_key;
 pub mod dynamic_key;
+pub mod empty_target;
 pub mod empty_value;
 pub mod invalid_dotenv_line;
 pub mod missing_on_use;
 pub mod missing_optional;
 pub mod missing_required;
+pub mod no_example_file;
 pub mod partial_parse;
 pub mod public_prefixed_secret;
 pub mod secret_default_in_code;
@@ -45,6 +47,7 @@ pub static RULES: &[&RuleInfo] = &[
     &duplicate_key::RULE,
     &invalid_dotenv_line::RULE,
     &case_mismatch::RULE,
+    &no_example_file::RULE,
     &missing_required::RULE,
     &missing_optional::RULE,
     &empty_value::RULE,
@@ -52,6 +55,7 @@ pub static RULES: &[&RuleInfo] = &[
     &unverified::RULE,
     &undecryptable_source::RULE,
     &missing_on_use::RULE,
+    &empty_target::RULE,
     &dynamic_key::RULE,
     &partial_parse::RULE,
     &secret_in_example::RULE,
@@ -69,6 +73,7 @@ pub fn run_check(project: &context::Project) -> Vec<Finding> {
     duplicate_key::check(project, &mut out);
     invalid_dotenv_line::check(project, &mut out);
     case_mismatch::check(project, &mut out);
+    no_example_file::check(project, &mut out);
     dynamic_key::check(project, &mut out);
     partial_parse::check(project, &mut out);
     secret_in_example::check(project, &mut out);
@@ -88,6 +93,7 @@ pub fn run_diff(project: &context::DiffProject) -> Vec<Finding> {
     unverified::check(project, &mut out);
     undecryptable_source::check(project, &mut out);
     missing_on_use::check(project, &mut out);
+    empty_target::check(project, &mut out);
     out
 }
 

@@ -15,9 +15,13 @@
 //! - `values`: [`secret_shape`], the verdict on a whole value, built on the three above.
 //! - `mask`: [`mask_tokens`], the same scanner, URL parser and entropy test over a line of code,
 //!   word by word.
-//! - `placeholders`: [`is_placeholder`], `changeme`, `<token>`, `${OTHER}`, ...
+//! - `placeholders`: [`is_placeholder`], `changeme`, `<token>`, `${OTHER}`, ...;
+//!   [`is_placeholder_for`] also knows the key (`QSTASH_TOKEN=qstash-token`).
 //! - `names`: [`is_secret_name`], `DB_PASSWORD` but not `PASSWORD_MIN_LENGTH`.
-//! - `public`: [`public_prefix`], `NEXT_PUBLIC_`, `VITE_`, ...
+//! - `public`: [`public_prefix`], `NEXT_PUBLIC_`, `VITE_`, ...; [`is_public_key_name`], keys
+//!   made to be public (`NEXT_PUBLIC_FIREBASE_API_KEY`, `RECAPTCHA_SITE_KEY`).
+//! - `files`: [`env_file_kind`], env files whose values are stand-ins by convention
+//!   (`.env.example`, `.env.test`).
 //! - `platform`: [`is_platform_variable`], `PORT`, `CI`, `VERCEL_URL`, ...
 //!
 //! Work: every function is linear in its input. Token matching is a regular expression (the
@@ -27,6 +31,7 @@
 //! were quadratic for a scanner that started over at every occurrence of a prefix.
 
 mod entropy;
+mod files;
 mod mask;
 mod names;
 mod placeholders;
@@ -36,12 +41,13 @@ mod tokens;
 mod url;
 mod values;
 
+pub use files::{EnvFileKind, env_file_kind};
 pub(crate) use mask::is_token_separator;
 pub use mask::mask_tokens;
 pub use names::is_secret_name;
-pub use placeholders::is_placeholder;
+pub use placeholders::{is_placeholder, is_placeholder_for};
 pub use platform::is_platform_variable;
-pub use public::public_prefix;
+pub use public::{is_public_key, is_public_key_name, public_prefix};
 pub use values::secret_shape;
 
 /// Why a value looks like a real secret.
@@ -190,6 +196,9 @@ mod tests {
             let _ = is_secret_name(value);
             let _ = public_prefix(value);
             let _ = is_platform_variable(value);
+            let _ = is_placeholder_for(value, value);
+            let _ = is_public_key_name(value);
+            let _ = env_file_kind(value);
             assert_eq!(
                 mask_tokens(value).chars().count(),
                 value.chars().count(),

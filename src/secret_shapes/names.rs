@@ -8,9 +8,14 @@
 //! - A secret word (`SECRET`, `TOKEN`, `PASSWORD`, `CREDENTIALS`, `SALT`, ...), a part ending in
 //!   one (`PGPASSWORD`), or `KEY` after a qualifier that makes it a secret (`API_KEY`,
 //!   `SIGNING_KEY`; not `CACHE_KEY`).
-//! - A word after the secret one that configures it rather than holding it (`_LENGTH`, `_FILE`,
-//!   `_URL`, `_TTL`, ...) makes the name no secret, as do `PUBLIC_`/`MAX_` right before it and a
-//!   flag word first (`USE_TOKEN_AUTH`).
+//! - A word after the secret one that names a property of the secret rather than the secret
+//!   itself makes the name a setting *about* the secret: when it expires or how often it may be
+//!   used (`_TTL`, `_TIME`, `_OFFSET`, `_THROTTLE_RATE`), its size or strength (`_MIN_LENGTH`),
+//!   which one it is (`_NAME`, `_ID`, `_ARN`), where it is kept (`_FILE`, `_URL`), how it is
+//!   used (`_HEADER`, `_ALGORITHM`, `_ENABLED`). The words are a list, not "any word after": a
+//!   provider after the secret word (`API_KEY_COINGECKO_PRO`) or an environment or encoding
+//!   (`DB_PASSWORD_PROD`, `PRIVATE_KEY_BASE64`, `SECRET_KEY_BASE`) still names the secret. So do
+//!   `PUBLIC_`/`MAX_` right before the secret word and a flag word first (`USE_TOKEN_AUTH`).
 //! - `PWD` names a secret only as the last part of a longer name (`DB_PWD`); bare `PWD` is the
 //!   shell's working directory. `PASS` and `PAT` count only as the last part. Sentry `DSN`s are
 //!   not secret names, nor is `GOOGLE_APPLICATION_CREDENTIALS` (a path, by Google's convention).
@@ -117,12 +122,15 @@ const KEY_QUALIFIERS: &[&str] = &[
     "SECRET",
 ];
 
-/// Parts that, after the secret word, make the name configure the secret rather than hold it.
+/// Parts that, after the secret word, name a property of the secret: the name is a setting
+/// about the secret, not the secret.
 const CONFIG_WORDS: &[&str] = &[
+    // size and strength
     "LENGTH",
     "LEN",
     "MIN",
     "MAX",
+    // time, lifetime and rate of use
     "TIMEOUT",
     "TTL",
     "EXPIRY",
@@ -131,8 +139,30 @@ const CONFIG_WORDS: &[&str] = &[
     "EXPIRATION",
     "LIFETIME",
     "AGE",
+    "TIME",
+    "DURATION",
+    "VALIDITY",
+    "OFFSET",
+    "LEEWAY",
+    "SKEW",
+    "GRACE",
+    "WINDOW",
+    "THROTTLE",
+    "RATE",
+    "QUOTA",
+    "BUDGET",
+    "THRESHOLD",
     "RESET",
     "POLICY",
+    "STRATEGY",
+    "METHOD",
+    "HINT",
+    // which secret it is
+    "IDS",
+    "KID",
+    "ALIAS",
+    "LABEL",
+    "REF",
     "FILE",
     "FILENAME",
     "PATH",
@@ -245,7 +275,7 @@ fn secret_match_ending_at(parts: &[String], i: usize) -> Option<usize> {
 
 /// Upper-case parts of a name, split on `_`, `-`, `.`, and camelCase boundaries (`apiKey`,
 /// `APIKey` and `OAUTH2Token` split before `Key`/`Token`).
-fn name_parts(name: &str) -> Vec<String> {
+pub(super) fn name_parts(name: &str) -> Vec<String> {
     let chars: Vec<char> = name.chars().collect();
     let mut parts = Vec::new();
     let mut current = String::new();
@@ -348,6 +378,10 @@ mod tests {
             "PRIVATE_KEY_BASE64",
             "DB_PASSWORD_PROD",
             "PASSWORD_RESET_SECRET",
+            // a provider, an environment or an encoding after the secret word
+            "API_KEY_COINGECKO_PRO",
+            "API_KEY_RAPID_API",
+            "STRIPE_SECRET_KEY_LIVE",
             // Case and camelCase.
             "secret_key",
             "db_password",
@@ -415,6 +449,19 @@ mod tests {
             "SALT_ROUNDS",
             "PASSWORD_RESET_TOKEN_EXPIRY",
             "CSRF_TOKEN_NAME",
+            // the secret word followed by a property of the secret
+            "TOKEN_TIME",
+            "ACCESS_TOKEN_TTL",
+            "REFRESH_TOKEN_EXPIRY",
+            "JWT_TOKEN_OFFSET",
+            "PAPERLESS_TOKEN_THROTTLE_RATE",
+            "SIGNING_KEY_ID",
+            "API_KEY_IDS",
+            "DB_SECRET_NAME",
+            "VAULT_SECRET_REF",
+            "ADMIN_PASSWORD_MIN_LENGTH",
+            "PASSWORD_HINT",
+            "JWT_SECRET_LEEWAY",
             "TOKENIZER",
             "TOKENIZERS_PARALLELISM",
             "TOKENIZER_PATH",

@@ -1,10 +1,22 @@
 //! Placeholders: values that stand in for a real one (`changeme`, `<token>`, `${OTHER}`,
-//! `xxxx`, `your-api-key`, anything containing `example`) and local dummy credentials in URLs.
+//! `xxxx`, `your-api-key`, `fake...`, `dummy...`, anything containing `example` or
+//! `not-secret`), well-known local service defaults (`minioadmin`, `postgres`), local dummy
+//! credentials in URLs, and, where the key is known ([`is_placeholder_for`]), values that
+//! repeat the key's own name (`QSTASH_TOKEN=qstash-token`, `POSTGRES_PASSWORD=postgres`).
 //!
 //! Choices:
 //!
 //! - Case-insensitive, on the whole value, its words (split at anything but letters and
 //!   digits) and its letters and digits alone (`change-me` is `changeme`).
+//! - A value made only of the words of its own key (`SIGNING_KEY=signing-key`,
+//!   `MINIO_PWD=miniominio`), optionally followed by an ascending run of digits
+//!   (`DB_PASSWORD=db123456`), is a dummy: anyone who reads the key can guess it. Words of one
+//!   character do not count (`A_B_SECRET=abab` is not judged by its name), and only values of
+//!   up to [`LONGEST_NAME_REPEAT`] letters and digits are compared, so the work stays linear in
+//!   the key.
+//! - The defaults that local services ship with (`minioadmin`, `postgres`, `root`, `admin`,
+//!   `guest`) are known to everyone: a committed one leaks nothing. As a URL's password they
+//!   count only on a local host, like any dummy (see `url`).
 //! - Ascending sequences (`123456`, `abcdef`, `abc123`) and one character repeated are filler.
 //! - Stripe test keys are not placeholders: a real-looking `sk_test_` value under a secret name
 //!   is still a committed key.
@@ -19,6 +31,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::names::name_parts;
 use super::url::Url;
 use super::values::unquote;
 
@@ -34,6 +47,17 @@ pub fn is_placeholder(value: &str) -> bool {
         return url.credentials_are_dummy();
     }
     is_placeholder_text(value)
+        || SERVICE_DEFAULTS
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(value))
+}
+
+/// [`is_placeholder`], and also a value that repeats the words of its own key `name`
+/// (`API_TOKEN=your_api_token`, `QSTASH_SIGNING_KEY=qstash-signing-key`,
+/// `POSTGRES_PASSWORD=postgres`, `MINIO_PWD=miniominio`), optionally followed by ascending
+/// digits (`DB_PASSWORD=db1234`). Case-insensitive.
+pub fn is_placeholder_for(name: &str, value: &str) -> bool {
+    is_placeholder(value) || repeats_name(name, unquote(value.trim()))
 }
 
 /// [`is_placeholder`] for text that is not a URL: a password, a token body.
@@ -52,13 +76,16 @@ pub(super) fn is_placeholder_text(value: &str) -> bool {
     if PLACEHOLDER_STARTS.iter().any(|p| lower.starts_with(p)) {
         return true;
     }
-    // the letters and digits alone: `change-me` is `changeme`
+    // the letters and digits alone: `change-me` is `changeme`, `not_a-secret` is `notasecret`
     let alnum = || lower.bytes().filter(u8::is_ascii_alphanumeric);
-    if alnum().count() <= LONGEST_PLACEHOLDER_VALUE {
-        let normalized: String = alnum().map(char::from).collect();
-        if PLACEHOLDER_VALUES.contains(&normalized.as_str()) {
-            return true;
-        }
+    let normalized: String = alnum().map(char::from).collect();
+    if normalized.len() <= LONGEST_PLACEHOLDER_VALUE
+        && PLACEHOLDER_VALUES.contains(&normalized.as_str())
+    {
+        return true;
+    }
+    if ALNUM_FRAGMENTS.iter().any(|f| normalized.contains(f)) {
+        return true;
     }
     if is_sequence(alnum()) {
         return true;
@@ -122,7 +149,17 @@ const PLACEHOLDER_VALUES: &[&str] = &[
     "bar",
     "foobar",
     "12345",
+    "yolo",
 ];
+
+/// The credentials local services ship with (MinIO, PostgreSQL, MySQL, RabbitMQ, ...), as a
+/// whole value. Not in [`is_placeholder_text`]: in a URL to a host that is not local, such a
+/// password is a weak real one (see `url`).
+const SERVICE_DEFAULTS: &[&str] = &["minioadmin", "postgres", "root", "admin", "guest"];
+
+/// Fragments of the letters and digits alone that mark a placeholder wherever they appear
+/// (`not-secret`, `NOT_A_SECRET`, `this-is-notsecret`).
+const ALNUM_FRAGMENTS: &[&str] = &["notsecret", "notasecret", "notarealsecret"];
 
 /// Substrings that mark a placeholder wherever they appear.
 const PLACEHOLDER_FRAGMENTS: &[&str] = &[
@@ -141,7 +178,7 @@ const PLACEHOLDER_FRAGMENTS: &[&str] = &[
 
 /// Beginnings that mark a placeholder (`replace_with_...`, `your-api-key`, `xxx...`).
 const PLACEHOLDER_STARTS: &[&str] = &[
-    "your", "replace", "insert", "xxx", "dummy", "sample", "fixme", "todo",
+    "your", "replace", "insert", "xxx", "dummy", "fake", "sample", "fixme", "todo",
 ];
 
 /// First words that make an instruction or a fake out of the value (`set-in-production`,
@@ -157,6 +194,7 @@ const PLACEHOLDER_FIRST_WORDS: &[&str] = &[
     "fake",
     "mock",
     "test",
+    "any",
     "demo",
     "tbd",
     "example",
@@ -176,6 +214,58 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "fixme",
     "todo",
 ];
+
+/// The most letters and digits a value may have to be compared with the words of its key.
+const LONGEST_NAME_REPEAT: usize = 64;
+
+/// Whether `value`'s letters and digits are the words of `name` (two characters or more each,
+/// in any order, any number of times), optionally followed by an ascending run of at least
+/// three digits. A table of which prefixes of the value are made of name words: at most
+/// [`LONGEST_NAME_REPEAT`] positions, each trying every word once, so the work is linear in the
+/// name.
+fn repeats_name(name: &str, value: &str) -> bool {
+    let value: Vec<u8> = value
+        .bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    if value.is_empty() || value.len() > LONGEST_NAME_REPEAT {
+        return false;
+    }
+    let mut words: Vec<Vec<u8>> = name_parts(name)
+        .into_iter()
+        .map(|p| {
+            p.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| b.to_ascii_lowercase())
+                .collect::<Vec<u8>>()
+        })
+        .filter(|w| w.len() >= 2)
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    // made[i]: value[..i] is a sequence of name words
+    let mut made = vec![false; value.len() + 1];
+    made[0] = true;
+    for i in 0..value.len() {
+        if !made[i] {
+            continue;
+        }
+        for word in &words {
+            if value[i..].starts_with(word) {
+                made[i + word.len()] = true;
+            }
+        }
+    }
+    (1..=value.len()).any(|i| made[i] && (i == value.len() || is_counting_digits(&value[i..])))
+}
+
+/// `123`, `1234`, `123456789`: at least three digits, each one more than the one before.
+fn is_counting_digits(rest: &[u8]) -> bool {
+    rest.len() >= 3
+        && rest.iter().all(u8::is_ascii_digit)
+        && rest.windows(2).all(|w| w[1] == w[0] + 1)
+}
 
 /// `<...>`, `[...]`, `{...}`, `%...%`, `(...)` around words (`<your key>`, `{API_KEY}`), not
 /// around structured data such as JSON.
@@ -332,10 +422,72 @@ mod tests {
             "abcdef",
             "abc123",
             "1234567890abcdef",
+            // fakes, dummies and "not secret" markers, any case
+            "yolo",
+            "YOLO",
+            "any-token",
+            "fakefakefakefake",
+            "FakeSecret",
+            "fake_key_123",
+            "dummyApiSecret",
+            "DummyKey",
+            "not-secret",
+            "this-is-NOT_A_SECRET",
+            "notsecret123",
+            "Example",
+            "TEST",
+            "ChangeMe",
+            "<TOKEN>",
+            "XXX",
+            // well-known local service defaults
+            "minioadmin",
+            "postgres",
+            "root",
+            "admin",
+            "guest",
         ];
         for value in values {
             assert!(is_placeholder(value), "{value:?}");
         }
+    }
+
+    #[test]
+    fn values_that_repeat_the_key() {
+        let cases = [
+            ("SECRET_KEY", "secret_key"),
+            ("API_TOKEN", "your_api_token"),
+            ("QSTASH_CURRENT_SIGNING_KEY", "qstash-current-signing-key"),
+            ("TINY_BIRD_API_KEY", "tiny-bird-api-key"),
+            ("RESEND_API_KEY", "RESEND_API_KEY"),
+            ("POSTGRES_PASSWORD", "postgres"),
+            ("POLAR_POSTGRES_PWD", "\"polar\""),
+            ("POLAR_MINIO_PWD", "polarpolar"),
+            ("POLAR_AWS_SECRET_ACCESS_KEY", "polar123456789"),
+            ("DB_PASSWORD", "db1234"),
+            ("stripeSecretKey", "stripe-secret"),
+            ("OPENPANEL_CLIENT_SECRET", "openpanel-client-secret"),
+        ];
+        for (name, value) in cases {
+            assert!(is_placeholder_for(name, value), "{name}={value}");
+        }
+        let cases = [
+            ("POLAR_SECRET", "super secret jwt secret"),
+            ("S3_FILES_DOWNLOAD_SECRET", "supersecret"),
+            ("DB_PASSWORD", "db-prod-2024"),
+            ("DB_PASSWORD", "db12"),
+            ("DB_PASSWORD", "db135"),
+            ("A_B_SECRET", "abab"),
+            ("API_TOKEN", "s3cr3t-v4lue-1"),
+            ("POLAR_MINIO_PWD", "polarpolarx"),
+            ("", "anything"),
+        ];
+        for (name, value) in cases {
+            assert!(!is_placeholder_for(name, value), "{name}={value}");
+        }
+        // only short values are compared with the key's words
+        let long = "ab".repeat(LONGEST_NAME_REPEAT);
+        assert!(!repeats_name("AB_SECRET", &long));
+        assert!(repeats_name("AB_SECRET", &long[..LONGEST_NAME_REPEAT]));
     }
 
     #[test]

@@ -13,6 +13,11 @@
 //!   under a secret name is still reported.
 //! - Stripe object ids (`price_`, `prod_`, `plan_`, `acct_`, `cus_`, `sub_`) are configuration,
 //!   not secrets.
+//! - Other keys made for the browser have no [`SecretShape`] either: PostHog project keys
+//!   (`phc_`; a personal `phx_` key is judged like any value) and Mapbox public tokens (`pk.`
+//!   followed by a base64 JSON segment; a secret `sk.` token is judged like any value). Keys that
+//!   are public only by their name (a Firebase `AIza...` key) are the rules' to tell, with
+//!   [`is_public_key_name`](super::is_public_key_name).
 //! - A value is one word: a sentence, a list or a URL is never high-entropy as a whole, however
 //!   random one of its parts (code lines are masked part by part, see `mask`).
 
@@ -26,7 +31,7 @@ use super::url::Url;
 /// configuration (URLs without credentials, paths, numbers, words, lists, UUIDs).
 pub fn secret_shape(value: &str) -> Option<SecretShape> {
     let value = unquote(value.trim());
-    if value.is_empty() || is_stripe_non_secret(value) {
+    if value.is_empty() || is_stripe_non_secret(value) || is_browser_key(value) {
         return None;
     }
     if let Some(url) = Url::parse(value) {
@@ -56,6 +61,20 @@ pub(super) fn unquote(value: &str) -> &str {
         }
     }
     value
+}
+
+/// A PostHog project key (`phc_` and 30+ letters and digits) or a Mapbox public token (`pk.`
+/// and a base64url JSON segment): made to be shipped to the browser.
+fn is_browser_key(value: &str) -> bool {
+    let posthog = value
+        .strip_prefix("phc_")
+        .is_some_and(|k| k.len() >= 30 && k.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let mapbox = value.strip_prefix("pk.").is_some_and(|t| {
+        t.starts_with("eyJ")
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+    });
+    posthog || mapbox
 }
 
 /// Stripe test-mode and publishable keys, and Stripe object ids (`price_1Nq...`, `prod_PqR...`)
@@ -329,6 +348,41 @@ mod tests {
             let value = fake(parts);
             assert_eq!(secret_shape(&value), None, "{value}");
             assert!(!is_placeholder(&value), "{value}");
+        }
+    }
+
+    #[test]
+    fn browser_keys_have_no_shape() {
+        for parts in [
+            &["phc", "_Qx7Lm2Np4Rs6Tv8Wy0Za1Bc3De5Fg7Hj9Kl2Mn4Pq6"][..],
+            &[
+                "pk",
+                ".eyJ1IjoibWFwdXNlciIsImEiOiJjbGFiYzEyMzQ1Njc4OTAifQ",
+                ".Qx7Lm2Np4Rs6Tv8Wy0Za1B",
+            ][..],
+            // a Sentry DSN: its user part is the project's public key
+            &[
+                "https://",
+                "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+                "@o123456.ingest.sentry.io/4505",
+            ][..],
+        ] {
+            let value = fake(parts);
+            assert_eq!(secret_shape(&value), None, "{value}");
+        }
+        // their secret counterparts are judged like any value
+        for parts in [
+            &["phx", "_Qx7Lm2Np4Rs6Tv8Wy0Za1Bc3De5Fg7Hj9Kl2Mn4Pq6"][..],
+            &[
+                "phc",
+                "_Qx7Lm2Np4Rs6Tv8Wy0Za1Bc3De5Fg7Hj9Kl2Mn4Pq6",
+                "-",
+                "ghp",
+                "_CGhuTcgRb4byCjCMCRryJINDCAt6wvbeN1CO",
+            ][..],
+        ] {
+            let value = fake(parts);
+            assert!(secret_shape(&value).is_some(), "{value}");
         }
     }
 

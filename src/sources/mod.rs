@@ -57,6 +57,18 @@ pub struct SourceData {
     pub opaque: Vec<String>,
     /// Things worth telling the user that do not stop the run (a Helm template skipped).
     pub notices: Vec<String>,
+    /// Names this source sets that its own configuration shows something besides the scanned
+    /// code uses: another value of the same env file interpolates them, or other services of
+    /// the compose file load the env file that sets them. ENV104 does not report them.
+    pub used_elsewhere: Vec<UsedElsewhere>,
+}
+
+/// A name a source sets, in the file that sets it (as [`Provided::path`]), that something other
+/// than the scanned code uses (see [`SourceData::used_elsewhere`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UsedElsewhere {
+    pub name: String,
+    pub path: String,
 }
 
 /// The longest variable name accepted, in bytes. Real names are a few dozen characters; a longer
