@@ -225,14 +225,19 @@ impl Cache {
     /// Opens the cache at `location` for `key`; a missing, damaged or foreign file gives an
     /// empty cache.
     pub fn open(location: Location, key: Hash) -> Cache {
-        let mut bytes = read_bounded(&location.dir.join(FILE_NAME)).unwrap_or_default();
-        // A cache committed to the repository is the repository's say-so, not a result of
-        // envcheck: a fork could describe its own files as reading nothing. Neither read nor
-        // written (writing would change committed files).
-        let committed = location.in_project && !bytes.is_empty() && committed(&location.dir);
-        if committed {
-            bytes.clear();
-        }
+        // A cache the repository supplies is the repository's say-so, not a result of
+        // envcheck: a fork could describe its own files as reading nothing. A committed one,
+        // or a link the checkout made (to a directory of crafted files, or out of the tree), is
+        // neither read nor written (writing would change committed files, or write elsewhere).
+        let committed = location.in_project
+            && (linked(&location.dir)
+                || (std::fs::symlink_metadata(location.dir.join(FILE_NAME)).is_ok()
+                    && committed(&location.dir)));
+        let bytes = if committed {
+            Vec::new()
+        } else {
+            read_bounded(&location.dir.join(FILE_NAME)).unwrap_or_default()
+        };
         let (stored, stats) = index(&bytes, &key).unwrap_or_default();
         Cache {
             location,
@@ -432,18 +437,27 @@ fn today() -> u64 {
         .map_or(0, |d| d.as_secs() / 86_400)
 }
 
-/// Whether git tracks a file under `dir` (a cache directory at the top of a repository).
+/// Whether git tracks `dir` itself (a link, a submodule) or a file under it (a cache directory
+/// at the top of a repository).
 fn committed(dir: &Path) -> bool {
     let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
         return false;
     };
-    let prefix = format!("{}/", name.to_string_lossy());
+    let name = name.to_string_lossy();
+    let prefix = format!("{name}/");
     crate::git::tracked_files(parent).is_some_and(|files| {
-        files
-            .range(prefix.clone()..)
-            .next()
-            .is_some_and(|f| f.starts_with(&prefix))
+        files.contains(name.as_ref())
+            || files
+                .range(prefix.clone()..)
+                .next()
+                .is_some_and(|f| f.starts_with(&prefix))
     })
+}
+
+/// Whether `dir` exists as something other than a directory: a symbolic link (to a
+/// directory or not) or a file.
+fn linked(dir: &Path) -> bool {
+    std::fs::symlink_metadata(dir).is_ok_and(|meta| !meta.is_dir())
 }
 
 /// Reads a regular file of at most [`MAX_FILE`] bytes; `None` otherwise.

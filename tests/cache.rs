@@ -311,3 +311,53 @@ fn a_committed_cache_is_neither_read_nor_written() {
         "the committed file is left as it is"
     );
 }
+
+/// A `.envcheck_cache` that is a link the checkout made (a fork can commit one) is neither read
+/// nor written: it could lead to crafted entries elsewhere in the tree, or out of it.
+#[cfg(unix)]
+#[test]
+fn a_linked_cache_directory_is_neither_read_nor_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("project");
+    write(&root, "a.py", "import os\nos.getenv('ORIGINAL_NAME')\n");
+    // a cache made by a real run elsewhere, then doctored
+    let crafted = root.join("crafted");
+    let flag = crafted.to_string_lossy().into_owned();
+    run(&root, &["scan", "--format", "json", "--cache-dir", &flag]);
+    let mut bytes = std::fs::read(crafted.join("facts.bin")).expect("cache written");
+    let at = bytes
+        .windows(13)
+        .position(|w| w == b"ORIGINAL_NAME")
+        .expect("the name is cached");
+    bytes[at..at + 13].copy_from_slice(b"DOCTORED_NAME");
+    std::fs::write(crafted.join("facts.bin"), &bytes).expect("write");
+    // the doctored cache is read when named (the flag is the user's word)...
+    let named = run(&root, &["scan", "--format", "json", "--cache-dir", &flag]);
+    assert!(named.0.contains("DOCTORED_NAME"), "{}", named.0);
+    // ...never through a link at the default place, inside the tree or out of it
+    let outside = dir.path().join("outside");
+    std::fs::create_dir(&outside).expect("mkdir");
+    std::fs::copy(crafted.join("facts.bin"), outside.join("facts.bin")).expect("copy");
+    for target in [crafted.clone(), outside.clone(), dir.path().join("missing")] {
+        let link = root.join(".envcheck_cache");
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(&target, &link).expect("symlink");
+        write(&root, "b.py", "import os\nos.getenv('ANOTHER')\n");
+        let got = run(&root, &["scan", "--format", "json"]);
+        assert!(!got.0.contains("DOCTORED_NAME"), "{}", got.0);
+        assert!(got.0.contains("ORIGINAL_NAME") && got.0.contains("ANOTHER"));
+        assert!(got.1.is_empty(), "{}", got.1);
+        std::fs::remove_file(root.join("b.py")).expect("rm");
+    }
+    assert_eq!(
+        std::fs::read(outside.join("facts.bin")).expect("read"),
+        bytes,
+        "nothing written through the link"
+    );
+    assert_eq!(
+        std::fs::read_dir(&outside).expect("read_dir").count(),
+        1,
+        "no tag, no .gitignore written through the link"
+    );
+    assert!(!dir.path().join("missing").exists());
+}
