@@ -391,18 +391,36 @@ pub fn materialize_file(
     path: &str,
     dest: &Path,
 ) -> Result<(), GitError> {
-    if !path.split('/').all(plain_name) {
+    materialize_files(repo, commit, &[path], dest)
+}
+
+/// [`materialize_file`] for each of `paths`, with the repository opened once.
+pub fn materialize_files(
+    repo: &Path,
+    commit: &str,
+    paths: &[&str],
+    dest: &Path,
+) -> Result<(), GitError> {
+    let paths: Vec<&str> = paths
+        .iter()
+        .copied()
+        .filter(|path| path.split('/').all(plain_name))
+        .collect();
+    if paths.is_empty() {
         return Ok(());
     }
     let repo = discover(repo)?;
     let tree = repo
         .find_tree(commit_tree(&repo, commit)?)
         .map_err(|e| failed("tree", e))?;
-    let entry = match tree.lookup_entry_by_path(path) {
-        Ok(Some(entry)) if entry.mode().is_blob() => entry,
-        _ => return Ok(()),
-    };
-    write_blob(&repo, entry.object_id(), path, dest)
+    for path in paths {
+        if let Ok(Some(entry)) = tree.lookup_entry_by_path(path)
+            && entry.mode().is_blob()
+        {
+            write_blob(&repo, entry.object_id(), path, dest)?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes the files of `commit` that a scan of `prefix` (a directory relative to the repository
@@ -410,14 +428,45 @@ pub fn materialize_file(
 /// Only regular files are written (no symlinks); a path with an empty, `.` or `..` part is
 /// skipped. Submodules under `prefix` are read from their own repositories at the recorded
 /// commit when they are checked out.
+///
+/// With `reuse`, a candidate file whose blob is byte for byte the work tree's file at the same
+/// path is not written but listed in [`Reuse::taken`]: creating files is most of what reading
+/// a revision costs, and a scan can read those in the work tree (the result cache knows them).
 pub fn materialize(
     repo: &Path,
     commit: &str,
     prefix: &str,
     dest: &Path,
+    reuse: Option<&mut Reuse>,
 ) -> Result<usize, GitError> {
     let git = discover(repo)?;
-    materialize_in(&git, repo, commit, prefix, dest)
+    materialize_in(&git, repo, commit, prefix, dest, reuse)
+}
+
+/// Files of a revision that may be read in the work tree instead of written (see
+/// [`materialize`]).
+#[derive(Debug, Default)]
+pub struct Reuse {
+    /// Paths relative to the repository top, with `/`: the files the work tree's scan walked.
+    pub candidates: std::collections::HashSet<String>,
+    /// The candidates whose blob is the work tree's file, not written.
+    pub taken: Vec<String>,
+}
+
+/// Whether the work tree's regular file at `top/path` holds exactly the blob `id`.
+fn same_as_work_tree(git: &gix::Repository, top: &Path, id: gix::ObjectId, path: &str) -> bool {
+    let file = top.join(path);
+    let Ok(meta) = std::fs::symlink_metadata(&file) else {
+        return false;
+    };
+    if !meta.is_file() || meta.len() > crate::scan::MAX_FILE_SIZE {
+        return false;
+    }
+    let Ok(data) = std::fs::read(&file) else {
+        return false;
+    };
+    gix::objs::compute_hash(git.object_hash(), gix::objs::Kind::Blob, &data)
+        .is_ok_and(|hash| hash == id)
 }
 
 /// Every distinct tree reachable from one root tree, read once: its raw data, how many entries
@@ -540,6 +589,7 @@ fn materialize_in(
     commit: &str,
     prefix: &str,
     dest: &Path,
+    mut reuse: Option<&mut Reuse>,
 ) -> Result<usize, GitError> {
     let prefix = prefix.trim_matches('/');
     let root = commit_tree(git, commit)?;
@@ -589,12 +639,21 @@ fn materialize_in(
             &object.to_string(),
             "",
             &dest.join(path),
+            None,
         )
         .map_err(sub_error)?;
     }
     for (object, path) in &blobs {
-        write_blob(git, *object, path, dest)?;
         written += 1;
+        if let Some(reuse) = reuse.as_deref_mut()
+            && reuse.candidates.contains(path)
+            && git.has_object(*object)
+            && same_as_work_tree(git, repo, *object, path)
+        {
+            reuse.taken.push(path.clone());
+            continue;
+        }
+        write_blob(git, *object, path, dest)?;
     }
     Ok(written)
 }
@@ -642,7 +701,7 @@ mod tests {
         std::fs::write(repo.join("app/a.py"), "import os\nos.getenv('NEW')\n").expect("write");
         let commit = resolve_commit(repo, "deploy-1").expect("resolves");
         let out = tempfile::tempdir().expect("tempdir");
-        let n = materialize(repo, &commit, "", out.path()).expect("materializes");
+        let n = materialize(repo, &commit, "", out.path(), None).expect("materializes");
         assert_eq!(n, 1, "only the source file is needed");
         let text = std::fs::read_to_string(out.path().join("app/a.py")).expect("read");
         assert!(text.contains("OLD"));
@@ -651,7 +710,7 @@ mod tests {
         assert!(work.contains("NEW"));
         let sub = tempfile::tempdir().expect("tempdir");
         assert_eq!(
-            materialize(repo, &commit, "app", sub.path()).expect("ok"),
+            materialize(repo, &commit, "app", sub.path(), None).expect("ok"),
             1
         );
         assert!(sub.path().join("app/a.py").is_file());
@@ -673,7 +732,10 @@ mod tests {
         sh(repo, &["commit", "-q", "-m", "one"]);
         let commit = resolve_commit(repo, "HEAD").expect("resolves");
         let out = tempfile::tempdir().expect("tempdir");
-        assert_eq!(materialize(repo, &commit, "", out.path()).expect("ok"), 2);
+        assert_eq!(
+            materialize(repo, &commit, "", out.path(), None).expect("ok"),
+            2
+        );
         let written = std::fs::read(out.path().join(".env.production")).expect("read");
         assert!(
             written == env.as_bytes(),
@@ -702,7 +764,7 @@ mod tests {
         sh(repo, &["commit", "-q", "-m", "one"]);
         let commit = resolve_commit(repo, "HEAD").expect("resolves");
         let out = tempfile::tempdir().expect("tempdir");
-        materialize(repo, &commit, "", out.path()).expect("materializes");
+        materialize(repo, &commit, "", out.path(), None).expect("materializes");
         assert!(out.path().join("reads.ts").is_file());
         assert!(out.path().join("plain.py").is_file());
         assert!(out.path().join("wide.js").is_file());

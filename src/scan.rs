@@ -142,10 +142,32 @@ pub struct ScanOptions {
     /// `diff`, so that every format names a file the same way whatever was scanned); `None`:
     /// the scanned directory when there is one, else paths as given.
     pub display_base: Option<PathBuf>,
+    /// Files scanned besides the walk, as `(where it is shown, where it is read)`: a base
+    /// revision's file whose content is the work tree's, read there instead of being written
+    /// out (see `Workspace::at_revision`). The caller decides they belong to the scan.
+    pub borrowed: Vec<(PathBuf, PathBuf)>,
 }
+
+/// What a walk met besides the inventory, for the reuse of this scan by a base revision's.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// Every source file the walk yielded, parsed or not (absolute when the roots are).
+    pub sources: Vec<PathBuf>,
+}
+
+/// The names of the ignore files the source walk honours in each directory (src/walk.rs).
+pub const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
 
 /// Scans `roots` (files or directories that exist) and returns the sorted inventory.
 pub fn scan(roots: &[PathBuf], options: &ScanOptions) -> anyhow::Result<Inventory> {
+    scan_walked(roots, options).map(|(inventory, _)| inventory)
+}
+
+/// [`scan`], with what the walk met.
+pub fn scan_walked(
+    roots: &[PathBuf],
+    options: &ScanOptions,
+) -> anyhow::Result<(Inventory, Walked)> {
     // with an explicit base, the walk starts from absolute roots, so that every path can be
     // shown relative to it
     let absolute: Vec<PathBuf>;
@@ -167,17 +189,18 @@ pub fn scan(roots: &[PathBuf], options: &ScanOptions) -> anyhow::Result<Inventor
     let results: Mutex<Vec<FileResult>> = Mutex::new(Vec::new());
     let walker = walk::source_walker(&root_refs, &options.walk)
         .map_err(|e| anyhow::anyhow!("include/exclude: {e}"))?;
+    let new_worker = || Worker {
+        parsers: Parsers::default(),
+        cursor: QueryCursor::new(),
+        buf: Vec::new(),
+        results: Vec::new(),
+        sink: &results,
+        base: base.as_deref(),
+        no_prefilter: options.no_prefilter,
+        cache: cache.as_ref(),
+    };
     walker.run(|| {
-        let mut worker = Worker {
-            parsers: Parsers::default(),
-            cursor: QueryCursor::new(),
-            buf: Vec::new(),
-            results: Vec::new(),
-            sink: &results,
-            base: base.as_deref(),
-            no_prefilter: options.no_prefilter,
-            cache: cache.as_ref(),
-        };
+        let mut worker = new_worker();
         Box::new(move |entry| {
             match entry {
                 Ok(entry) => match entry.file_type() {
@@ -191,6 +214,13 @@ pub fn scan(roots: &[PathBuf], options: &ScanOptions) -> anyhow::Result<Inventor
             WalkState::Continue
         })
     });
+    let sources: Vec<PathBuf> = results
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .iter()
+        .map(|f| f.source.clone())
+        .collect();
+    scan_borrowed(&options.borrowed, options.walk.threads, new_worker);
     let mut files = results
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -202,7 +232,40 @@ pub fn scan(roots: &[PathBuf], options: &ScanOptions) -> anyhow::Result<Inventor
         cache.save();
     }
     resolve_python_project(&mut files);
-    Ok(Inventory::from_files(files))
+    Ok((Inventory::from_files(files), Walked { sources }))
+}
+
+/// Scans the borrowed files (see [`ScanOptions::borrowed`]) in parallel, each worker made by
+/// `new_worker`; their results join the walk's.
+fn scan_borrowed<'a>(
+    borrowed: &[(PathBuf, PathBuf)],
+    threads: usize,
+    new_worker: impl Fn() -> Worker<'a> + Sync,
+) {
+    if borrowed.is_empty() {
+        return;
+    }
+    let threads = match threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .clamp(1, borrowed.len());
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut worker = new_worker();
+        while let Some((shown, read)) = borrowed.get(next.fetch_add(1, Ordering::Relaxed)) {
+            worker.borrowed(shown, read);
+        }
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+        for handle in handles {
+            // a worker that panicked takes the run down (exit 2), never its files silently
+            handle
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        }
+    });
 }
 
 /// The prefilter skips files without a trigger word, but a file may read the environment only
@@ -569,6 +632,19 @@ impl Worker<'_> {
         self.results.push(FileResult {
             path: display_path(self.base, path),
             source: path.to_path_buf(),
+            outcome,
+        });
+    }
+
+    /// A file shown at `shown` whose content is read at `read` (a borrowed file).
+    fn borrowed(&mut self, shown: &Path, read: &Path) {
+        let Some(language) = Language::from_path(read) else {
+            return;
+        };
+        let outcome = self.outcome(language, read);
+        self.results.push(FileResult {
+            path: display_path(self.base, shown),
+            source: read.to_path_buf(),
             outcome,
         });
     }

@@ -26,6 +26,7 @@ pub fn run(args: ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
             crate::boundary::Boundary::for_project(&roots[0], loaded.path.as_deref()).root(),
         ),
         display_base: None,
+        borrowed: Vec::new(),
     };
     let inventory = scan::scan(&roots, &options)?;
     match args.format {
