@@ -70,10 +70,63 @@ fn assert_cache_changes_nothing(dir: &Path) {
 #[test]
 fn cached_and_uncached_runs_print_the_same_on_every_example_project() {
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    for name in ["clean", "shop"] {
+    let mut projects: Vec<PathBuf> = std::fs::read_dir(&examples)
+        .expect("examples")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    projects.sort();
+    assert!(projects.len() >= 2, "{projects:?}");
+    for project in projects {
         let dir = tempfile::tempdir().expect("tempdir");
-        copy_tree(&examples.join(name), dir.path());
+        copy_tree(&project, dir.path());
         assert_cache_changes_nothing(dir.path());
+    }
+}
+
+/// Only code facts are cached: the values of a target's env files never reach the cache file,
+/// whatever the command.
+#[test]
+fn target_values_never_reach_the_cache() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "app.py",
+        "import os\nDB = os.environ['DATABASE_URL']\nKEY = os.getenv('API_KEY')\n",
+    );
+    write(
+        root,
+        "web/a.ts",
+        "export const s = process.env.SESSION_SECRET;\n",
+    );
+    write(
+        root,
+        ".env.example",
+        "DATABASE_URL=\nAPI_KEY=\nSESSION_SECRET=\n",
+    );
+    write(
+        root,
+        ".env.production",
+        "DATABASE_URL=postgres://u:CANARY-DB-7f3a@db/x\nAPI_KEY=CANARY-KEY-91c2\nSESSION_SECRET=CANARY-SESSION-4d8e\nUNUSED=CANARY-UNUSED-0b5f\n",
+    );
+    for args in [
+        &["check", "--exit-zero"][..],
+        &["check", "--format", "json", "--exit-zero"][..],
+        &["diff", "prod", "--exit-zero"][..],
+        &["diff", "prod", "--format", "json", "--exit-zero"][..],
+        &["scan", "--format", "json"][..],
+    ] {
+        let out = envcheck(root, args);
+        assert!(
+            !String::from_utf8_lossy(&out.stdout).contains("CANARY"),
+            "{args:?}"
+        );
+        let cache = std::fs::read(cache_file(root)).expect("the cache is written");
+        assert!(
+            !cache.windows(6).any(|w| w == b"CANARY"),
+            "{args:?}: a target value in the cache"
+        );
     }
 }
 
