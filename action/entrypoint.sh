@@ -114,6 +114,12 @@ mkdir -p -- "$(dirname -- "$sarif")"
 rm -f -- "$sarif"
 args+=(--sarif-file "$sarif")
 
+# the result cache: in ENVCHECK_CACHE_DIR (the cache step's directory, restored and saved by
+# actions/cache), or off
+if ! is_true "${INPUT_CACHE:-true}"; then
+    args+=(--no-cache)
+fi
+
 if is_true "${INPUT_SUMMARY:-true}" && [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
     args+=(--summary-file "$GITHUB_STEP_SUMMARY")
 fi

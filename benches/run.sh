@@ -6,13 +6,17 @@
 #                             tables and write them to benches/RESULTS.md (about 45 minutes on 2
 #                             cores, most of it semgrep, plus up to 15 waiting for a quiet machine)
 #   benches/run.sh --quick    the synthetic tree only (a few minutes; no npm, no real corpus)
+#   benches/run.sh --repos    the per-repository table only: the dev set's application
+#                             repositories (devset-corpus/), uncached, warm and `diff --base`,
+#                             each against rg (benches/repos.sh; a few minutes)
 #
 # Options:
 #   --no-install   do not apt-get / pip / npm install anything (fail if a tool is missing)
 #   --no-wait      measure at once instead of waiting for the 1-minute load average to drop
 #   --out FILE     write the tables to FILE instead of benches/RESULTS.md
 #
-# Environment: RUNS (timed runs of envcheck and rg, default 5; twice that on the synthetic
+# Environment: REPO_RUNS (timed runs per command with --repos, default 10), RUNS (timed runs
+# of envcheck and rg, default 5; twice that on the synthetic
 # tree), SLOW_RUNS (ast-grep everywhere and semgrep on the synthetic tree and 10%, default 3),
 # BIG_RUNS (ast-grep at 50% and 100%, default 2), SEMGREP_CORPORA (where semgrep runs, default
 # "synth pct10 full"; at 100% it runs once: one run takes about 15 minutes), SYNTH_FILES
@@ -44,11 +48,13 @@ VENV=$BC/.venv
 RES=$BC/results
 OUT=$ROOT/benches/RESULTS.md
 QUICK=0
+REPOS=0
 INSTALL=1
 WAIT=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) QUICK=1 ;;
+        --repos) REPOS=1 ;;
         --no-install) INSTALL=0 ;;
         --no-wait) WAIT=0 ;;
         --out) OUT=$2; shift ;;
@@ -79,19 +85,21 @@ if [ "$INSTALL" = 1 ]; then
         apt-get update
         apt-get install -y hyperfine ripgrep time
     fi
-    if [ ! -x "$VENV/bin/semgrep" ] || [ ! -x "$VENV/bin/ast-grep" ]; then
+    if [ "$REPOS" = 0 ] && { [ ! -x "$VENV/bin/semgrep" ] || [ ! -x "$VENV/bin/ast-grep" ]; }; then
         log "pip install ast-grep-cli semgrep into $VENV"
         python3 -m venv "$VENV"
         "$VENV/bin/pip" install --quiet "ast-grep-cli==$AST_GREP_VERSION" "semgrep==$SEMGREP_VERSION"
     fi
-    if [ "$QUICK" = 0 ] && [ ! -d "$BC/npm/node_modules" ]; then
+    if [ "$QUICK" = 0 ] && [ "$REPOS" = 0 ] && [ ! -d "$BC/npm/node_modules" ]; then
         log "npm install (pinned, benches/npm/package.json) into $BC/npm"
         mkdir -p "$BC/npm"
         cp benches/npm/package.json benches/npm/package-lock.json "$BC/npm/"
         (cd "$BC/npm" && npm install --ignore-scripts --no-audit --no-fund --loglevel=error)
     fi
 fi
-for tool in hyperfine rg /usr/bin/time "$VENV/bin/ast-grep" "$VENV/bin/semgrep"; do
+TOOLS_NEEDED=(hyperfine rg /usr/bin/time git)
+[ "$REPOS" = 1 ] || TOOLS_NEEDED+=("$VENV/bin/ast-grep" "$VENV/bin/semgrep")
+for tool in "${TOOLS_NEEDED[@]}"; do
     command -v "$tool" >/dev/null || { echo "missing $tool (run without --no-install)" >&2; exit 1; }
 done
 AST_GREP=$VENV/bin/ast-grep
@@ -102,6 +110,10 @@ log "cargo build --release"
 cargo build --release --quiet
 ENVCHECK=${CARGO_TARGET_DIR:-$ROOT/target}/release/envcheck
 [ -x "$ENVCHECK" ] || { echo "no binary at $ENVCHECK" >&2; exit 1; }
+if [ "$REPOS" = 1 ]; then
+    RUNS=${REPO_RUNS:-10} LOAD_MAX=$LOAD_MAX LOAD_WAIT_EACH=$LOAD_WAIT_EACH \
+        exec bash benches/repos.sh "$ENVCHECK" "$OUT"
+fi
 
 # --- corpus ----------------------------------------------------------------------------------
 SYNTH=$BC/synth

@@ -73,6 +73,22 @@ pub struct WalkArgs {
     #[arg(long, default_value_t = 0, value_name = "N", help_heading = "Scope",
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=1024))]
     pub threads: usize,
+
+    /// Do not read or write the result cache.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// The result cache's directory [default: $ENVCHECK_CACHE_DIR, else .envcheck_cache at the
+    /// project root].
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl WalkArgs {
+    /// Where the result cache lives for a project whose root is `root`; `None` when it is off.
+    pub fn cache(&self, root: &std::path::Path) -> Option<crate::cache::Location> {
+        crate::cache::location(self.no_cache, self.cache_dir.as_deref(), root)
+    }
 }
 
 #[derive(Debug, Args)]

@@ -58,9 +58,9 @@ pub enum GitError {
     )]
     Shallow { rev: String },
     #[error(
-        "revision `{rev}` is no branch or tag of this repository: check the name; a clone made by CI holds only the branches it fetched (`git fetch --depth=1 origin <branch>` fetches one)"
+        "revision `{rev}` is no branch or tag of this {clone}: check the name; a clone made by CI holds only the branches and tags it fetched (`git fetch --depth=1 origin <name>` fetches one)"
     )]
-    NoSuchRef { rev: String },
+    NoSuchRef { rev: String, clone: &'static str },
     #[error("revision `{rev}` does not exist in this repository")]
     UnknownRevision { rev: String },
     #[error("reading git {what}: {message}")]
@@ -251,6 +251,11 @@ pub fn resolve_commit(dir: &Path, rev: &str) -> Result<String, GitError> {
         // a name alone (no `~`, `^`, `@`, `:`), not a commit id: more history would not bring it
         Err(_) if is_ref_name(rev) => Err(GitError::NoSuchRef {
             rev: rev.to_string(),
+            clone: if repo.is_shallow().unwrap_or(false) {
+                "shallow clone"
+            } else {
+                "repository"
+            },
         }),
         Err(_) if repo.is_shallow().unwrap_or(false) => Err(GitError::Shallow {
             rev: rev.to_string(),
@@ -377,8 +382,29 @@ fn write_blob(
     let blob = repo
         .find_blob(id)
         .map_err(|e| failed("object", format!("{path}: {e}")))?;
+    if !worth_writing(name, &blob.data) {
+        return Ok(());
+    }
     std::fs::write(&target, &blob.data)?;
     Ok(())
+}
+
+/// Whether a base revision's file must be written for the scan of the base tree. A TS/JS file
+/// without a trigger word is skipped by that scan and adds nothing to what it finds (the
+/// project-wide pass is Python's, whose files are all written: a file without a trigger may
+/// still call a helper defined elsewhere). Creating files is most of what reading a base
+/// revision costs, and most script files hold no read. A file with a byte-order mark is
+/// always written: the scan decodes UTF-16 before it looks for triggers.
+fn worth_writing(name: &str, data: &[u8]) -> bool {
+    match Language::from_path(Path::new(name)).map(Language::family) {
+        Some(family @ crate::lang::Family::Script) => {
+            data.starts_with(b"\xEF\xBB\xBF")
+                || data.starts_with(b"\xFF\xFE")
+                || data.starts_with(b"\xFE\xFF")
+                || crate::scan::may_hold_reads(family, data)
+        }
+        _ => true,
+    }
 }
 
 /// Writes the file at `path` (relative to the repository top) of `commit` to `dest/path`;
@@ -389,18 +415,36 @@ pub fn materialize_file(
     path: &str,
     dest: &Path,
 ) -> Result<(), GitError> {
-    if !path.split('/').all(plain_name) {
+    materialize_files(repo, commit, &[path], dest)
+}
+
+/// [`materialize_file`] for each of `paths`, with the repository opened once.
+pub fn materialize_files(
+    repo: &Path,
+    commit: &str,
+    paths: &[&str],
+    dest: &Path,
+) -> Result<(), GitError> {
+    let paths: Vec<&str> = paths
+        .iter()
+        .copied()
+        .filter(|path| path.split('/').all(plain_name))
+        .collect();
+    if paths.is_empty() {
         return Ok(());
     }
     let repo = discover(repo)?;
     let tree = repo
         .find_tree(commit_tree(&repo, commit)?)
         .map_err(|e| failed("tree", e))?;
-    let entry = match tree.lookup_entry_by_path(path) {
-        Ok(Some(entry)) if entry.mode().is_blob() => entry,
-        _ => return Ok(()),
-    };
-    write_blob(&repo, entry.object_id(), path, dest)
+    for path in paths {
+        if let Ok(Some(entry)) = tree.lookup_entry_by_path(path)
+            && entry.mode().is_blob()
+        {
+            write_blob(&repo, entry.object_id(), path, dest)?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes the files of `commit` that a scan of `prefix` (a directory relative to the repository
@@ -408,11 +452,16 @@ pub fn materialize_file(
 /// Only regular files are written (no symlinks); a path with an empty, `.` or `..` part is
 /// skipped. Submodules under `prefix` are read from their own repositories at the recorded
 /// commit when they are checked out.
+///
+/// With `reuse`, a candidate file whose blob is byte for byte the work tree's file at the same
+/// path is not written but listed in [`Reuse::taken`]: creating files is most of what reading
+/// a revision costs, and a scan can read those in the work tree (the result cache knows them).
 pub fn materialize(
     repo: &Path,
     commit: &str,
     prefix: &str,
     dest: &Path,
+    reuse: Option<&mut Reuse>,
 ) -> Result<usize, GitError> {
     let git = discover(repo)?;
     let prefix = prefix.trim_matches('/');
@@ -422,7 +471,7 @@ pub fn materialize(
         submodule: &under,
         links: false,
     };
-    materialize_in(&git, repo, commit, &select, dest)
+    materialize_in(&git, repo, commit, &select, dest, reuse)
 }
 
 /// Writes the regular files of `commit` whose paths (relative to the repository top, with `/`)
@@ -442,7 +491,7 @@ pub fn materialize_where(
         // a manifest linked into the deploy directory is read now: read it at the revision too
         links: true,
     };
-    materialize_in(&git, repo, commit, &select, dest)
+    materialize_in(&git, repo, commit, &select, dest, None)
 }
 
 /// Which entries of a revision's tree are written: regular files by `file`, submodules to read
@@ -453,6 +502,32 @@ struct Select<'a> {
     /// A selected symlink is written as the regular file it leads to in the same revision, when
     /// that is one inside the repository (see [`link_target`]); else links are not written.
     links: bool,
+}
+
+/// Files of a revision that may be read in the work tree instead of written (see
+/// [`materialize`]).
+#[derive(Debug, Default)]
+pub struct Reuse {
+    /// Paths relative to the repository top, with `/`: the files the work tree's scan walked.
+    pub candidates: std::collections::HashSet<String>,
+    /// The candidates whose blob is the work tree's file, not written.
+    pub taken: Vec<String>,
+}
+
+/// Whether the work tree's regular file at `top/path` holds exactly the blob `id`.
+fn same_as_work_tree(git: &gix::Repository, top: &Path, id: gix::ObjectId, path: &str) -> bool {
+    let file = top.join(path);
+    let Ok(meta) = std::fs::symlink_metadata(&file) else {
+        return false;
+    };
+    if !meta.is_file() || meta.len() > crate::scan::MAX_FILE_SIZE {
+        return false;
+    }
+    let Ok(data) = std::fs::read(&file) else {
+        return false;
+    };
+    gix::objs::compute_hash(git.object_hash(), gix::objs::Kind::Blob, &data)
+        .is_ok_and(|hash| hash == id)
 }
 
 /// Every distinct tree reachable from one root tree, read once: its raw data, how many entries
@@ -575,6 +650,7 @@ fn materialize_in(
     commit: &str,
     select: &Select,
     dest: &Path,
+    mut reuse: Option<&mut Reuse>,
 ) -> Result<usize, GitError> {
     let root = commit_tree(git, commit)?;
     let trees = Trees::read(git, root, commit)?;
@@ -634,12 +710,21 @@ fn materialize_in(
             &object.to_string(),
             &inner,
             &dest.join(path),
+            None,
         )
         .map_err(sub_error)?;
     }
     for (object, path) in &blobs {
-        write_blob(git, *object, path, dest)?;
         written += 1;
+        if let Some(reuse) = reuse.as_deref_mut()
+            && reuse.candidates.contains(path)
+            && git.has_object(*object)
+            && same_as_work_tree(git, repo, *object, path)
+        {
+            reuse.taken.push(path.clone());
+            continue;
+        }
+        write_blob(git, *object, path, dest)?;
     }
     if !links.is_empty() {
         let tree = git.find_tree(root).map_err(|e| failed("tree", e))?;
@@ -745,7 +830,7 @@ mod tests {
         std::fs::write(repo.join("app/a.py"), "import os\nos.getenv('NEW')\n").expect("write");
         let commit = resolve_commit(repo, "deploy-1").expect("resolves");
         let out = tempfile::tempdir().expect("tempdir");
-        let n = materialize(repo, &commit, "", out.path()).expect("materializes");
+        let n = materialize(repo, &commit, "", out.path(), None).expect("materializes");
         assert_eq!(n, 1, "only the source file is needed");
         let text = std::fs::read_to_string(out.path().join("app/a.py")).expect("read");
         assert!(text.contains("OLD"));
@@ -754,7 +839,7 @@ mod tests {
         assert!(work.contains("NEW"));
         let sub = tempfile::tempdir().expect("tempdir");
         assert_eq!(
-            materialize(repo, &commit, "app", sub.path()).expect("ok"),
+            materialize(repo, &commit, "app", sub.path(), None).expect("ok"),
             1
         );
         assert!(sub.path().join("app/a.py").is_file());
@@ -776,7 +861,10 @@ mod tests {
         sh(repo, &["commit", "-q", "-m", "one"]);
         let commit = resolve_commit(repo, "HEAD").expect("resolves");
         let out = tempfile::tempdir().expect("tempdir");
-        assert_eq!(materialize(repo, &commit, "", out.path()).expect("ok"), 2);
+        assert_eq!(
+            materialize(repo, &commit, "", out.path(), None).expect("ok"),
+            2
+        );
         let written = std::fs::read(out.path().join(".env.production")).expect("read");
         assert!(
             written == env.as_bytes(),
@@ -820,6 +908,32 @@ mod tests {
             assert!(!out.path().join("deploy/out.yaml").exists());
             assert!(!out.path().join("deploy/abs.yaml").exists());
         }
+    }
+
+    /// Script files that cannot hold a read are not written (the scan would skip them);
+    /// Python files always are (a project helper may be called from any of them).
+    #[test]
+    fn script_files_without_a_trigger_are_not_written() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = dir.path();
+        sh(repo, &["init", "-q", "-b", "main"]);
+        std::fs::write(repo.join("reads.ts"), "export const a = process.env.A;\n").expect("w");
+        std::fs::write(repo.join("plain.ts"), "export const b = 1;\n").expect("w");
+        std::fs::write(repo.join("plain.py"), "from app.env import flag\n").expect("w");
+        let mut utf16 = vec![0xFF, 0xFE];
+        for unit in "process.env.C".encode_utf16() {
+            utf16.extend_from_slice(&unit.to_le_bytes());
+        }
+        std::fs::write(repo.join("wide.js"), &utf16).expect("w");
+        sh(repo, &["add", "."]);
+        sh(repo, &["commit", "-q", "-m", "one"]);
+        let commit = resolve_commit(repo, "HEAD").expect("resolves");
+        let out = tempfile::tempdir().expect("tempdir");
+        materialize(repo, &commit, "", out.path(), None).expect("materializes");
+        assert!(out.path().join("reads.ts").is_file());
+        assert!(out.path().join("plain.py").is_file());
+        assert!(out.path().join("wide.js").is_file());
+        assert!(!out.path().join("plain.ts").exists());
     }
 
     #[test]

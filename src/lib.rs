@@ -6,6 +6,7 @@
 
 pub mod baseline;
 pub mod boundary;
+pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod commands;

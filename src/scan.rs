@@ -13,7 +13,8 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use ignore::WalkState;
 use tree_sitter::QueryCursor;
 
-use crate::extract::{self, FileFacts};
+use crate::cache::{Cache, Known, Stat};
+use crate::extract::{self, FileFacts, Limits};
 use crate::lang::{Family, Language, Parsers};
 use crate::model::Inventory;
 use crate::walk::{self, SourceText, WalkOptions};
@@ -71,7 +72,7 @@ fn triggers(words: &[&str]) -> Option<AhoCorasick> {
         .ok()
 }
 
-fn may_hold_reads(family: Family, src: &[u8]) -> bool {
+pub(crate) fn may_hold_reads(family: Family, src: &[u8]) -> bool {
     // The automata are built from constant words and cannot fail; if one somehow did, the file
     // is parsed (never a missed read).
     match family {
@@ -135,14 +136,38 @@ pub struct ScanOptions {
     pub walk: WalkOptions,
     /// Parse every file, without the trigger-word prefilter (tests compare both).
     pub no_prefilter: bool,
+    /// The result cache (src/cache.rs); `None` parses every file that passes the prefilter.
+    pub cache: Option<crate::cache::Location>,
     /// The absolute directory paths are shown relative to (the repository top for `check` and
     /// `diff`, so that every format names a file the same way whatever was scanned); `None`:
     /// the scanned directory when there is one, else paths as given.
     pub display_base: Option<PathBuf>,
+    /// Files scanned besides the walk, as `(where it is shown, where it is read)`: a base
+    /// revision's file whose content is the work tree's, read there instead of being written
+    /// out (see `Workspace::at_revision`). The caller decides they belong to the scan.
+    pub borrowed: Vec<(PathBuf, PathBuf)>,
 }
+
+/// What a walk met besides the inventory, for the reuse of this scan by a base revision's.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// Every source file the walk yielded, parsed or not (absolute when the roots are).
+    pub sources: Vec<PathBuf>,
+}
+
+/// The names of the ignore files the source walk honours in each directory (src/walk.rs).
+pub const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
 
 /// Scans `roots` (files or directories that exist) and returns the sorted inventory.
 pub fn scan(roots: &[PathBuf], options: &ScanOptions) -> anyhow::Result<Inventory> {
+    scan_walked(roots, options).map(|(inventory, _)| inventory)
+}
+
+/// [`scan`], with what the walk met.
+pub fn scan_walked(
+    roots: &[PathBuf],
+    options: &ScanOptions,
+) -> anyhow::Result<(Inventory, Walked)> {
     // with an explicit base, the walk starts from absolute roots, so that every path can be
     // shown relative to it
     let absolute: Vec<PathBuf>;
@@ -157,19 +182,25 @@ pub fn scan(roots: &[PathBuf], options: &ScanOptions) -> anyhow::Result<Inventor
         None => (roots, display_base(roots)),
     };
     let root_refs: Vec<&Path> = roots.iter().map(PathBuf::as_path).collect();
+    let cache = options
+        .cache
+        .clone()
+        .map(|at| Cache::open(at, crate::cache::settings_key(&Limits::default())));
     let results: Mutex<Vec<FileResult>> = Mutex::new(Vec::new());
     let walker = walk::source_walker(&root_refs, &options.walk)
         .map_err(|e| anyhow::anyhow!("include/exclude: {e}"))?;
+    let new_worker = || Worker {
+        parsers: Parsers::default(),
+        cursor: QueryCursor::new(),
+        buf: Vec::new(),
+        results: Vec::new(),
+        sink: &results,
+        base: base.as_deref(),
+        no_prefilter: options.no_prefilter,
+        cache: cache.as_ref(),
+    };
     walker.run(|| {
-        let mut worker = Worker {
-            parsers: Parsers::default(),
-            cursor: QueryCursor::new(),
-            buf: Vec::new(),
-            results: Vec::new(),
-            sink: &results,
-            base: base.as_deref(),
-            no_prefilter: options.no_prefilter,
-        };
+        let mut worker = new_worker();
         Box::new(move |entry| {
             match entry {
                 Ok(entry) => match entry.file_type() {
@@ -183,15 +214,58 @@ pub fn scan(roots: &[PathBuf], options: &ScanOptions) -> anyhow::Result<Inventor
             WalkState::Continue
         })
     });
+    let sources: Vec<PathBuf> = results
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .iter()
+        .map(|f| f.source.clone())
+        .collect();
+    scan_borrowed(&options.borrowed, options.walk.threads, new_worker);
     let mut files = results
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if !options.no_prefilter {
-        parse_files_naming_project_helpers(&mut files, options.walk.threads);
+        parse_files_naming_project_helpers(&mut files, options.walk.threads, cache.as_ref());
+    }
+    if let Some(cache) = cache {
+        cache.save();
     }
     resolve_python_project(&mut files);
-    Ok(Inventory::from_files(files))
+    Ok((Inventory::from_files(files), Walked { sources }))
+}
+
+/// Scans the borrowed files (see [`ScanOptions::borrowed`]) in parallel, each worker made by
+/// `new_worker`; their results join the walk's.
+fn scan_borrowed<'a>(
+    borrowed: &[(PathBuf, PathBuf)],
+    threads: usize,
+    new_worker: impl Fn() -> Worker<'a> + Sync,
+) {
+    if borrowed.is_empty() {
+        return;
+    }
+    let threads = match threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .clamp(1, borrowed.len());
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut worker = new_worker();
+        while let Some((shown, read)) = borrowed.get(next.fetch_add(1, Ordering::Relaxed)) {
+            worker.borrowed(shown, read);
+        }
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+        for handle in handles {
+            // a worker that panicked takes the run down (exit 2), never its files silently
+            handle
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        }
+    });
 }
 
 /// The prefilter skips files without a trigger word, but a file may read the environment only
@@ -199,7 +273,11 @@ pub fn scan(roots: &[PathBuf], options: &ScanOptions) -> anyhow::Result<Inventor
 /// module. Skipped Python files that name one of those are parsed now, in parallel; names that
 /// the files parsed this way define in turn (a settings class deriving from one in another
 /// module) are searched for again, until no new name turns up.
-fn parse_files_naming_project_helpers(files: &mut [FileResult], threads: usize) {
+fn parse_files_naming_project_helpers(
+    files: &mut [FileResult],
+    threads: usize,
+    cache: Option<&Cache>,
+) {
     let mut searched: HashSet<String> = HashSet::new();
     loop {
         let names: Vec<String> = project_names(files)
@@ -225,7 +303,8 @@ fn parse_files_naming_project_helpers(files: &mut [FileResult], threads: usize) 
             .filter(|(_, f)| Language::from_path(&f.source) == Some(Language::Python))
             .map(|(i, f)| (i, f.source.clone()))
             .collect();
-        let parsed = parse_naming(&candidates, &matcher, threads);
+        let digest = crate::cache::names_digest(&names);
+        let parsed = parse_naming(&candidates, &matcher, threads, cache.map(|c| (c, digest)));
         if parsed.is_empty() {
             return;
         }
@@ -294,6 +373,7 @@ fn parse_naming(
     candidates: &[(usize, PathBuf)],
     matcher: &AhoCorasick,
     threads: usize,
+    cache: Option<(&Cache, [u8; 32])>,
 ) -> Vec<(usize, Outcome)> {
     let threads = match threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -310,15 +390,35 @@ fn parse_naming(
             let Some((i, path)) = candidates.get(next.fetch_add(1, Ordering::Relaxed)) else {
                 return out;
             };
+            // a file unchanged since a run found it names none of these names is not read
+            let stat =
+                cache.and_then(|(c, names)| Some((c, names, Stat::of(path, Language::Python)?)));
+            if let Some((c, names, stat)) = stat
+                && let Some((Known::SkippedWithout { names: known }, _)) = c.by_stat(&stat)
+                && known == names
+            {
+                continue;
+            }
             let note = match walk::read_source(path, MAX_FILE_SIZE, &mut buf) {
                 Ok(SourceText::Read(note)) => note,
                 _ => continue,
             };
             if !names_any(matcher, &buf) {
+                if let Some((c, names, stat)) = stat {
+                    c.put_stat(stat, Known::SkippedWithout { names });
+                }
                 continue;
             }
             if memchr::memchr(0, &buf).is_none() {
-                let outcome = parse(Language::Python, &buf, &mut parsers, &mut cursor, note);
+                let cache = cache.map(|(cache, _)| (cache, None));
+                let outcome = parse(
+                    Language::Python,
+                    &buf,
+                    &mut parsers,
+                    &mut cursor,
+                    note,
+                    cache,
+                );
                 out.push((*i, outcome));
             }
         }
@@ -357,9 +457,20 @@ fn parse(
     parsers: &mut Parsers,
     cursor: &mut QueryCursor,
     note: Option<String>,
+    cache: Option<(&Cache, Option<Stat>)>,
 ) -> Outcome {
-    let _budget = ParseBudget::acquire(src.len());
-    let mut facts = extract::extract_with(language, src, parsers, cursor);
+    let entry = cache.map(|_| Cache::entry_key(language, src));
+    let mut facts = match (cache, &entry) {
+        (Some((cache, _)), Some(entry)) => match cache.get(entry, src) {
+            Some(facts) => facts,
+            None => {
+                let facts = extract_budgeted(language, src, parsers, cursor);
+                cache.put(*entry, &facts);
+                facts
+            }
+        },
+        _ => extract_budgeted(language, src, parsers, cursor),
+    };
     if let Some(reason) = facts.abandoned.take() {
         return Outcome::NotParsed(reason);
     }
@@ -370,9 +481,25 @@ fn parse(
                 .to_string(),
         );
     }
+    let cacheable = facts.notes.is_empty();
     notes.append(&mut facts.notes);
     let note = (!notes.is_empty()).then(|| notes.join("; "));
+    if let (Some((cache, Some(stat))), Some(content), true) = (cache, entry, cacheable) {
+        let note = note.clone();
+        cache.put_stat(stat, Known::Parsed { content, note });
+    }
     Outcome::Parsed(facts, note)
+}
+
+/// Extracts a file's facts within the shared budget of bytes parsed at once.
+fn extract_budgeted(
+    language: Language,
+    src: &[u8],
+    parsers: &mut Parsers,
+    cursor: &mut QueryCursor,
+) -> FileFacts {
+    let _budget = ParseBudget::acquire(src.len());
+    extract::extract_with(language, src, parsers, cursor)
 }
 
 /// The outcome for a FIFO, socket or device named like a source file: never opened for a read
@@ -493,6 +620,7 @@ struct Worker<'a> {
     sink: &'a Mutex<Vec<FileResult>>,
     base: Option<&'a Path>,
     no_prefilter: bool,
+    cache: Option<&'a Cache>,
 }
 
 impl Worker<'_> {
@@ -504,6 +632,19 @@ impl Worker<'_> {
         self.results.push(FileResult {
             path: display_path(self.base, path),
             source: path.to_path_buf(),
+            outcome,
+        });
+    }
+
+    /// A file shown at `shown` whose content is read at `read` (a borrowed file).
+    fn borrowed(&mut self, shown: &Path, read: &Path) {
+        let Some(language) = Language::from_path(read) else {
+            return;
+        };
+        let outcome = self.outcome(language, read);
+        self.results.push(FileResult {
+            path: display_path(self.base, shown),
+            source: read.to_path_buf(),
             outcome,
         });
     }
@@ -545,6 +686,20 @@ impl Worker<'_> {
     }
 
     fn outcome(&mut self, language: Language, path: &Path) -> Outcome {
+        // A file unchanged since a recorded run is not read at all (src/cache.rs).
+        let stat = match self.cache {
+            Some(cache) if !self.no_prefilter => Stat::of(path, language).map(|stat| (cache, stat)),
+            _ => None,
+        };
+        if let Some((cache, stat)) = stat
+            && let Some(known) = cache.by_stat(&stat)
+        {
+            match known {
+                (Known::Skipped | Known::SkippedWithout { .. }, _) => return Outcome::Skipped,
+                (Known::Parsed { note, .. }, Some(facts)) => return Outcome::Parsed(facts, note),
+                (Known::Parsed { .. }, None) => {}
+            }
+        }
         // One open and one fstat per file; the buffer is the worker's, reused.
         let note = match walk::read_source(path, MAX_FILE_SIZE, &mut self.buf) {
             Ok(SourceText::Read(note)) => note,
@@ -564,6 +719,9 @@ impl Worker<'_> {
         };
         let src = &self.buf[..];
         if !self.no_prefilter && !may_hold_reads(language.family(), src) {
+            if let Some((cache, stat)) = stat {
+                cache.put_stat(stat, Known::Skipped);
+            }
             return Outcome::Skipped;
         }
         if memchr::memchr(0, src).is_some() {
@@ -572,7 +730,14 @@ impl Worker<'_> {
         if language.family() == Family::Script && walk::looks_minified(src) {
             return Outcome::NotParsed("looks minified, not parsed".to_string());
         }
-        parse(language, src, &mut self.parsers, &mut self.cursor, note)
+        parse(
+            language,
+            src,
+            &mut self.parsers,
+            &mut self.cursor,
+            note,
+            self.cache.map(|cache| (cache, stat.map(|(_, stat)| stat))),
+        )
     }
 
     fn walk_error(&mut self, err: ignore::Error) {

@@ -12,7 +12,7 @@ use std::process::Command;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-const INPUTS: [&str; 10] = [
+const INPUTS: [&str; 11] = [
     "version",
     "command",
     "environment",
@@ -23,6 +23,7 @@ const INPUTS: [&str; 10] = [
     "fail-on",
     "sarif-file",
     "summary",
+    "cache",
 ];
 const OUTPUTS: [&str; 3] = ["findings-count", "exit-code", "sarif-file"];
 
@@ -128,6 +129,29 @@ fn action_yml_declares_every_input_and_output_and_maps_inputs_through_env() {
             .get("id")
             .and_then(Yaml::str)
             .expect("every step has an id");
+        // the result cache is restored and saved by actions/cache, with what the cache step
+        // computed (never an input)
+        if let Some(uses) = step.get("uses").and_then(Yaml::str) {
+            assert!(
+                ["actions/cache/restore@v4", "actions/cache/save@v4"].contains(&uses),
+                "step {id} uses {uses}"
+            );
+            let condition = step.get("if").and_then(Yaml::str).unwrap_or_default();
+            assert!(
+                condition.contains("steps.cache.outputs.enabled == 'true'"),
+                "step {id} runs only with the cache on: {condition}"
+            );
+            for (name, value) in step.get("with").map(Yaml::entries).unwrap_or_default() {
+                let value = value.str().expect("with: values are strings");
+                for expr in expressions(value) {
+                    assert!(
+                        expr.starts_with("steps.cache.outputs."),
+                        "step {id}: {name} takes {expr}"
+                    );
+                }
+            }
+            continue;
+        }
         assert_eq!(
             step.get("shell").and_then(Yaml::str),
             Some("bash"),
@@ -334,7 +358,10 @@ fn run_action(workspace: &Path, inputs: &[(&str, &str)], extra_env: &[(&str, &st
         .items();
     for (index, step) in steps.iter().enumerate() {
         let id = step.get("id").and_then(Yaml::str).expect("id").to_string();
-        let run = step.get("run").and_then(Yaml::str).expect("run");
+        // actions/cache's steps belong to the runner: the cache directory starts empty
+        let Some(run) = step.get("run").and_then(Yaml::str) else {
+            continue;
+        };
         let script = runner.join(format!("step-{index}.sh"));
         fs::write(&script, run).expect("write the step's script");
         let output_file = runner.join(format!("output-{index}"));
@@ -555,6 +582,56 @@ fn check_on_a_clean_project_passes() {
         "summary:\n{}",
         run.summary
     );
+}
+
+/// The cache step names a directory outside the checkout and a key on envcheck's version; the
+/// run fills it, and a second run in a fresh checkout reads it. `cache: false` keeps none.
+#[test]
+fn the_result_cache_lives_outside_the_checkout_and_is_keyed_on_the_version() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let workspace = dir.path().join("workspace");
+    copy_dir(&Path::new(ROOT).join("examples/clean"), &workspace);
+    let runner_cache = dir.path().join("runner/temp/envcheck-cache");
+
+    let run = run_action(&workspace, &[("base", "")], &[]);
+    let log = format!("stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
+    assert_eq!(run.status, 0, "{log}");
+    assert!(runner_cache.join("facts.bin").is_file(), "{log}");
+    assert!(!workspace.join(".envcheck_cache").exists(), "{log}");
+
+    let out = Command::new("bash")
+        .arg(Path::new(ROOT).join("action/cache.sh"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("ENVCHECK_BIN", env!("CARGO_BIN_EXE_envcheck"))
+        .env("RUNNER_TEMP", dir.path().join("runner/temp"))
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", "X64")
+        .env("GITHUB_JOB", "lint")
+        .env("GITHUB_RUN_ID", "42")
+        .env("GITHUB_OUTPUT", dir.path().join("cache-output"))
+        .output()
+        .expect("bash");
+    assert!(out.status.success());
+    let outputs =
+        parse_outputs(&fs::read_to_string(dir.path().join("cache-output")).expect("read"));
+    let version = env!("CARGO_PKG_VERSION");
+    assert_eq!(outputs["enabled"], "true");
+    assert_eq!(
+        outputs["restore-key"],
+        format!("envcheck-{version}-Linux-X64-lint-")
+    );
+    assert_eq!(
+        outputs["key"],
+        format!("envcheck-{version}-Linux-X64-lint-42-1")
+    );
+    assert_eq!(outputs["dir"], runner_cache.to_string_lossy());
+
+    fs::remove_dir_all(&runner_cache).expect("rm");
+    let run = run_action(&workspace, &[("base", ""), ("cache", "false")], &[]);
+    assert_eq!(run.status, 0);
+    assert!(!runner_cache.join("facts.bin").exists());
+    assert!(!workspace.join(".envcheck_cache").exists());
 }
 
 #[test]

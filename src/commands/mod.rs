@@ -53,6 +53,10 @@ pub struct Workspace {
     pub all_tracked: bool,
     /// For a base revision: the repository top and the temporary tree it was read into.
     pub revision: Option<(PathBuf, PathBuf)>,
+    /// The result cache, shared with the scan of a base revision.
+    pub cache: Option<crate::cache::Location>,
+    /// What the scan's walk met (the scan of a base revision reads unchanged files here).
+    pub walked: crate::scan::Walked,
     /// Workspace packages scanned because a scanned app depends on them (among `roots`).
     pub packages: Vec<PathBuf>,
     /// Paths were named on the command line (not the current directory by default).
@@ -77,6 +81,47 @@ fn directory_of(path: &Path) -> PathBuf {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| path.to_path_buf())
     }
+}
+
+/// The files of a base revision's tree (`tree`, read from `commit` of the repository at `top`)
+/// that its scan reads in the work tree, as `(path in the tree, path in the work tree)`: those
+/// of `taken` (relative to the top; their blobs are the work tree's files, not written) that
+/// the base tree's walk would meet as the work tree's did. That holds when every directory
+/// above the file has the same ignore files in both trees (the walk's other rules, the
+/// configuration's globs and the directory names, are the same in both; the base tree holds
+/// fewer files that could mark a directory as a virtualenv); the work tree may also ignore by
+/// `.git/info/exclude`, which only leaves more files to write. Any other taken file is
+/// written now, from git.
+fn borrowable(
+    top: &Path,
+    commit: &str,
+    tree: &Path,
+    mut taken: Vec<String>,
+) -> anyhow::Result<Vec<(PathBuf, PathBuf)>> {
+    taken.sort();
+    taken.dedup();
+    let mut same_dirs: std::collections::HashMap<String, bool> = Default::default();
+    let mut same_ignore_files = |dir: &str| -> bool {
+        *same_dirs.entry(dir.to_string()).or_insert_with(|| {
+            crate::scan::IGNORE_FILES.iter().all(|name| {
+                let at = |root: &Path| std::fs::read(root.join(dir).join(name)).ok();
+                at(top) == at(tree)
+            })
+        })
+    };
+    let mut borrowed = Vec::with_capacity(taken.len());
+    let mut written: Vec<&str> = Vec::new();
+    for path in &taken {
+        let mut dirs =
+            std::iter::once("").chain(path.match_indices('/').map(|(at, _)| &path[..at]));
+        if dirs.all(&mut same_ignore_files) {
+            borrowed.push((tree.join(path), top.join(path)));
+        } else {
+            written.push(path);
+        }
+    }
+    crate::git::materialize_files(top, commit, &written, tree)?;
+    Ok(borrowed)
 }
 
 /// Where report paths are relative to (see [`Workspace::base`]).
@@ -124,6 +169,21 @@ impl Workspace {
         loaded: Loaded,
         walk: &WalkArgs,
     ) -> anyhow::Result<Workspace> {
+        let repo = Boundary::for_project(&primary, loaded.path.as_deref());
+        let cache = walk.cache(repo.root());
+        Self::scan_cached(base, primary, roots, loaded, walk, cache, Vec::new())
+    }
+
+    /// [`Workspace::scan`] with the result cache at `cache`.
+    fn scan_cached(
+        base: PathBuf,
+        primary: PathBuf,
+        roots: Vec<PathBuf>,
+        loaded: Loaded,
+        walk: &WalkArgs,
+        cache: Option<crate::cache::Location>,
+        borrowed: Vec<(PathBuf, PathBuf)>,
+    ) -> anyhow::Result<Workspace> {
         let config = &loaded.config;
         let glob_base = loaded
             .dir()
@@ -138,9 +198,11 @@ impl Workspace {
                 glob_base: Some(glob_base),
             },
             no_prefilter: false,
+            cache: cache.clone(),
             display_base: Some(base.clone()),
+            borrowed,
         };
-        let inventory = crate::scan::scan(&roots, &options)?;
+        let (inventory, walked) = crate::scan::scan_walked(&roots, &options)?;
         let repo = Boundary::for_project(&primary, loaded.path.as_deref());
         Ok(Workspace {
             base,
@@ -151,6 +213,8 @@ impl Workspace {
             repo,
             all_tracked: false,
             revision: None,
+            cache,
+            walked,
             packages: Vec::new(),
             named: false,
         })
@@ -172,7 +236,18 @@ impl Workspace {
         let tree = absolute(tree);
         // the tree is laid out as the repository is: each scanned path at the same place under
         // it, with the files a scan looks for above them (example file, ignore files); one pass
-        // over the revision per scanned path (a few: the app and its workspace packages)
+        // over the revision per scanned path (a few: the app and its workspace packages). A
+        // source file this workspace's scan walked whose blob is the work tree's file is not
+        // written: the scan reads it in the work tree (see `borrowed` below).
+        let mut reuse = crate::git::Reuse {
+            candidates: self
+                .walked
+                .sources
+                .iter()
+                .filter_map(|s| Some(s.strip_prefix(&top).ok()?.to_str()?.replace('\\', "/")))
+                .collect(),
+            taken: Vec::new(),
+        };
         let mut roots = Vec::new();
         for root in &self.roots {
             let Ok(rel) = root.strip_prefix(&top) else {
@@ -180,7 +255,7 @@ impl Workspace {
             };
             let prefix = rel.to_string_lossy().replace('\\', "/");
             if root.is_dir() {
-                crate::git::materialize(&top, &commit, &prefix, &tree)?;
+                crate::git::materialize(&top, &commit, &prefix, &tree, Some(&mut reuse))?;
                 std::fs::create_dir_all(tree.join(rel))?;
             } else {
                 crate::git::materialize_file(&top, &commit, &prefix, &tree)?;
@@ -202,6 +277,7 @@ impl Workspace {
                 crate::git::materialize_file(&top, &commit, &rel, &tree)?;
             }
         }
+        let borrowed = borrowable(&top, &commit, &tree, reuse.taken)?;
         let primary = match self.primary.strip_prefix(&top) {
             Ok(rel) => tree.join(rel),
             Err(_) => tree.clone(),
@@ -221,8 +297,17 @@ impl Workspace {
             None => config::Config::default(),
         };
         let loaded = Loaded { config, path };
-        // the base tree's paths read as HEAD's: relative to its top
-        let mut ws = Self::scan(tree.clone(), primary, roots, loaded, walk)?;
+        // the base tree's paths read as HEAD's: relative to its top; the work tree's cache
+        // is shared, so files unchanged since the revision are not parsed again
+        let mut ws = Self::scan_cached(
+            tree.clone(),
+            primary,
+            roots,
+            loaded,
+            walk,
+            self.cache.clone(),
+            borrowed,
+        )?;
         ws.repo = Boundary::at(&tree);
         ws.all_tracked = true;
         ws.packages = self

@@ -22,7 +22,11 @@ pub fn run(args: ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
             glob_base: loaded.dir().map(std::path::Path::to_path_buf),
         },
         no_prefilter: args.no_prefilter,
+        cache: args.walk.cache(
+            crate::boundary::Boundary::for_project(&roots[0], loaded.path.as_deref()).root(),
+        ),
         display_base: None,
+        borrowed: Vec::new(),
     };
     let inventory = scan::scan(&roots, &options)?;
     match args.format {

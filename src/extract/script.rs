@@ -6,7 +6,9 @@ use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use tree_sitter::{Node, Query, QueryCursor, QueryMatch, StreamingIterator, Tree};
+use tree_sitter::{Node, Query, QueryCursor, StreamingIterator, Tree};
+
+use crate::lang::shapes::{self, Shape};
 
 use super::script_frameworks::{self, Framework, LazyScope};
 use super::script_resolve::{self, Dynamic, Index};
@@ -441,9 +443,10 @@ pub(super) fn extract(
     };
     let scope = LazyScope::new(root);
     let mut frameworks = Vec::new();
-    let names = query.capture_names();
+    // the query finds the sites; src/lang/shapes.rs checks each shape and names its parts
+    let mut shapes = Vec::new();
     // A match that crosses from one range into the next comes once per range.
-    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    let mut seen: HashSet<(&'static str, usize)> = HashSet::new();
     for range in ranges {
         if ctx.out_of_time() {
             break;
@@ -454,15 +457,19 @@ pub(super) fn extract(
             if ctx.out_of_time() {
                 break;
             }
-            classify(
-                &mut file,
-                &mut frameworks,
-                &scope,
-                names,
-                m,
-                &mut seen,
-                ranges.len() > 1,
-            );
+            for capture in m.captures {
+                shapes::script(capture.node, ctx.src, &mut shapes);
+            }
+            for shape in shapes.drain(..) {
+                classify(
+                    &mut file,
+                    &mut frameworks,
+                    &scope,
+                    &shape,
+                    &mut seen,
+                    ranges.len() > 1,
+                );
+            }
         }
     }
     script_resolve::resolve(&mut file);
@@ -475,41 +482,23 @@ pub(super) fn extract(
     file.facts
 }
 
-/// One query match: a read for the file, a framework call for later, or nothing.
+/// One shape found at a site: a read for the file, a framework call for later, or nothing.
 fn classify<'t>(
     file: &mut File<'_, 't>,
     frameworks: &mut Vec<Framework<'t>>,
     scope: &LazyScope<'t>,
-    names: &[&str],
-    m: &QueryMatch<'_, 't>,
-    seen: &mut HashSet<(usize, usize)>,
+    shape: &Shape<'t>,
+    seen: &mut HashSet<(&'static str, usize)>,
     dedup: bool,
 ) {
     let ctx = file.ctx;
     {
-        let mut site = None;
-        let mut pattern = "";
-        let (mut object, mut key, mut args, mut method, mut pat) = (None, None, None, None, None);
-        let (mut callee, mut schema, mut value) = (None, None, None);
-        for capture in m.captures {
-            match names[capture.index as usize] {
-                "object" => object = Some(capture.node),
-                "key" => key = Some(capture.node),
-                "args" => args = Some(capture.node),
-                "method" => method = Some(capture.node),
-                "pattern" => pat = Some(capture.node),
-                "callee" => callee = Some(capture.node),
-                "schema" => schema = Some(capture.node),
-                "value" => value = Some(capture.node),
-                other => {
-                    if let Some(p) = other.strip_prefix("read.") {
-                        pattern = p;
-                        site = Some(capture.node);
-                    }
-                }
-            }
-        }
-        if dedup && site.is_some_and(|site| !seen.insert((m.pattern_index, site.id()))) {
+        let pattern = shape.pattern;
+        let site = Some(shape.site);
+        let (object, key, args, method) = (shape.object, shape.key, shape.args, shape.method);
+        let (pat, callee, schema, value) =
+            (shape.pattern_node, shape.callee, shape.schema, shape.value);
+        if dedup && !seen.insert((pattern, shape.site.id())) {
             return;
         }
         match (pattern, site, callee, args, schema, object) {

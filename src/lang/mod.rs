@@ -2,12 +2,17 @@
 //!
 //! Queries live in `grammars/<lang>/env_reads.scm` and are compiled into the binary with
 //! `include_str!`. Each query is compiled once per grammar, on first use, behind a `LazyLock`
-//! shared by all threads; parsers and query cursors are per thread (see [`Parsers`]).
+//! shared by all threads, so a grammar no file needs costs nothing; parsers and query cursors
+//! are per thread (see [`Parsers`]). The queries name only the node kinds a read can sit on:
+//! compiling nested patterns cost tree-sitter's analysis tens of milliseconds per grammar, so the
+//! shapes are checked in code instead ([`shapes`]).
 
 use std::path::Path;
 use std::sync::LazyLock;
 
 use tree_sitter::{Parser, Query};
+
+pub(crate) mod shapes;
 
 /// Source of the Python env-read query.
 pub const PYTHON_QUERY: &str = include_str!("../../grammars/python/env_reads.scm");

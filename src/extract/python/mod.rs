@@ -296,50 +296,37 @@ pub(super) fn extract(
     let root = tree.root_node();
     let scope = Scope::new(ctx, root);
     let mut facts = FileFacts::default();
-    let names = query.capture_names();
+    // the query finds the sites; src/lang/shapes.rs checks each shape and names its parts
+    let mut shapes = Vec::new();
     let mut matches = cursor.matches(query, root, ctx.src);
     while let Some(m) = matches.next() {
         if ctx.out_of_time() {
             break;
         }
-        let mut site = None;
-        let mut pattern = "";
-        let mut callee = None;
-        let mut object = None;
-        let mut key = None;
-        let mut args = None;
         for capture in m.captures {
-            match names[capture.index as usize] {
-                "callee" => callee = Some(capture.node),
-                "object" => object = Some(capture.node),
-                "key" => key = Some(capture.node),
-                "args" => args = Some(capture.node),
-                other => {
-                    if let Some(p) = other.strip_prefix("read.") {
-                        pattern = p;
-                        site = Some(capture.node);
+            crate::lang::shapes::python(capture.node, &mut shapes);
+        }
+        for shape in shapes.drain(..) {
+            let site = shape.site;
+            let (callee, args, object, key) = (shape.callee, shape.args, shape.object, shape.key);
+            match shape.pattern {
+                "call" => {
+                    if let (Some(callee), Some(args)) = (callee, args) {
+                        call(ctx, &scope, site, callee, args, &mut facts);
                     }
                 }
-            }
-        }
-        let Some(site) = site else { continue };
-        match pattern {
-            "call" => {
-                if let (Some(callee), Some(args)) = (callee, args) {
-                    call(ctx, &scope, site, callee, args, &mut facts);
+                "subscript" => {
+                    if let (Some(object), Some(key)) = (object, key) {
+                        subscript(ctx, &scope, site, object, key, &mut facts);
+                    }
                 }
-            }
-            "subscript" => {
-                if let (Some(object), Some(key)) = (object, key) {
-                    subscript(ctx, &scope, site, object, key, &mut facts);
+                "presence" => {
+                    if let (Some(object), Some(key)) = (object, key) {
+                        presence(ctx, &scope, site, object, key, &mut facts);
+                    }
                 }
+                _ => {}
             }
-            "presence" => {
-                if let (Some(object), Some(key)) = (object, key) {
-                    presence(ctx, &scope, site, object, key, &mut facts);
-                }
-            }
-            _ => {}
         }
     }
     frameworks::collect(ctx, &scope, root, &mut facts);

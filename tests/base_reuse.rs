@@ -1,0 +1,224 @@
+//! `--base` reads a revision's files that are byte for byte the work tree's in the work tree
+//! instead of writing them out (src/git.rs `Reuse`, `Workspace::at_revision`). What the base
+//! scan finds must be what a scan of a checkout of that revision finds: files changed since,
+//! edited but not committed, deleted, or ignored at the revision but not now, and helpers
+//! defined in unchanged modules. Real repositories built with the git CLI in temp dirs; the
+//! real binary.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    fs::write(path, text).expect("write");
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "Dev")
+        .env("GIT_AUTHOR_EMAIL", "dev@example.com")
+        .env("GIT_COMMITTER_NAME", "Dev")
+        .env("GIT_COMMITTER_EMAIL", "dev@example.com")
+        .stdin(Stdio::null())
+        .output()
+        .expect("git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn envcheck(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_envcheck"))
+        .current_dir(dir)
+        .env_remove("ENVCHECK_CACHE_DIR")
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+/// The sorted `(variable, change)` pairs of a `diff --base` run.
+fn changes(dir: &Path, args: &[&str]) -> Vec<(String, String)> {
+    let out = envcheck(dir, args);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let mut got: Vec<(String, String)> = doc["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|c| {
+            let s = |k: &str| c[k].as_str().unwrap_or("-").to_string();
+            (s("variable"), s("change"))
+        })
+        .collect();
+    got.sort();
+    got
+}
+
+const HELPER: &str = "import os\n\n\ndef flag(name):\n    return os.getenv(name) == '1'\n";
+
+/// The revision `base`: reads in files that stay, change, go, and are ignored.
+fn base_revision(root: &Path) {
+    git(root, &["init", "-q", "-b", "main"]);
+    write(root, "gen/.gitignore", "made.py\n");
+    write(root, "app/env.py", HELPER);
+    // reads only through the helper of another module: no trigger word
+    write(
+        root,
+        "app/flags.py",
+        "from app.env import flag\n\nBETA = flag('BETA_FLAG')\n",
+    );
+    write(root, "app/same.py", "import os\nos.environ['SAME']\n");
+    write(
+        root,
+        "app/changed.py",
+        "import os\nos.environ['CHANGED_OLD']\n",
+    );
+    write(
+        root,
+        "app/edited.py",
+        "import os\nos.environ['EDITED_OLD']\n",
+    );
+    write(root, "app/gone.py", "import os\nos.environ['GONE']\n");
+    write(
+        root,
+        "web/same.ts",
+        "export const a = process.env.WEB_SAME;\n",
+    );
+    write(root, "web/plain.ts", "export const b = 1;\n");
+    write(root, "gen/made.py", "import os\nos.environ['GENERATED']\n");
+    git(root, &["add", "-A"]);
+    git(root, &["add", "-f", "gen/made.py"]);
+    git(root, &["commit", "-q", "-m", "base"]);
+    git(root, &["tag", "base"]);
+}
+
+/// The work tree since `base`: one file changed and committed, one deleted, one edited but not
+/// committed, and `gen/made.py` no longer ignored.
+fn change(root: &Path) {
+    write(
+        root,
+        "app/changed.py",
+        "import os\nos.environ['CHANGED_NEW']\n",
+    );
+    fs::remove_file(root.join("app/gone.py")).expect("rm");
+    write(root, "gen/.gitignore", "\n");
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "change"]);
+    write(
+        root,
+        "app/edited.py",
+        "import os\nos.environ['EDITED_NEW']\n",
+    );
+}
+
+fn want() -> Vec<(String, String)> {
+    let mut want: Vec<(String, String)> = [
+        ("CHANGED_NEW", "added"),
+        ("CHANGED_OLD", "removed"),
+        ("EDITED_NEW", "added"),
+        ("EDITED_OLD", "removed"),
+        ("GENERATED", "added"),
+        ("GONE", "removed"),
+    ]
+    .iter()
+    .map(|(v, c)| (v.to_string(), c.to_string()))
+    .collect();
+    want.sort();
+    want
+}
+
+#[test]
+fn a_base_revision_read_partly_from_the_work_tree_is_that_revision() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("repo");
+    fs::create_dir_all(&root).expect("mkdir");
+    base_revision(&root);
+    change(&root);
+    let diff = [
+        "diff",
+        "prod",
+        "--source",
+        "names:SAME",
+        "--format",
+        "json",
+        "--exit-zero",
+        "--base",
+        "base",
+    ];
+    let got = changes(&root, &diff);
+    assert_eq!(got, want(), "cold");
+    // warm: the cache knows every unchanged file by its stat (let the times age first)
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    assert_eq!(changes(&root, &diff), want(), "filling the cache");
+    assert_eq!(changes(&root, &diff), want(), "warm");
+    let mut uncached = diff.to_vec();
+    uncached.push("--no-cache");
+    assert_eq!(changes(&root, &uncached), want(), "uncached");
+
+    // the same with the project scanned as a subdirectory
+    let sub = [
+        "diff",
+        "prod",
+        "app",
+        "--source",
+        "names:SAME",
+        "--format",
+        "json",
+        "--exit-zero",
+        "--base",
+        "base",
+    ];
+    let want_sub: Vec<(String, String)> = want()
+        .into_iter()
+        .filter(|(v, _)| v != "GENERATED")
+        .collect();
+    assert_eq!(changes(&root, &sub), want_sub, "a subdirectory");
+}
+
+/// A directory ignored now but not at the revision: the revision's files there are scanned
+/// (the work tree's walk never met them, so none is read from there).
+#[test]
+fn a_directory_ignored_only_now_is_scanned_at_the_revision() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("repo");
+    fs::create_dir_all(&root).expect("mkdir");
+    git(&root, &["init", "-q", "-b", "main"]);
+    write(&root, "app/a.py", "import os\nos.environ['KEPT']\n");
+    write(&root, "old/b.py", "import os\nos.environ['NOW_IGNORED']\n");
+    git(&root, &["add", "-A"]);
+    git(&root, &["commit", "-q", "-m", "base"]);
+    write(&root, ".gitignore", "old/\n");
+    git(&root, &["add", "-A"]);
+    git(&root, &["commit", "-q", "-m", "ignore old/"]);
+    let got = changes(
+        &root,
+        &[
+            "diff",
+            "prod",
+            "--source",
+            "names:KEPT",
+            "--format",
+            "json",
+            "--exit-zero",
+            "--base",
+            "HEAD~1",
+        ],
+    );
+    assert_eq!(
+        got,
+        vec![("NOW_IGNORED".to_string(), "removed".to_string())]
+    );
+}
