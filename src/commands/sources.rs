@@ -19,7 +19,7 @@ use crate::target::{self, LoadedSource};
 fn state(s: &ValueState) -> &'static str {
     match s {
         ValueState::Value(v) if v.is_empty() => "empty",
-        ValueState::Value(_) => "set",
+        ValueState::Value(_) | ValueState::Set => "set",
         ValueState::Encrypted => "encrypted",
         ValueState::External => "external",
         ValueState::PassThrough => "pass-through",
