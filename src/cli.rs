@@ -124,6 +124,7 @@ pub struct CheckArgs {
 pub struct DiffArgs {
     /// The target environment: a name (or alias) from [environments] in envcheck.toml, or by
     /// convention prod, staging, dev, test (.env.<name> and the .env.vault environment).
+    /// Several, comma-separated (`staging,prod`), are checked side by side.
     pub environment: String,
 
     #[command(flatten)]

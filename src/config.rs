@@ -57,6 +57,13 @@ pub struct Config {
     /// Also scan the workspace packages (npm/yarn/pnpm workspaces) a scanned JS/TS app depends
     /// on: their reads are the app's too. Default true.
     pub workspace_packages: Option<bool>,
+    /// Another configuration file whose settings this one extends (`"../envcheck.toml"`),
+    /// relative to this file and inside the repository. Rule settings are inherited
+    /// (`ignore-vars`, `require-platform-vars`, `include-tests`, `fail-on`, `select`, `ignore`,
+    /// `rules`, `tooling`, `workspace-packages`), this file's own values winning; settings that
+    /// name paths (`include`, `exclude`, `example`, `per-path-ignores`, `documented-in`,
+    /// `environments`) are this file's alone.
+    pub extend: Option<String>,
     /// Target environments for `envcheck diff`.
     #[serde(default)]
     pub environments: BTreeMap<String, EnvironmentConfig>,
@@ -210,6 +217,8 @@ pub enum ConfigError {
     Read { path: String, error: std::io::Error },
     #[error("{path}: {message}")]
     Parse { path: String, message: String },
+    #[error("{path}: {message}")]
+    Extend { path: String, message: String },
     #[error("{path}: {error}")]
     Outside {
         path: String,
@@ -259,8 +268,85 @@ fn parse_pyproject(path: &Path, text: &str) -> Result<Option<Config>, ConfigErro
     Ok(Some(config))
 }
 
-/// Loads the configuration: `explicit` when given, else the nearest one above `start`.
+/// Loads the configuration: `explicit` when given, else the nearest one above `start`, with
+/// the files it extends (`extend = "..."`) merged under it.
 pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Loaded, ConfigError> {
+    let mut loaded = load_one(explicit, start)?;
+    if let Some(path) = loaded.path.clone() {
+        let config = std::mem::take(&mut loaded.config);
+        loaded.config = with_extends(config, &path, &mut Vec::new())?;
+    }
+    Ok(loaded)
+}
+
+/// How many files a chain of `extend` may hold: more than any real layout needs, and a bound
+/// on what a repository can ask for.
+const MAX_EXTENDS: usize = 8;
+
+/// `config` (read from `path`) merged over the configuration it extends, recursively.
+fn with_extends(
+    mut config: Config,
+    path: &Path,
+    seen: &mut Vec<PathBuf>,
+) -> Result<Config, ConfigError> {
+    let Some(rel) = config.extend.take() else {
+        return Ok(config);
+    };
+    let error = |message: String| ConfigError::Extend {
+        path: path.display().to_string(),
+        message,
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let parent_path = dir.join(&rel);
+    // the extended file is the repository's say-so: it stays inside it
+    let top = crate::boundary::repository_top(dir).unwrap_or_else(|| dir.to_path_buf());
+    crate::boundary::Boundary::at(&top)
+        .require_inside(&parent_path, || format!("`extend = \"{rel}\"`"))
+        .map_err(|e| error(e.to_string()))?;
+    let canonical = parent_path
+        .canonicalize()
+        .map_err(|e| error(format!("`extend = \"{rel}\"`: {e}")))?;
+    if seen.contains(&canonical) || canonical == path.canonicalize().unwrap_or_default() {
+        return Err(error(format!("`extend = \"{rel}\"` makes a cycle")));
+    }
+    if seen.len() >= MAX_EXTENDS {
+        return Err(error(format!(
+            "more than {MAX_EXTENDS} files extend one another"
+        )));
+    }
+    seen.push(canonical);
+    let parent = load_one(Some(&parent_path), dir)?.config;
+    let parent = with_extends(parent, &parent_path, seen)?;
+    Ok(merge(parent, config))
+}
+
+/// `child` over `parent`: rule settings inherited, the child's own values winning; settings
+/// that name paths are the child's alone (see [`Config::extend`]).
+fn merge(parent: Config, child: Config) -> Config {
+    let or_vec = |c: Vec<String>, p: Vec<String>| if c.is_empty() { p } else { c };
+    let mut rules = parent.rules;
+    rules.extend(child.rules);
+    Config {
+        include: child.include,
+        exclude: child.exclude,
+        example: child.example,
+        ignore_vars: or_vec(child.ignore_vars, parent.ignore_vars),
+        require_platform_vars: or_vec(child.require_platform_vars, parent.require_platform_vars),
+        include_tests: child.include_tests.or(parent.include_tests),
+        fail_on: child.fail_on.or(parent.fail_on),
+        select: or_vec(child.select, parent.select),
+        ignore: or_vec(child.ignore, parent.ignore),
+        rules,
+        per_path_ignores: child.per_path_ignores,
+        tooling: child.tooling.or(parent.tooling),
+        documented_in: child.documented_in,
+        workspace_packages: child.workspace_packages.or(parent.workspace_packages),
+        extend: None,
+        environments: child.environments,
+    }
+}
+
+fn load_one(explicit: Option<&Path>, start: &Path) -> Result<Loaded, ConfigError> {
     let read = |path: &Path| {
         crate::walk::read_file(path)
             .and_then(|bytes| {
@@ -335,6 +421,43 @@ pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Loaded, ConfigError
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extend_inherits_rule_settings_and_keeps_paths_its_own() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let root = dir.path();
+        std::fs::create_dir_all(root.join(".git"))?;
+        std::fs::create_dir_all(root.join("apps/portal"))?;
+        std::fs::write(
+            root.join("envcheck.toml"),
+            "ignore-vars = [\"LEGACY_*\"]\nfail-on = \"warning\"\nexample = \"top.env\"\n[rules]\nENV002 = \"error\"\nENV201 = \"off\"\n",
+        )?;
+        std::fs::write(
+            root.join("apps/portal/envcheck.toml"),
+            "extend = \"../../envcheck.toml\"\n[rules]\nENV201 = \"info\"\n",
+        )?;
+        let loaded = load(None, &root.join("apps/portal"))?;
+        let c = &loaded.config;
+        assert_eq!(c.ignore_vars, vec!["LEGACY_*".to_string()]);
+        assert_eq!(c.fail_on, Some(FailOn::Warning));
+        assert_eq!(c.rules.get("ENV002"), Some(&RuleLevel::Error));
+        assert_eq!(c.rules.get("ENV201"), Some(&RuleLevel::Info));
+        assert_eq!(c.example, None, "a path setting is the file's own");
+        // a cycle, and a file outside the repository, are errors naming the file
+        std::fs::write(
+            root.join("envcheck.toml"),
+            "extend = \"apps/portal/envcheck.toml\"\n",
+        )?;
+        let err = load(None, &root.join("apps/portal")).expect_err("cycle");
+        assert!(err.to_string().contains("cycle"), "{err}");
+        std::fs::write(
+            root.join("apps/portal/envcheck.toml"),
+            "extend = \"../../../outside.toml\"\n",
+        )?;
+        let err = load(None, &root.join("apps/portal")).expect_err("outside");
+        assert!(err.to_string().contains("outside the repository"), "{err}");
+        Ok(())
+    }
 
     #[test]
     fn parses_every_key() {

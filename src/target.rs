@@ -23,7 +23,8 @@ use crate::boundary::Boundary;
 use crate::config::{Loaded, SourceSpec, SourceTable};
 use crate::secret::Secret;
 use crate::sources::{
-    self, Provided, SourceData, ValueState, compose, dotenv, dotenvx, json, kubernetes, vault,
+    self, Provided, SourceData, UsedElsewhere, ValueState, compose, dotenv, dotenvx, json,
+    kubernetes, vault,
 };
 
 /// One loaded source of a target.
@@ -121,8 +122,9 @@ impl Target {
     }
 }
 
-/// Environment names that convention maps to files and vault environments.
-fn canonical(name: &str) -> &str {
+/// Environment names that convention maps to files and vault environments (`prod` and
+/// `production` are one).
+pub fn canonical(name: &str) -> &str {
     match name.to_ascii_lowercase().as_str() {
         "prod" | "production" => "production",
         "stage" | "staging" => "staging",
@@ -628,6 +630,15 @@ fn load_table(
                 continue;
             }
             let loaded = load_dotenv(&file_path, display(&file_path), Bare::FromShell, budget)?;
+            // other services load this file too: what it sets may be theirs
+            if !env_file.shared_with.is_empty() {
+                data.used_elsewhere
+                    .extend(loaded.data.provided.iter().map(|p| UsedElsewhere {
+                        name: p.name.clone(),
+                        path: p.path.clone(),
+                    }));
+            }
+            data.used_elsewhere.extend(loaded.data.used_elsewhere);
             for p in loaded.data.provided {
                 merged.insert(p.name.clone(), p);
             }
@@ -959,6 +970,14 @@ fn from_dotenv_file(
             line: entry.line,
         });
     }
+    // a name another value interpolates is used by the file itself
+    let used_elsewhere = dotenv::references(file)
+        .into_iter()
+        .map(|r| UsedElsewhere {
+            name: r.name,
+            path: shown.to_string(),
+        })
+        .collect();
     Ok(LoadedSource {
         label: shown.to_string(),
         kind: if encrypted { "dotenvx" } else { "dotenv" },
@@ -966,6 +985,7 @@ fn from_dotenv_file(
         data: SourceData {
             provided,
             notices,
+            used_elsewhere,
             ..SourceData::default()
         },
         undecryptable: None,

@@ -11,7 +11,7 @@ use ignore::overrides::OverrideBuilder;
 use ignore::{DirEntry, WalkBuilder, WalkParallel};
 
 /// Directories that hold dependencies, tool caches or build output, never project code.
-const SKIP_DIRS: &[&str] = &[
+pub(crate) const SKIP_DIRS: &[&str] = &[
     ".git",
     ".hg",
     ".svn",
@@ -176,7 +176,7 @@ fn keep(entry: &DirEntry, include_tests: bool) -> bool {
 }
 
 /// A virtualenv under any name carries `pyvenv.cfg` at its top.
-fn is_virtualenv(dir: &Path) -> bool {
+pub(crate) fn is_virtualenv(dir: &Path) -> bool {
     dir.join("pyvenv.cfg").is_file()
 }
 

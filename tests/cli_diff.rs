@@ -653,12 +653,8 @@ fn sources_that_cannot_be_fully_read_are_never_missing() {
     let run = staging_json("compose:compose.yaml");
     assert_eq!(
         codes(&run),
-        pairs(&[
-            ("ENV105", "ALPHA"),
-            ("ENV105", "BETA"),
-            ("ENV104", "LOCAL"),
-            ("ENV104", "GAMMA"),
-        ]),
+        // LOCAL is not unused: GAMMA's value interpolates it
+        pairs(&[("ENV105", "ALPHA"), ("ENV105", "BETA"), ("ENV104", "GAMMA"),]),
         "{}",
         run.stderr()
     );
@@ -671,12 +667,7 @@ fn sources_that_cannot_be_fully_read_are_never_missing() {
     // in a plain dotenv file a bare key is declared unset; GAMMA refers to an empty LOCAL
     assert_eq!(
         codes(&run),
-        pairs(&[
-            ("ENV101", "ALPHA"),
-            ("ENV105", "BETA"),
-            ("ENV103", "GAMMA"),
-            ("ENV104", "LOCAL"),
-        ]),
+        pairs(&[("ENV101", "ALPHA"), ("ENV105", "BETA"), ("ENV103", "GAMMA"),]),
         "{}",
         run.stderr()
     );

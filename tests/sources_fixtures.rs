@@ -275,6 +275,7 @@ fn compose_services() {
             path: ".env".to_string(),
             required: true,
             line: 12,
+            shared_with: Vec::new(),
         }]
     );
 

@@ -51,6 +51,7 @@ pub fn run(
     let context = ReportContext {
         command: "check",
         environment: None,
+        matrix: None,
         base: report.base.as_deref(),
         changes: changes.as_deref(),
     };
@@ -119,6 +120,8 @@ fn check_findings(
 pub struct ReportContext<'a> {
     pub command: &'a str,
     pub environment: Option<&'a str>,
+    /// `diff` over several environments.
+    pub matrix: Option<&'a crate::matrix::Matrix>,
     pub base: Option<&'a str>,
     pub changes: Option<&'a [Change]>,
 }
@@ -185,6 +188,7 @@ pub fn write_report(
             &report::markdown::Report {
                 command: context.command,
                 environment: context.environment,
+                matrix: context.matrix,
                 base: context.base,
                 findings,
                 changes: context.changes,
@@ -196,6 +200,7 @@ pub fn write_report(
         quiet: args.quiet,
         base: context.base,
         fail_on_existing: args.fail_on_existing,
+        matrix: context.matrix,
     };
     let mut buffer: Vec<u8> = Vec::new();
     {
@@ -205,7 +210,9 @@ pub fn write_report(
             out
         };
         match args.format {
-            FindingsFormat::Json => report::check::json(findings, context.changes, target)?,
+            FindingsFormat::Json => {
+                report::check::json(findings, context.changes, context.matrix, target)?
+            }
             FindingsFormat::Concise if args.quiet => {
                 report::check::concise_lines(findings, target)?
             }

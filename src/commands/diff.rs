@@ -30,42 +30,73 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
         .map(|s| target::parse_source_arg(s))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let display = |p: &std::path::Path| ws.display(p);
-    let target = target::load(
-        &args.environment,
-        &ws.loaded,
-        &ws.primary,
-        &extra,
-        &display,
-        &mut std::io::stdin().lock(),
-    )?;
+    // `staging,prod`: each environment checked in turn, findings tagged with theirs
+    let names: Vec<&str> = args
+        .environment
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .collect();
+    if names.is_empty() {
+        anyhow::bail!("no environment given");
+    }
+    if names.len() > 1 && !extra.is_empty() {
+        anyhow::bail!(
+            "--source adds to one environment: with several ({}), configure each one's sources under [environments.<name>] in envcheck.toml",
+            names.join(", ")
+        );
+    }
+    let mut stdin = std::io::stdin().lock();
+    let mut targets = Vec::new();
+    for name in &names {
+        let target = target::load(name, &ws.loaded, &ws.primary, &extra, &display, &mut stdin)?;
+        let same = |t: &target::Target| {
+            t.name == target.name || target::canonical(&t.name) == target::canonical(&target.name)
+        };
+        if targets.iter().any(same) {
+            anyhow::bail!("environment `{}` is named twice", target.name);
+        }
+        targets.push(target);
+    }
     let selection = RuleSelection::new(config, &report.select, &report.ignore)?
         .with_config_relative(ws.config_relative());
-    let mut findings = diff_findings(&ws, &target, &selection, report)?;
-    // the base revision's code against the same target: config sources are read at HEAD,
+    let mut findings = Vec::new();
+    for target in &targets {
+        findings.extend(diff_findings(&ws, target, &selection, report)?);
+    }
+    // the base revision's code against the same targets: config sources are read at HEAD,
     // since the target is what will be deployed to
     let changes = match &report.base {
         Some(rev) => {
             let tree = tempfile::tempdir()?;
             let base = ws.at_revision(&args.walk, rev, tree.path(), &[])?;
-            let base_findings = diff_findings(&base, &target, &selection, report)?;
+            let mut base_findings = Vec::new();
+            for target in &targets {
+                base_findings.extend(diff_findings(&base, target, &selection, report)?);
+            }
             baseline::mark_new(&mut findings, &base_findings);
             Some(baseline::changes(
                 &base.inventory,
                 &ws.inventory,
-                Some(&target),
+                targets.first(),
             ))
         }
         None => None,
     };
+    check::summarize(&mut findings);
+    let scope = ws.scope()?;
+    let matrix = crate::matrix::build(&ws.inventory, &targets.iter().collect::<Vec<_>>(), &scope);
     if !report.quiet {
-        for source in &target.sources {
-            for notice in &source.data.notices {
-                writeln!(
-                    err,
-                    "envcheck: note: {}: {}",
-                    printable(&source.label),
-                    printable(notice)
-                )?;
+        for target in &targets {
+            for source in &target.sources {
+                for notice in &source.data.notices {
+                    writeln!(
+                        err,
+                        "envcheck: note: {}: {}",
+                        printable(&source.label),
+                        printable(notice)
+                    )?;
+                }
             }
         }
         if !covers_project(&ws) {
@@ -78,9 +109,15 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
         print_file_notes(&ws.inventory, false, err)?;
     }
     let source = ws.source();
+    let environment = targets
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     let context = ReportContext {
         command: "diff",
-        environment: Some(&target.name),
+        environment: Some(&environment),
+        matrix: Some(&matrix),
         base: report.base.as_deref(),
         changes: changes.as_deref(),
     };

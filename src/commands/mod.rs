@@ -270,14 +270,18 @@ impl Workspace {
         }
     }
 
-    /// The rules' shared policy from this workspace's configuration.
+    /// The rules' shared policy from this workspace's configuration, with what uses names
+    /// besides the scanned code in the files of the repository.
     pub fn scope(&self) -> anyhow::Result<crate::rules::context::Scope> {
         let dir = self
             .loaded
             .dir()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| self.primary.clone());
-        crate::rules::context::Scope::new(&self.loaded.config, &dir, self.config_relative())
+        let mut scope =
+            crate::rules::context::Scope::new(&self.loaded.config, &dir, self.config_relative())?;
+        scope.consumers = crate::consumers::Consumers::collect(self.repo.root(), &self.primary);
+        Ok(scope)
     }
 
     /// `path` of the working tree as it sits in this workspace: itself, or for a base revision,

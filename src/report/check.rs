@@ -25,6 +25,36 @@ struct JsonReport<'a> {
     /// Variable-level changes since the base revision (`--base` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     changes: Option<&'a [Change]>,
+    /// `diff`: variable → environment → state, for every variable the code reads and every
+    /// name a target sets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    matrix: Option<
+        std::collections::BTreeMap<
+            String,
+            std::collections::BTreeMap<String, crate::matrix::State>,
+        >,
+    >,
+}
+
+/// The matrix as `{"VAR": {"staging": "set", "prod": "missing"}}`.
+fn json_matrix(
+    matrix: &crate::matrix::Matrix,
+) -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, crate::matrix::State>> {
+    matrix
+        .rows
+        .iter()
+        .map(|row| {
+            (
+                row.variable.clone(),
+                matrix
+                    .environments
+                    .iter()
+                    .cloned()
+                    .zip(row.states.iter().copied())
+                    .collect(),
+            )
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -60,6 +90,7 @@ fn count(findings: &[Finding], severity: Severity) -> usize {
 pub fn json(
     findings: &[Finding],
     changes: Option<&[Change]>,
+    matrix: Option<&crate::matrix::Matrix>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let doc = JsonReport {
@@ -87,6 +118,7 @@ pub fn json(
             info: count(findings, Severity::Info),
         },
         changes,
+        matrix: matrix.map(json_matrix),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
@@ -107,6 +139,8 @@ pub struct Summary<'a> {
     pub base: Option<&'a str>,
     /// `--fail-on-existing`: existing findings fail the run too.
     pub fail_on_existing: bool,
+    /// `diff` over several environments: `full` shows the table before the summary line.
+    pub matrix: Option<&'a crate::matrix::Matrix>,
 }
 
 /// The lines of `--format concise`, without the summary.
@@ -177,7 +211,56 @@ pub fn full(
         };
         writeln!(out, "{rendered}\n")?;
     }
+    if let Some(matrix) = summary.matrix.filter(|m| m.environments.len() > 1) {
+        matrix_table(matrix, out)?;
+    }
     summary_line(findings, summary, out)
+}
+
+/// Variables × environments as an aligned table, the rows where the environments differ first
+/// (only those, when they are fewer than all).
+fn matrix_table(matrix: &crate::matrix::Matrix, out: &mut dyn Write) -> io::Result<()> {
+    let differ: Vec<&crate::matrix::Row> = matrix.rows.iter().filter(|r| r.differs()).collect();
+    writeln!(
+        out,
+        "Across environments: {} of {} variables differ{}",
+        differ.len(),
+        matrix.rows.len(),
+        if differ.is_empty() { "." } else { ":" }
+    )?;
+    if differ.is_empty() {
+        return writeln!(out);
+    }
+    let mut widths: Vec<usize> = vec!["VARIABLE".len()];
+    widths.extend(matrix.environments.iter().map(|e| e.chars().count()));
+    for row in &differ {
+        widths[0] = widths[0].max(row.variable.chars().count());
+        for (w, s) in widths[1..].iter_mut().zip(&row.states) {
+            *w = (*w).max(s.as_str().len());
+        }
+    }
+    let line = |cells: Vec<String>, out: &mut dyn Write| -> io::Result<()> {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        writeln!(out, "  {}", padded.join("  ").trim_end())
+    };
+    let mut header = vec!["VARIABLE".to_string()];
+    header.extend(
+        matrix
+            .environments
+            .iter()
+            .map(|e| printable(e).into_owned()),
+    );
+    line(header, out)?;
+    for row in differ {
+        let mut cells = vec![printable(&row.variable).into_owned()];
+        cells.extend(row.states.iter().map(|s| s.as_str().to_string()));
+        line(cells, out)?;
+    }
+    writeln!(out)
 }
 
 /// A diagnostic without a code frame: for env files (their lines hold values) and files that

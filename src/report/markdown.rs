@@ -35,6 +35,8 @@ pub struct Report<'a> {
     pub findings: &'a [Finding],
     /// With `--base`.
     pub changes: Option<&'a [Change]>,
+    /// `diff` over several environments: what each says about each variable.
+    pub matrix: Option<&'a crate::matrix::Matrix>,
 }
 
 /// Input text as Markdown text: unprintable characters as `\u{..}`, and a backslash before each
@@ -283,9 +285,25 @@ pub fn render(report: &Report) -> String {
         out.push_str(&format!(" (changes since {})", code(base)));
     }
     out.push('\n');
+    let several = report.matrix.filter(|m| m.environments.len() > 1);
     match (report.environment, report.changes) {
         (Some(env), Some(changes)) => {
-            plan(&mut out, env, report.findings, changes);
+            match several {
+                // one plan per environment, each with its own findings
+                Some(matrix) => {
+                    for env in &matrix.environments {
+                        out.push_str(&format!("\n## `{}`\n", text(env)));
+                        let own: Vec<Finding> = report
+                            .findings
+                            .iter()
+                            .filter(|f| f.environment.as_deref() == Some(env.as_str()))
+                            .cloned()
+                            .collect();
+                        plan(&mut out, env, &own, changes);
+                    }
+                }
+                None => plan(&mut out, env, report.findings, changes),
+            }
             // names listed as no longer read need no second line
             let removed = |f: &Finding| {
                 f.rule.code == "ENV104"
@@ -349,7 +367,35 @@ pub fn render(report: &Report) -> String {
             findings_table(&mut out, &all);
         }
     }
+    if let Some(matrix) = several {
+        matrix_table(&mut out, matrix);
+    }
     truncate(out, LIMIT)
+}
+
+/// Variables × environments, the rows where the environments differ first.
+fn matrix_table(out: &mut String, matrix: &crate::matrix::Matrix) {
+    let differ = matrix.rows.iter().filter(|r| r.differs()).count();
+    out.push_str(&format!(
+        "\n### Across environments ({differ} of {} variables differ)\n\n| variable |",
+        matrix.rows.len()
+    ));
+    for env in &matrix.environments {
+        out.push_str(&format!(" {} |", code(env)));
+    }
+    out.push_str("\n| --- |");
+    for _ in &matrix.environments {
+        out.push_str(" --- |");
+    }
+    out.push('\n');
+    for row in &matrix.rows {
+        let unread = if row.read { "" } else { " (not read)" };
+        out.push_str(&format!("| {}{unread} |", code(&row.variable)));
+        for state in &row.states {
+            out.push_str(&format!(" {} |", state.as_str()));
+        }
+        out.push('\n');
+    }
 }
 
 /// Cuts `text` at the last line that fits in `limit` bytes and says how many lines were left out.

@@ -1,6 +1,8 @@
 //! What the rules look at: the project as `check` sees it ([`Project`]), as `diff` sees it
 //! against one target ([`DiffProject`], one [`Need`] per variable), and the policy both share
-//! ([`Scope`]): which variables are checked at all, and which reads are the application's.
+//! ([`Scope`]): which variables are checked at all, which reads are the application's, and what
+//! besides the scanned code uses a name ([`Consumers`]: compose files, Dockerfiles, scripts and
+//! well-known tools of the repository).
 //!
 //! The commands build these after the scan and hand them to the rules; rules only read them.
 
@@ -11,6 +13,7 @@ use globset::GlobSet;
 
 use crate::check::EnvFile;
 use crate::config::Config;
+use crate::consumers::Consumers;
 use crate::extract::{ReadKind, When};
 use crate::finding::{Finding, Span};
 use crate::model::{Inventory, Site, Variable};
@@ -54,6 +57,9 @@ pub struct Scope {
     config_relative: crate::config::ConfigRelative,
     /// Words of the files `documented-in` names: a variable named there is documented.
     documented_elsewhere: HashSet<String>,
+    /// What uses names besides the scanned code (empty until the command collects it from the
+    /// repository).
+    pub consumers: Consumers,
 }
 
 impl Scope {
@@ -83,6 +89,7 @@ impl Scope {
             tooling,
             config_relative,
             documented_elsewhere,
+            consumers: Consumers::default(),
         })
     }
 
@@ -95,6 +102,7 @@ impl Scope {
                 tooling: GlobSet::empty(),
                 config_relative: Default::default(),
                 documented_elsewhere: HashSet::new(),
+                consumers: Consumers::default(),
             }
         })
     }

@@ -18,7 +18,8 @@ list. Commented-out keys (`# KEY=`) count as documented, as does the `_FILE` cou
 name (`POSTGRES_PASSWORD_FILE` for `POSTGRES_PASSWORD`, and the reverse) and a name that appears
 in the files `documented-in` lists (`docs/**/*.md`). Platform variables (PORT, HOME, CI,
 GITHUB_*, ...), names in `ignore-vars` and variables read only by tooling (scripts, load
-tests, mocks: see `tooling`) are not reported.
+tests, mocks: see `tooling`) are not reported. Nor is a variable a Dockerfile of the repository
+sets with `ENV` (`ENV PNGX_CONTAINERIZED=1`): the image provides it, nobody configures it.
 
 The severity follows the variable's requirement: an error for a required variable (the
 service does not start without it), a warning for one read without a default, `info` for one
@@ -50,6 +51,11 @@ pub fn check(project: &Project, out: &mut Vec<Finding>) {
     for variable in project.checked_variables() {
         if documented(variable, &keys) != Documented::No
             || project.scope.documented_elsewhere(&variable.name)
+            || project
+                .scope
+                .consumers
+                .set_by_image(&variable.name)
+                .is_some()
         {
             continue;
         }
@@ -131,6 +137,42 @@ mod tests {
         );
         fx.scope.ignore_vars = crate::check::glob_set(&["LEGACY_*".to_string()]).expect("globs");
         assert_eq!(fx.run(check), rows(&[]));
+    }
+
+    #[test]
+    fn variables_the_image_sets_are_not_undocumented() -> std::io::Result<()> {
+        let mut fx = Fixture::new(
+            &[
+                (
+                    "app.py",
+                    "import os
+os.environ['SET_BY_IMAGE']
+os.environ['BUILD_ARG_ONLY']
+",
+                ),
+                (
+                    ".env.example",
+                    "OTHER=1
+",
+                ),
+            ],
+            &[],
+        );
+        let dir = tempfile::tempdir()?;
+        std::fs::write(
+            dir.path().join("Dockerfile"),
+            "FROM x
+ARG BUILD_ARG_ONLY
+ENV SET_BY_IMAGE=1
+",
+        )?;
+        fx.scope.consumers = crate::consumers::Consumers::collect(dir.path(), dir.path());
+        // a build argument is not in the running container
+        assert_eq!(
+            fx.run(check),
+            rows(&[("ENV001", "app.py", 3, "BUILD_ARG_ONLY")])
+        );
+        Ok(())
     }
 
     #[test]

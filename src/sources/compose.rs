@@ -7,7 +7,12 @@
 //! [`ValueState::Set`] when it depends on the deploying shell but cannot be empty, else
 //! [`ValueState::PassThrough`]. Variables the deploy requires (`${VAR:?err}`) are recorded in
 //! [`SourceData::required`]. `env_file` entries are returned for the caller to load, since
-//! reading them is I/O.
+//! reading them is I/O, each with the other services of the file that load it too (a name such
+//! a file sets may be read by their code).
+//!
+//! [`references`] lists the names a compose file interpolates, anywhere in it: `${X}` and `$X`
+//! come from the deploying shell or the project's `.env`, and `$${X}` is a literal `${X}` that
+//! reaches a service's command, where the container's shell reads it.
 //!
 //! Pure: the caller reads the file. Values go into [`Secret`] only; errors and notices name the
 //! file, lines, services and keys.
@@ -41,6 +46,19 @@ pub struct EnvFileRef {
     pub required: bool,
     /// The line of the entry in the compose file, for messages about the file it names.
     pub line: usize,
+    /// The other services of the compose file whose `env_file` names the same file, sorted.
+    pub shared_with: Vec<String>,
+}
+
+/// A name a compose file interpolates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference {
+    pub name: String,
+    /// The line of the value that holds it.
+    pub line: usize,
+    /// `$${X}` or `$$X`: compose passes `${X}` on literally, for the shell of a service's
+    /// command or healthcheck to read in the container.
+    pub escaped: bool,
 }
 
 /// Reads the environment of `service`, or of the only service when `service` is `None`, with no
@@ -196,16 +214,102 @@ pub fn read_with(
     }
     data.provided = provided.into_values().collect();
 
-    let env_files = match node.get("env_file") {
+    let mut env_files = match node.get("env_file") {
         None => Vec::new(),
         Some(files) => env_files(files).map_err(|(line, m)| err(Some(line), m))?,
     };
+    mark_shared(&mut env_files, name, &all);
 
     Ok(ComposeService {
         service: name.to_string(),
         data,
         env_files,
     })
+}
+
+/// Fills in [`EnvFileRef::shared_with`]: the other services whose `env_file` names the same
+/// path (relative to the same directory, so the paths compare as written once `./` and `.`
+/// parts are dropped). A service whose `env_file` does not read is skipped: this is a hint,
+/// not the service the run is about. One map lookup per entry of every service.
+fn mark_shared(ours: &mut [EnvFileRef], service: &str, all: &[(&str, &Node)]) {
+    let index: std::collections::HashMap<String, usize> = ours
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (normal_path(&f.path), i))
+        .collect();
+    for (other, node) in all.iter().filter(|(n, _)| *n != service) {
+        let Some(files) = node.get("env_file").and_then(|f| env_files(f).ok()) else {
+            continue;
+        };
+        for file in files {
+            if let Some(&i) = index.get(&normal_path(&file.path)) {
+                ours[i].shared_with.push(other.to_string());
+            }
+        }
+    }
+    for file in ours {
+        file.shared_with.sort_unstable();
+        file.shared_with.dedup();
+    }
+}
+
+/// `./a/./b.env` and `a/b.env` are the same file.
+fn normal_path(path: &str) -> String {
+    path.split('/')
+        .filter(|part| !part.is_empty() && *part != ".")
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The names `text`, a compose file, interpolates in any value of any of its documents (see
+/// [`Reference`]). Each node is visited once, however many aliases share it, so the work is
+/// linear in the file. Keys are not interpolated by compose and are not read.
+pub fn references(path: &str, text: &str) -> Result<Vec<Reference>, SourceError> {
+    let docs = yaml::parse(path, text)?;
+    let mut seen: std::collections::HashSet<*const Node> = std::collections::HashSet::new();
+    let mut stack: Vec<&Node> = docs.iter().map(|d| d.as_ref()).collect();
+    let mut out = Vec::new();
+    while let Some(node) = stack.pop() {
+        if !seen.insert(node as *const Node) {
+            continue;
+        }
+        match &node.kind {
+            yaml::Kind::Scalar(scalar) => scalar_references(&scalar.text, node.line, &mut out),
+            yaml::Kind::Seq(items) => stack.extend(items.iter().map(|n| n.as_ref())),
+            yaml::Kind::Map(entries) => stack.extend(entries.iter().map(|(_, v)| v.as_ref())),
+        }
+    }
+    out.sort_by(|a, b| (a.line, &a.name).cmp(&(b.line, &b.name)));
+    Ok(out)
+}
+
+/// The references of one value, as compose reads it: `$$` is a literal `$`, a name is
+/// `[A-Za-z_][A-Za-z0-9_]*`, and the default or error text after it (`${A:-${B}}`) is read on.
+fn scalar_references(text: &str, line: usize, out: &mut Vec<Reference>) {
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        let mut after = &rest[at + 1..];
+        let escaped = after.starts_with('$');
+        if escaped {
+            after = &after[1..];
+        }
+        let name_at = after.strip_prefix('{').unwrap_or(after);
+        let n = name_at
+            .bytes()
+            .enumerate()
+            .take_while(|(i, b)| {
+                b.is_ascii_alphabetic() || *b == b'_' || (*i > 0 && b.is_ascii_digit())
+            })
+            .count();
+        if n > 0 {
+            out.push(Reference {
+                name: name_at[..n].to_string(),
+                line,
+                escaped,
+            });
+        }
+        rest = &name_at[n..];
+    }
 }
 
 /// Whether the name of a list item (the text before `=`, or the whole item) can be a variable
@@ -303,6 +407,7 @@ fn env_files(node: &Node) -> Result<Vec<EnvFileRef>, (usize, String)> {
             path: path.to_string(),
             required: true,
             line: node.line,
+            shared_with: Vec::new(),
         }]);
     }
     let Some(items) = node.as_seq() else {
@@ -319,6 +424,7 @@ fn env_files(node: &Node) -> Result<Vec<EnvFileRef>, (usize, String)> {
                 path: path.to_string(),
                 required: true,
                 line: item.line,
+                shared_with: Vec::new(),
             });
             continue;
         }
@@ -340,6 +446,7 @@ fn env_files(node: &Node) -> Result<Vec<EnvFileRef>, (usize, String)> {
             path: path.to_string(),
             required,
             line: item.line,
+            shared_with: Vec::new(),
         });
     }
     Ok(out)
@@ -447,6 +554,7 @@ services:
             path: path.to_string(),
             required,
             line: 3,
+            shared_with: Vec::new(),
         };
         assert_eq!(one(".env"), [req(".env", true)]);
         assert_eq!(
@@ -610,6 +718,76 @@ services:
         assert!(s.data.notices[1].contains("`extends`"));
         // what `extends` inherits is unknown: missing is unprovable
         assert_eq!(s.data.opaque.len(), 1, "{:?}", s.data.opaque);
+    }
+
+    #[test]
+    fn references_anywhere_in_the_file() {
+        let text = "\
+x-env: &env
+  DATABASE_URL: postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD:?set it}@db/app
+services:
+  web:
+    image: app:${TAG:-latest}
+    environment: *env
+  worker:
+    environment: *env
+    command: [\"sh\", \"-c\", \"echo $${IN_CONTAINER} $$ALSO pa$$word\"]
+    ports: [\"${PORT_A}:80\"]
+  db:
+    environment:
+      - POSTGRES_DB=${DB_NAME:-${FALLBACK}}
+      - LITERAL=cost $5 and $
+    ${NOT_A_KEY_REF}: 1
+---
+other: $SECOND_DOC
+";
+        let got: Vec<(String, usize, bool)> = references("c.yaml", text)
+            .expect("parses")
+            .into_iter()
+            .map(|r| (r.name, r.line, r.escaped))
+            .collect();
+        let want = [
+            ("POSTGRES_PASSWORD", 2, false),
+            ("POSTGRES_USER", 2, false),
+            ("TAG", 5, false),
+            ("ALSO", 9, true),
+            ("IN_CONTAINER", 9, true),
+            // `pa$$word` reaches the shell as `pa$word`: it reads `word`
+            ("word", 9, true),
+            ("PORT_A", 10, false),
+            ("DB_NAME", 13, false),
+            ("FALLBACK", 13, false),
+            ("SECOND_DOC", 17, false),
+        ]
+        .map(|(n, l, e)| (n.to_string(), l, e));
+        // the anchored map is read once, although two services use it
+        assert_eq!(got, want);
+        assert!(references("c.yaml", "a: [unclosed\n").is_err());
+    }
+
+    #[test]
+    fn env_files_shared_with_other_services() {
+        let text = "\
+x-files: &files
+  - ./.env
+services:
+  api:
+    env_file: *files
+  worker:
+    env_file: [.env, worker.env]
+  web:
+    env_file:
+      - path: ./.env
+        required: false
+  other:
+    env_file: other.env
+  broken:
+    env_file: {not: a list}
+";
+        let s = read("c.yaml", text, Some("api")).expect("reads");
+        assert_eq!(s.env_files[0].shared_with, ["web", "worker"]);
+        let s = read("c.yaml", text, Some("other")).expect("reads");
+        assert!(s.env_files[0].shared_with.is_empty());
     }
 
     #[test]

@@ -164,6 +164,56 @@ pub fn parse_bytes(src: &[u8]) -> DotenvFile {
     file
 }
 
+/// A name another entry's value interpolates: `DATABASE_URL=postgres://${POSTGRES_USER}@db/app`
+/// uses `POSTGRES_USER`, so the key is not unused even when no code reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference {
+    /// The name referenced.
+    pub name: String,
+    /// The key whose value holds the reference, and the line of that key.
+    pub key: String,
+    pub line: usize,
+}
+
+/// The names the values of `file` refer to, the way [`expand`] reads them: `$VAR`, `${VAR}` and
+/// `${VAR:-default}` (with the references inside the default), not in single-quoted values, not
+/// after a backslash (`\$VAR` is a literal). A value's reference to its own key is left out: it
+/// is not another value. One pass over the raw text of each value.
+pub fn references(file: &DotenvFile) -> Vec<Reference> {
+    let mut out = Vec::new();
+    for entry in &file.entries {
+        let Some(raw) = entry.raw.as_ref().filter(|_| entry.quote != Quote::Single) else {
+            continue;
+        };
+        let raw = raw.expose();
+        let mut rest = raw;
+        while let Some(at) = rest.find(['\\', '$']) {
+            let after = &rest[at + 1..];
+            if rest[at..].starts_with('\\') {
+                // the escaped character is skipped whole (it may be more than one byte)
+                let skip = after.chars().next().map_or(0, char::len_utf8);
+                rest = &after[skip..];
+                continue;
+            }
+            let (name_at, dots) = match after.strip_prefix('{') {
+                Some(body) => (body, true),
+                None => (after, false),
+            };
+            let n = name_len(name_at, dots);
+            let name = &name_at[..n];
+            if n > 0 && name != entry.key {
+                out.push(Reference {
+                    name: name.to_string(),
+                    key: entry.key.clone(),
+                    line: entry.line,
+                });
+            }
+            rest = &name_at[n..];
+        }
+    }
+    out
+}
+
 /// The value of every key that has one, last definition winning, in the order of each key's
 /// first definition. `$VAR`, `${VAR}`, `${VAR:-default}` (default when unset or empty),
 /// `${VAR-default}` (default when unset), `${VAR:+alt}`, `${VAR+alt}`, `${VAR:?msg}` and
@@ -999,6 +1049,39 @@ mod tests {
             Some(e) => e,
             None => panic!("no entry {key}"),
         }
+    }
+
+    #[test]
+    fn references_of_values() {
+        let file = parse(
+            "POSTGRES_USER=u\n\
+             DATABASE_URL=postgres://${POSTGRES_USER}:$POSTGRES_PASSWORD@db/${DB:-${FALLBACK_DB}}\n\
+             SELF=${SELF}x\n\
+             LITERAL='$NOT_A_REF'\n\
+             ESCAPED=\\$NOT_EITHER\n\
+             QUOTED=\"a ${DOTTED.NAME} $1 $\"\n\
+             BARE\n",
+        );
+        let got: Vec<(String, String, usize)> = references(&file)
+            .into_iter()
+            .map(|r| (r.name, r.key, r.line))
+            .collect();
+        let want = [
+            ("POSTGRES_USER", "DATABASE_URL", 2),
+            ("POSTGRES_PASSWORD", "DATABASE_URL", 2),
+            ("DB", "DATABASE_URL", 2),
+            ("FALLBACK_DB", "DATABASE_URL", 2),
+            ("DOTTED.NAME", "QUOTED", 6),
+        ]
+        .map(|(n, k, l)| (n.to_string(), k.to_string(), l));
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn references_are_linear() {
+        // a long run of `$`, `\` and `${` costs one pass, whatever it nests
+        let text = format!("A=\"{}{}\"\n", "${".repeat(100_000), "\\$".repeat(100_000));
+        assert!(references(&parse(&text)).is_empty());
     }
 
     fn expanded(src: &str) -> Vec<(String, String)> {

@@ -90,6 +90,18 @@ pub struct SourceData {
     /// Names the deploy itself requires (compose `${X:?err}`): deploying fails when the
     /// deploying environment lacks them.
     pub required: Vec<RequiredName>,
+    /// Names this source sets that its own configuration shows something besides the scanned
+    /// code uses: another value of the same env file interpolates them, or other services of
+    /// the compose file load the env file that sets them. ENV104 does not report them.
+    pub used_elsewhere: Vec<UsedElsewhere>,
+}
+
+/// A name a source sets, in the file that sets it (as [`Provided::path`]), that something other
+/// than the scanned code uses (see [`SourceData::used_elsewhere`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UsedElsewhere {
+    pub name: String,
+    pub path: String,
 }
 
 /// A name a source requires of the environment that deploys it, and where it says so.
