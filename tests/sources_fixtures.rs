@@ -258,12 +258,17 @@ fn compose_services() {
     assert_eq!(value(d, "DATABASE_URL"), "CANARY-COMPOSE-3");
     assert_eq!(value(d, "PORT"), "7357002");
     assert_eq!(value(d, "PRICE_TEMPLATE"), "CANARY-COMPOSE-4$");
-    for shell in ["AWS_PROFILE", "STRIPE_API_KEY", "SENTRY_DSN"] {
+    for shell in ["AWS_PROFILE", "SENTRY_DSN"] {
         assert!(
             matches!(state(d, shell), ValueState::PassThrough),
             "{shell}"
         );
     }
+    // `${STRIPE_API_KEY:?...}`: never empty (the deploy fails without it), and required of the
+    // deploying shell
+    assert!(matches!(state(d, "STRIPE_API_KEY"), ValueState::Set));
+    let required: Vec<&str> = d.required.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(required, ["STRIPE_API_KEY"]);
     assert_eq!(
         where_(d, "DATABASE_URL"),
         ("compose/compose.yaml".to_string(), 15)
@@ -287,7 +292,8 @@ fn compose_services() {
     );
     assert_eq!(value(d, "QUEUE_URL"), "CANARY-COMPOSE-5");
     assert!(matches!(state(d, "HOME"), ValueState::PassThrough));
-    assert!(matches!(state(d, "REDIS_URL"), ValueState::PassThrough));
+    // `redis://:${REDIS_PASSWORD}@cache:6379`: the shell's password, in a value never empty
+    assert!(matches!(state(d, "REDIS_URL"), ValueState::Set));
     let files: Vec<_> = worker
         .env_files
         .iter()
