@@ -144,7 +144,13 @@ fetch_base() {
     if [[ "$refspec" == +* ]]; then
         remote_ref="${refspec#+}"
         remote_ref="${remote_ref%%:*}"
-        sha="$(git ls-remote origin "$remote_ref" 2>/dev/null | cut -f1 | head -n 1)"
+        local listed
+        if listed="$(git ls-remote origin "$remote_ref" 2>/dev/null)" && [[ -z "$listed" ]]; then
+            # origin answered and has no such branch or tag: more history would not help
+            missing_base="$remote_ref"
+            return 1
+        fi
+        sha="$(printf '%s\n' "$listed" | cut -f1 | head -n 1)"
         if [[ -n "$sha" ]] && git cat-file -e "$sha^{commit}" 2>/dev/null; then
             log "the base revision $base is already in the clone"
             git update-ref "${refspec##*:}" "$sha"
@@ -163,8 +169,13 @@ if [[ -n "$base" ]]; then
     if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
         log "note: not inside a git checkout; envcheck will report that --base needs one"
     elif ! git rev-parse --verify --quiet "$base^{commit}" >/dev/null; then
+        missing_base=""
         if ! fetch_base "$base"; then
-            log "note: could not fetch $base; in a shallow clone use actions/checkout with fetch-depth: 0"
+            if [[ -n "$missing_base" ]]; then
+                log "note: origin has no $missing_base: the 'base' input names a branch or tag that does not exist"
+            else
+                log "note: could not fetch $base; in a shallow clone use actions/checkout with fetch-depth: 0"
+            fi
         fi
     fi
     args+=(--base "$base")
@@ -232,10 +243,13 @@ escape_uri() {
 # --- run envcheck once -------------------------------------------------------------------------
 log "running: envcheck ${args[*]}${extra[0]+ (+${#extra[@]} extra arguments from 'args')}"
 report="$(mktemp "$temp_root/envcheck-annotations.XXXXXX")"
+errors="$(mktemp "$temp_root/envcheck-errors.XXXXXX")"
 set +e
-"$bin" "${args[@]}" ${extra[@]+"${extra[@]}"} >"$report"
+# standard error is kept for the annotations of exit code 2, then copied to the log
+"$bin" "${args[@]}" ${extra[@]+"${extra[@]}"} >"$report" 2>"$errors"
 code=$?
 set -e
+cat -- "$errors" >&2
 
 count=0
 file_property=" file=$(escape_property "$prefix")"
@@ -266,8 +280,37 @@ else
     sarif=""
 fi
 
+# Exit code 2: envcheck could not check (a file it cannot parse, a missing key, a bad
+# revision). Its `envcheck: error:` lines (names and paths only, never values) become error
+# annotations and a section of the job summary, so that a gate that did not run is seen where
+# findings are.
 if [[ "$code" -ge 2 ]]; then
     log "envcheck exited with $code (an error, not findings): see the messages above"
+    messages=()
+    while IFS= read -r line || [[ -n "$line" ]]; do
+        case "$line" in
+            "envcheck: error: "*) messages+=("${line#"envcheck: error: "}") ;;
+        esac
+    done <"$errors"
+    if [[ ${#messages[@]} -eq 0 ]]; then
+        messages=("envcheck exited with code $code without an error message")
+    fi
+    for message in "${messages[@]}"; do
+        printf '::error title=envcheck could not check::%s\n' "$(escape_data "$message")"
+    done
+    if is_true "${INPUT_SUMMARY:-true}" && [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
+        {
+            printf '## envcheck could not check\n\n'
+            printf 'Exit code %s: nothing was checked, the gate did not run.\n\n' "$code"
+            # a fence longer than any backtick run in the messages cannot be closed by them
+            fence='````'
+            while [[ "${messages[*]}" == *"$fence"* ]]; do fence+='`'; done
+            printf '%s\n' "$fence"
+            printf '%s\n' "${messages[@]}"
+            printf '%s\n' "$fence"
+        } >>"$GITHUB_STEP_SUMMARY"
+    fi
 fi
+rm -f -- "$errors"
 write_outputs "$code" "$count" "$sarif"
 exit "$code"

@@ -57,6 +57,10 @@ pub enum GitError {
         "revision `{rev}` is not in this shallow clone: fetch more history (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout) and try again"
     )]
     Shallow { rev: String },
+    #[error(
+        "revision `{rev}` is no branch or tag of this repository: check the name; a clone made by CI holds only the branches it fetched (`git fetch --depth=1 origin <branch>` fetches one)"
+    )]
+    NoSuchRef { rev: String },
     #[error("revision `{rev}` does not exist in this repository")]
     UnknownRevision { rev: String },
     #[error("reading git {what}: {message}")]
@@ -244,6 +248,10 @@ pub fn resolve_commit(dir: &Path, rev: &str) -> Result<String, GitError> {
     let spec = format!("{rev}^{{commit}}");
     match repo.rev_parse_single(spec.as_str()) {
         Ok(id) => Ok(id.detach().to_string()),
+        // a name alone (no `~`, `^`, `@`, `:`), not a commit id: more history would not bring it
+        Err(_) if is_ref_name(rev) => Err(GitError::NoSuchRef {
+            rev: rev.to_string(),
+        }),
         Err(_) if repo.is_shallow().unwrap_or(false) => Err(GitError::Shallow {
             rev: rev.to_string(),
         }),
@@ -251,6 +259,17 @@ pub fn resolve_commit(dir: &Path, rev: &str) -> Result<String, GitError> {
             rev: rev.to_string(),
         }),
     }
+}
+
+/// Whether `rev` is a branch or tag name (or `origin/<branch>`) rather than a commit id or an
+/// expression over history (`HEAD~2`, `main^`, `@{upstream}`).
+fn is_ref_name(rev: &str) -> bool {
+    let hex = rev.len() >= 4 && rev.bytes().all(|b| b.is_ascii_hexdigit());
+    !hex && rev != "HEAD"
+        && !rev.is_empty()
+        && rev
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.'))
 }
 
 /// Files tracked under `root`, as paths relative to it with `/` (what `git ls-files` run in

@@ -10,8 +10,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use saphyr_parser::{Event, Parser};
-
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 const INPUTS: [&str; 10] = [
@@ -28,89 +26,9 @@ const INPUTS: [&str; 10] = [
 ];
 const OUTPUTS: [&str; 3] = ["findings-count", "exit-code", "sarif-file"];
 
-// ---------------------------------------------------------------------------------------------
-// A YAML tree, enough for action.yml (no anchors or aliases).
-
-#[derive(Debug, Clone)]
-enum Yaml {
-    Scalar(String),
-    Seq(Vec<Yaml>),
-    Map(Vec<(String, Yaml)>),
-}
-
-impl Yaml {
-    fn get(&self, key: &str) -> Option<&Yaml> {
-        match self {
-            Yaml::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    fn str(&self) -> Option<&str> {
-        match self {
-            Yaml::Scalar(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    fn entries(&self) -> &[(String, Yaml)] {
-        match self {
-            Yaml::Map(entries) => entries,
-            other => panic!("expected a mapping, found {other:?}"),
-        }
-    }
-
-    fn items(&self) -> &[Yaml] {
-        match self {
-            Yaml::Seq(items) => items,
-            other => panic!("expected a sequence, found {other:?}"),
-        }
-    }
-}
-
-fn parse_yaml(text: &str) -> Yaml {
-    enum Frame {
-        Seq(Vec<Yaml>),
-        Map(Vec<(String, Yaml)>, Option<String>),
-    }
-    fn push(stack: &mut [Frame], value: Yaml, root: &mut Option<Yaml>) {
-        match stack.last_mut() {
-            None => *root = Some(value),
-            Some(Frame::Seq(items)) => items.push(value),
-            Some(Frame::Map(entries, key)) => match key.take() {
-                Some(k) => entries.push((k, value)),
-                None => match value {
-                    Yaml::Scalar(k) => *key = Some(k),
-                    other => panic!("non-scalar mapping key {other:?}"),
-                },
-            },
-        }
-    }
-    let mut stack = Vec::new();
-    let mut root = None;
-    for event in Parser::new_from_str(text) {
-        let (event, _span) = event.expect("action.yml is valid YAML");
-        match event {
-            Event::Scalar(value, ..) => {
-                push(&mut stack, Yaml::Scalar(value.into_owned()), &mut root)
-            }
-            Event::SequenceStart(..) => stack.push(Frame::Seq(Vec::new())),
-            Event::MappingStart(..) => stack.push(Frame::Map(Vec::new(), None)),
-            Event::SequenceEnd | Event::MappingEnd => {
-                let value = match stack.pop() {
-                    Some(Frame::Seq(items)) => Yaml::Seq(items),
-                    Some(Frame::Map(entries, None)) => Yaml::Map(entries),
-                    Some(Frame::Map(_, Some(key))) => panic!("key {key} without a value"),
-                    None => panic!("unbalanced YAML events"),
-                };
-                push(&mut stack, value, &mut root);
-            }
-            Event::Alias(_) => panic!("action.yml should not use aliases"),
-            _ => {}
-        }
-    }
-    root.expect("a YAML document")
-}
+#[path = "support/yaml.rs"]
+mod yaml;
+use yaml::{Yaml, parse_yaml};
 
 fn action() -> Yaml {
     parse_yaml(&fs::read_to_string(Path::new(ROOT).join("action.yml")).expect("action.yml"))
@@ -954,4 +872,75 @@ fn a_pull_request_base_is_fetched_into_a_shallow_clone() {
     assert!(run.stderr.contains("already in the clone"), "{log}");
     assert_eq!(output(&run, "exit-code"), "1", "{log}");
     assert_eq!(count(), "2", "the clone's history is as it was");
+}
+
+/// envcheck's own errors (exit code 2) are seen where findings are: an error annotation and a
+/// section of the job summary. A base branch that origin does not have is named as such, not
+/// taken for missing history.
+#[test]
+fn an_error_of_envcheck_is_an_annotation_and_in_the_summary() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let origin = dir.path().join("origin");
+    copy_dir(&Path::new(ROOT).join("examples/shop"), &origin);
+    git(&origin, &["init", "--quiet"]);
+    git(&origin, &["add", "--all"]);
+    git(&origin, &["commit", "--quiet", "-m", "base"]);
+    let url = format!("file://{}", origin.display());
+    git(
+        dir.path(),
+        &["clone", "--quiet", "--depth=1", &url, "workspace"],
+    );
+    let workspace = dir.path().join("workspace");
+
+    let run = run_action(
+        &workspace,
+        &[
+            ("command", "diff"),
+            ("environment", "prod"),
+            ("base", "origin/no-such-branch"),
+        ],
+        &[("GIT_CONFIG_NOSYSTEM", "1")],
+    );
+    let log = format!("stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
+    assert_eq!(run.status, 2, "{log}");
+    assert_eq!(output(&run, "exit-code"), "2", "{log}");
+    assert!(
+        run.stderr
+            .contains("origin has no refs/heads/no-such-branch"),
+        "{log}"
+    );
+    assert!(!run.stderr.contains("fetch-depth"), "{log}");
+    assert!(
+        run.stdout.lines().any(|l| l.starts_with(
+            "::error title=envcheck could not check::revision `origin/no-such-branch`"
+        )),
+        "{log}"
+    );
+    assert!(
+        run.summary.contains("## envcheck could not check")
+            && run.summary.contains("origin/no-such-branch"),
+        "{}",
+        run.summary
+    );
+
+    // a file envcheck cannot read: the annotation names it
+    fs::write(
+        workspace.join("deploy/k8s/broken.yaml"),
+        "kind: Deployment\nspec: [\n",
+    )
+    .expect("write");
+    let run = run_action(
+        &workspace,
+        &[("command", "diff"), ("environment", "prod"), ("base", "")],
+        &[],
+    );
+    let log = format!("stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
+    assert_eq!(output(&run, "exit-code"), "2", "{log}");
+    assert!(
+        run.stdout.lines().any(
+            |l| l.starts_with("::error title=envcheck could not check::")
+                && l.contains("broken.yaml")
+        ),
+        "{log}"
+    );
 }

@@ -60,6 +60,7 @@ fuzz_target!(|data: &[u8]| {
                     default: default.clone(),
                     ..ReadExtra::default()
                 },
+                profile: None,
             }],
         });
     }
