@@ -508,3 +508,80 @@ fn secret_manager_references_are_external() {
     let out = envcheck(dir.path(), &["diff", "prod"], None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
+
+/// A name that is not a variable name (a value pasted where the name belongs, a token) stops the
+/// run with the file and line, and never repeats the name.
+#[test]
+fn bad_names_are_errors_with_file_and_line_never_the_name() {
+    let dir = project();
+    let cases: [(&str, &str, &str); 5] = [
+        (
+            "github",
+            "bad-gh.json",
+            "[\n  {\"name\": \"OK\", \"value\": \"x\"},\n  {\"name\": \"CANARY-BAD-1=value here\", \"value\": \"x\"}\n]\n",
+        ),
+        (
+            "infisical",
+            "bad-inf.json",
+            "[\n  {\"key\": \"sk_live_CANARYBAD2a1b2c3d4e5f6g7h8i9j0\", \"value\": \"x\"}\n]\n",
+        ),
+        (
+            "vault-kv",
+            "bad-kv.json",
+            "{\"data\": {\"metadata\": {\"version\": 1}, \"data\": {\n  \"CANARY BAD 3\": \"x\"\n}}}\n",
+        ),
+        (
+            "ssm",
+            "bad-ssm.json",
+            "{\"Parameters\": [\n  {\"Name\": \"/p/CANARY<BAD>4\", \"Value\": \"x\"}\n]}\n",
+        ),
+        (
+            "ecs",
+            "bad-ecs.json",
+            "[{\"name\": \"api\", \"environment\": [\n  {\"name\": \"CANARY:BAD:5\", \"value\": \"x\"}\n]}]\n",
+        ),
+    ];
+    for (kind, file, body) in cases {
+        fs::write(dir.path().join(file), body).expect("write");
+        let arg = format!("{kind}:{file}");
+        for command in ["sources", "diff"] {
+            let out = envcheck(dir.path(), &[command, "prod", "--source", &arg], None);
+            let all = text(&out);
+            assert_eq!(out.status.code(), Some(2), "{arg}: {all}");
+            assert!(all.contains(&format!("{file}:")), "{arg}: {all}");
+            assert_no_canary(&out, &arg);
+        }
+    }
+}
+
+/// A Blueprint that names one large group many times is read once per group: linear work. The
+/// ceiling only catches a blow-up (applying the group per `fromGroup` entry would be 20,000 ×
+/// 20,000 insertions); it is no timing assertion.
+#[test]
+fn render_groups_named_many_times_stay_linear() {
+    let dir = project();
+    let mut text = String::from("envVarGroups:\n  - name: g\n    envVars:\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("      - key: K{i}\n        value: x\n"));
+    }
+    text.push_str("services:\n  - type: web\n    name: api\n    envVars:\n");
+    for _ in 0..20_000 {
+        text.push_str("      - fromGroup: g\n");
+    }
+    fs::write(dir.path().join("render.yaml"), text).expect("write");
+    let started = std::time::Instant::now();
+    let out = envcheck(
+        dir.path(),
+        &[
+            "sources",
+            "prod",
+            "--source",
+            "render:render.yaml#api",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(provided(&out).len(), 20_000);
+}
