@@ -101,7 +101,9 @@ fn deploy_requirements(project: &DiffProject, out: &mut Vec<Finding>) {
                     required.name, source.label, required.name, target.name
                 ),
             )
-            .variable(&required.name);
+            .variable(&required.name)
+            // the compose file's line holds values: never shown
+            .in_env_file();
             f.environment = Some(target.name.clone());
             out.push(f);
         }
