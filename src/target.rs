@@ -2,8 +2,17 @@
 //!
 //! Sources come from `[environments.<name>]` in the configuration, from convention when there is
 //! none (`prod` reads `.env.production` / `.env.prod` and the `production` environment of
-//! `.env.vault`), and from `--source KIND:PATH`. Every value stays in a [`Secret`]; keys for
-//! decryption come only from the process environment and are never shown.
+//! `.env.vault`), and from `--source KIND:PATH[#SELECTOR]`. Every value stays in a [`Secret`];
+//! keys for decryption come only from the process environment and are never shown.
+//!
+//! The platform and secret-store kinds (`ecs`, `github`, `gitlab`, `fly`, `render`, `ssm`,
+//! `infisical`, `vault-kv`) are one text read through a pure reader of [`crate::sources`]; they,
+//! `kubernetes`, `dotenv` and `json` read standard input for the path `-`. After loading, every
+//! value that only points at a secret manager becomes external ([`reference::mark_external`]).
+//! A Helm chart given as a Kubernetes source is not read: its [`SourceData::unrendered`] reason
+//! makes what it might provide unknown ([`Lookup::Unrendered`]) and one notice says how to pipe
+//! `helm template` in. A compose file is interpolated with its project env file (`.env` beside it,
+//! or the source's `env-file`), see [`project_env`].
 //!
 //! Paths in the configuration, the convention files, and a compose file's `env_file` entries
 //! are the repository's say-so: each must resolve inside the repository ([`Boundary`]), or the
