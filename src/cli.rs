@@ -156,8 +156,11 @@ pub struct DiffArgs {
 #[derive(Debug, Args)]
 pub struct SourceArgs {
     /// Add a source to the target: dotenv:PATH, vault:PATH[#ENV], kubernetes:GLOB[#CONTAINER],
-    /// compose:PATH[#SERVICE], json:PATH, names:A,B, or env (the process environment);
-    /// `dotenv:-` and `json:-` read standard input. Repeatable.
+    /// compose:PATH[#SERVICE], json:PATH, ecs:PATH[#CONTAINER], github:PATH,
+    /// gitlab:PATH[#SCOPE], fly:PATH, render:PATH[#SERVICE], ssm:PATH[#PREFIX], infisical:PATH,
+    /// vault-kv:PATH, names:A,B, or env (the process environment). PATH `-` reads standard input
+    /// (not for vault and compose): `helm template ... | envcheck diff prod --source
+    /// kubernetes:-`. Repeatable.
     #[arg(long = "source", value_name = "KIND:PATH", help_heading = "Target")]
     pub sources: Vec<String>,
 }

@@ -132,11 +132,13 @@ pub struct EnvironmentConfig {
 #[serde(untagged)]
 pub enum SourceSpec {
     Path(String),
-    Table(SourceTable),
+    Table(Box<SourceTable>),
 }
 
-/// `{ vault = ".env.vault", environment = "production" }` and the like.
-#[derive(Debug, Default, Deserialize)]
+/// `{ vault = ".env.vault", environment = "production" }` and the like: exactly one kind, with
+/// its selector (`environment` for `vault`, `container` for `kubernetes` and `ecs`, `service` for
+/// `compose` and `render`, `scope` for `gitlab`, `prefix` for `ssm`).
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct SourceTable {
     pub dotenv: Option<String>,
@@ -150,6 +152,29 @@ pub struct SourceTable {
     pub names: Option<Vec<String>>,
     /// The process environment of the running job.
     pub env: Option<bool>,
+    /// `aws ecs describe-task-definition` output, a task definition, or `containerDefinitions`.
+    pub ecs: Option<String>,
+    /// `gh secret list --json name` / `gh variable list --json name,value` output.
+    pub github: Option<String>,
+    /// The GitLab project or group variables API's JSON.
+    pub gitlab: Option<String>,
+    /// The environment scope GitLab variables are matched against (`production`).
+    pub scope: Option<String>,
+    /// `fly.toml` or `fly secrets list --json` output.
+    pub fly: Option<String>,
+    /// A Render Blueprint (`render.yaml`).
+    pub render: Option<String>,
+    /// `aws ssm get-parameters-by-path` output.
+    pub ssm: Option<String>,
+    /// The parameter path SSM names are relative to (`/prod/api/`).
+    pub prefix: Option<String>,
+    /// `infisical export --format json` output.
+    pub infisical: Option<String>,
+    /// `vault kv get -format=json` output.
+    pub vault_kv: Option<String>,
+    /// The compose project's env file for interpolation (`docker compose --env-file`); `.env`
+    /// beside the compose file when not given.
+    pub env_file: Option<String>,
 }
 
 /// How a path relative to the report base reads relative to the configuration's directory,

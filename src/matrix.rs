@@ -90,7 +90,7 @@ pub fn state(target: &Target, name: &str, case_insensitive: bool) -> State {
             }
             let s = match &p.state {
                 ValueState::Value(v) if v.is_empty() => State::Empty,
-                ValueState::Value(_) => State::Set,
+                ValueState::Value(_) | ValueState::Set => State::Set,
                 ValueState::Encrypted(_) => State::Encrypted,
                 ValueState::External => State::External,
                 ValueState::PassThrough => State::PassThrough,

@@ -2,8 +2,17 @@
 //!
 //! Sources come from `[environments.<name>]` in the configuration, from convention when there is
 //! none (`prod` reads `.env.production` / `.env.prod` and the `production` environment of
-//! `.env.vault`), and from `--source KIND:PATH`. Every value stays in a [`Secret`]; keys for
-//! decryption come only from the process environment and are never shown.
+//! `.env.vault`), and from `--source KIND:PATH[#SELECTOR]`. Every value stays in a [`Secret`];
+//! keys for decryption come only from the process environment and are never shown.
+//!
+//! The platform and secret-store kinds (`ecs`, `github`, `gitlab`, `fly`, `render`, `ssm`,
+//! `infisical`, `vault-kv`) are one text read through a pure reader of [`crate::sources`]; they,
+//! `kubernetes`, `dotenv` and `json` read standard input for the path `-`. After loading, every
+//! value that only points at a secret manager becomes external ([`reference::mark_external`]).
+//! A Helm chart given as a Kubernetes source is not read: its [`SourceData::unrendered`] reason
+//! makes what it might provide unknown ([`Lookup::Unrendered`]) and one notice says how to pipe
+//! `helm template` in. A compose file is interpolated with its project env file (`.env` beside it,
+//! or the source's `env-file`), see [`project_env`].
 //!
 //! Paths in the configuration, the convention files, and a compose file's `env_file` entries
 //! are the repository's say-so: each must resolve inside the repository ([`Boundary`]), or the
@@ -22,17 +31,23 @@ use anyhow::{Context, bail};
 use crate::boundary::Boundary;
 use crate::config::{Loaded, SourceSpec, SourceTable};
 use crate::secret::Secret;
+use crate::sources::interpolation::ProjectEnv;
 use crate::sources::{
-    self, Provided, SourceData, UsedElsewhere, ValueState, compose, dotenv, dotenvx, json,
-    kubernetes, vault,
+    self, Provided, SourceData, SourceError, UsedElsewhere, ValueState, compose, dotenv, dotenvx,
+    ecs, fly, github, gitlab, infisical, json, kubernetes, reference, render, ssm, vault, vault_kv,
 };
+
+/// The kinds `--source KIND:PATH` and a source table take, for messages.
+const KINDS: &str = "dotenv, vault, kubernetes, compose, json, ecs, github, gitlab, fly, render, \
+                     ssm, infisical, vault-kv, names";
 
 /// One loaded source of a target.
 #[derive(Clone, Debug)]
 pub struct LoadedSource {
     /// What to call it in messages: `.env.production`, `.env.vault [production]`, `<env>`.
     pub label: String,
-    /// `dotenv`, `dotenvx`, `vault`, `kubernetes`, `compose`, `json`, `names`, `env`.
+    /// `dotenv`, `dotenvx`, `vault`, `kubernetes`, `compose`, `json`, `ecs`, `github`, `gitlab`,
+    /// `fly`, `render`, `ssm`, `infisical`, `vault-kv`, `names`, `env`.
     pub kind: &'static str,
     /// File a finding about the source points at (relative, `/`); empty for `env` and `names`.
     pub path: String,
@@ -66,6 +81,9 @@ pub enum Lookup {
     Empty(String, String, usize),
     /// Not found, but a source might provide it: the reasons.
     Unverified(Vec<String>),
+    /// Not found, and only a Helm template that was not rendered might provide it: the source's
+    /// one notice says how to render it, no finding per variable.
+    Unrendered,
     Missing,
 }
 
@@ -99,16 +117,28 @@ impl Target {
             return Lookup::Empty(label, path, line);
         }
         let mut reasons = pass_through;
-        reasons.extend(self.opaque_reasons());
-        if reasons.is_empty() {
-            Lookup::Missing
-        } else {
+        reasons.extend(self.opaque_reasons_but_unrendered());
+        if !reasons.is_empty() {
             Lookup::Unverified(reasons)
+        } else if self.sources.iter().any(|s| s.data.unrendered.is_some()) {
+            Lookup::Unrendered
+        } else {
+            Lookup::Missing
         }
     }
 
-    /// Why some sources may provide names envcheck cannot see.
+    /// Why some sources may provide names envcheck cannot see, unrendered templates included.
     pub fn opaque_reasons(&self) -> Vec<String> {
+        let mut out = self.opaque_reasons_but_unrendered();
+        for s in &self.sources {
+            if let Some(reason) = &s.data.unrendered {
+                out.push(format!("{}: {reason}", s.label));
+            }
+        }
+        out
+    }
+
+    fn opaque_reasons_but_unrendered(&self) -> Vec<String> {
         let mut out = Vec::new();
         for s in &self.sources {
             if let Some(reason) = &s.undecryptable {
@@ -202,9 +232,7 @@ pub fn parse_source_arg(arg: &str) -> anyhow::Result<SourceTable> {
     }
     // the argument is not repeated in errors: a value typed into it would be printed
     let Some((kind, rest)) = arg.split_once(':') else {
-        bail!(
-            "--source: expected KIND:PATH (dotenv, vault, kubernetes, compose, json, names) or `env`"
-        );
+        bail!("--source: expected KIND:PATH ({KINDS}) or `env`");
     };
     // `PATH#selector` picks the vault environment, the container or the compose service
     let (path, selector) = match rest.split_once('#') {
@@ -227,6 +255,33 @@ pub fn parse_source_arg(arg: &str) -> anyhow::Result<SourceTable> {
             t.service = selector;
         }
         "json" => t.json = Some(path),
+        "ecs" => {
+            t.ecs = Some(path);
+            t.container = selector;
+        }
+        "gitlab" => {
+            t.gitlab = Some(path);
+            t.scope = selector;
+        }
+        "render" => {
+            t.render = Some(path);
+            t.service = selector;
+        }
+        "ssm" => {
+            t.ssm = Some(path);
+            t.prefix = selector;
+        }
+        "github" | "fly" | "infisical" | "vault-kv" => {
+            if selector.is_some() {
+                bail!("--source: a `{kind}` source takes no `#` selector");
+            }
+            match kind {
+                "github" => t.github = Some(path),
+                "fly" => t.fly = Some(path),
+                "infisical" => t.infisical = Some(path),
+                _ => t.vault_kv = Some(path),
+            }
+        }
         "names" => {
             t.names = Some(
                 rest.split(',')
@@ -241,9 +296,7 @@ pub fn parse_source_arg(arg: &str) -> anyhow::Result<SourceTable> {
             } else {
                 String::new()
             };
-            bail!(
-                "--source: unknown kind{shown} (dotenv, vault, kubernetes, compose, json, names, env)"
-            )
+            bail!("--source: unknown kind{shown} ({KINDS}, env)")
         }
     }
     Ok(t)
@@ -442,10 +495,13 @@ pub fn revision_files(
     }
     tables.extend(extra.iter().map(|t| (cwd.to_path_buf(), t)));
     for (dir, t) in tables {
-        for p in [&t.dotenv, &t.vault, &t.compose, &t.json]
+        for p in [&t.dotenv, &t.vault, &t.compose, &t.json, &t.env_file]
             .into_iter()
             .flatten()
         {
+            add(&dir, p, true)?;
+        }
+        if let Some((_, p, _)) = platform(t) {
             add(&dir, p, true)?;
         }
         if let Some(pattern) = &t.kubernetes {
@@ -630,9 +686,11 @@ fn load_in(
             head,
         )?);
     }
-    // every name of every source passes the one name check before it can reach a report
-    for source in &sources {
+    // every name of every source passes the one name check before it can reach a report; a
+    // value that only points at a secret manager is set, to nothing envcheck can see
+    for source in &mut sources {
         sources::check_names(&source.label, &source.data).map_err(source_error)?;
+        reference::mark_external(&mut source.data);
     }
     if sources.is_empty() && head.is_none() {
         // the environment forgotten: `envcheck diff examples/shop` takes the path for one
@@ -657,17 +715,87 @@ fn load_in(
 }
 
 fn clone_table(t: &SourceTable) -> SourceTable {
-    SourceTable {
-        dotenv: t.dotenv.clone(),
-        vault: t.vault.clone(),
-        environment: t.environment.clone(),
-        kubernetes: t.kubernetes.clone(),
-        container: t.container.clone(),
-        compose: t.compose.clone(),
-        service: t.service.clone(),
-        json: t.json.clone(),
-        names: t.names.clone(),
-        env: t.env,
+    t.clone()
+}
+
+/// The compose project's env file, which interpolation reads after the deploying shell: `env_file`
+/// of the source when given (`docker compose --env-file`), else `.env` beside the compose file
+/// (none when it does not exist). It is the repository's file when the compose file is.
+fn project_env(
+    compose_path: &Path,
+    dir: &Path,
+    given: Option<&str>,
+    paths: &Paths,
+) -> anyhow::Result<ProjectEnv> {
+    let display = paths.display;
+    let path = match given {
+        Some(p) => paths.resolve(p)?,
+        None => dir.join(".env"),
+    };
+    if given.is_none() && !path.is_file() {
+        return Ok(ProjectEnv::default());
+    }
+    paths
+        .repo
+        .require_inside_if_named_here(&path, compose_path, || {
+            format!("the project env file `{}`", display(&path))
+        })
+        .map_err(|e| anyhow::anyhow!("{}: {e}", display(compose_path)))?;
+    let text = read_text(&path, display)?;
+    let file = dotenv::parse(&text);
+    check_parse_errors(&file, &display(&path))?;
+    Ok(ProjectEnv::new(entries_of(&file)))
+}
+
+/// The directory `pattern` names when it is a Helm chart (a directory with a `Chart.yaml`).
+fn chart_dir(paths: &Paths, pattern: &str) -> anyhow::Result<Option<PathBuf>> {
+    if pattern.contains(['*', '?', '[', '{']) {
+        return Ok(None);
+    }
+    let dir = paths.base.join(pattern);
+    if !dir.is_dir() || !dir.join("Chart.yaml").is_file() {
+        return Ok(None);
+    }
+    if let Some(repo) = paths.glob_boundary() {
+        repo.require_inside(&dir, || format!("kubernetes source `{pattern}`"))
+            .map_err(|e| anyhow::anyhow!(e.hint("give a chart outside the repository on the command line with --source KIND:PATH")))?;
+    }
+    Ok(Some(dir))
+}
+
+/// The platform or secret-store kind a table names: `(kind, path, selector)`.
+fn platform(table: &SourceTable) -> Option<(&'static str, &str, Option<&str>)> {
+    let kinds: [(&'static str, &Option<String>, Option<&str>); 8] = [
+        ("ecs", &table.ecs, table.container.as_deref()),
+        ("github", &table.github, None),
+        ("gitlab", &table.gitlab, table.scope.as_deref()),
+        ("fly", &table.fly, None),
+        ("render", &table.render, table.service.as_deref()),
+        ("ssm", &table.ssm, table.prefix.as_deref()),
+        ("infisical", &table.infisical, None),
+        ("vault-kv", &table.vault_kv, None),
+    ];
+    kinds
+        .into_iter()
+        .find_map(|(kind, path, selector)| path.as_deref().map(|p| (kind, p, selector)))
+}
+
+/// Reads the text of a platform or secret-store export with its kind's reader.
+fn read_platform(
+    kind: &str,
+    shown: &str,
+    text: &str,
+    selector: Option<&str>,
+) -> Result<SourceData, SourceError> {
+    match kind {
+        "ecs" => ecs::read(shown, text, selector),
+        "github" => github::read(shown, text),
+        "gitlab" => gitlab::read(shown, text, selector),
+        "fly" => fly::read(shown, text),
+        "render" => render::read(shown, text, selector),
+        "ssm" => ssm::read(shown, text, selector),
+        "infisical" => infisical::read(shown, text),
+        _ => vault_kv::read(shown, text),
     }
 }
 
@@ -709,11 +837,22 @@ fn load_table(
         table.json.is_some(),
         table.names.is_some(),
         table.env == Some(true),
+        platform(table).is_some(),
     ];
-    if set.iter().filter(|b| **b).count() != 1 {
-        bail!(
-            "a source must name exactly one of dotenv, vault, kubernetes, compose, json, names, env"
-        );
+    let platforms = [
+        &table.ecs,
+        &table.github,
+        &table.gitlab,
+        &table.fly,
+        &table.render,
+        &table.ssm,
+        &table.infisical,
+        &table.vault_kv,
+    ];
+    if set.iter().filter(|b| **b).count() != 1
+        || platforms.iter().filter(|p| p.is_some()).count() > 1
+    {
+        bail!("a source must name exactly one of {KINDS}, env");
     }
     let display = paths.display;
     let resolve = |p: &str| paths.resolve(p);
@@ -726,7 +865,9 @@ fn load_table(
     };
     let from_stdin = |s: &LoadedSource| s.path == "<stdin>";
     if head.is_some()
-        && (table.dotenv.as_deref() == Some("-") || table.json.as_deref() == Some("-"))
+        && [&table.dotenv, &table.json, &table.kubernetes]
+            .iter()
+            .any(|p| p.as_deref() == Some("-"))
     {
         return Ok(same_as_now(&from_stdin));
     }
@@ -782,6 +923,70 @@ fn load_table(
             budget,
         )?]);
     }
+    if let Some((kind, p, selector)) = platform(table) {
+        if head.is_some() && p == "-" {
+            return Ok(same_as_now(&from_stdin));
+        }
+        let (shown, text) = if p == "-" {
+            ("<stdin>".to_string(), read_stdin(stdin)?)
+        } else {
+            let path = resolve(p)?;
+            if absent(&path) {
+                return Ok(Vec::new());
+            }
+            (display(&path), read_text(&path, display)?)
+        };
+        let data = read_platform(kind, &shown, &text, selector).map_err(source_error)?;
+        let label = match selector {
+            Some(s) => format!("{kind} {shown} [{s}]"),
+            None => format!("{kind} {shown}"),
+        };
+        return Ok(vec![LoadedSource {
+            label,
+            kind,
+            path: shown,
+            data,
+            undecryptable: None,
+            report_unused: true,
+        }]);
+    }
+    if table.kubernetes.as_deref() == Some("-") {
+        // rendered manifests piped in: `helm template ... | envcheck diff prod --source kubernetes:-`
+        let texts = vec![("<stdin>".to_string(), read_stdin(stdin)?)];
+        let data = kubernetes::read_within(&texts, table.container.as_deref(), budget)
+            .map_err(source_error)?;
+        let label = match &table.container {
+            Some(c) => format!("kubernetes <stdin> [{c}]"),
+            None => "kubernetes <stdin>".to_string(),
+        };
+        return Ok(vec![LoadedSource {
+            label,
+            kind: "kubernetes",
+            path: "<stdin>".to_string(),
+            data,
+            undecryptable: None,
+            report_unused: true,
+        }]);
+    }
+    if let Some(pattern) = &table.kubernetes
+        && let Some(chart) = chart_dir(paths, pattern)?
+    {
+        // a chart, not manifests: nothing in it can be read before `helm template` renders it
+        let shown = display(&chart);
+        let data = SourceData {
+            unrendered: Some(format!("{shown}: Helm chart, not rendered")),
+            notices: vec![kubernetes::unrendered_notice("the Helm chart")],
+            ..SourceData::default()
+        };
+        return Ok(vec![LoadedSource {
+            label: format!("kubernetes {pattern}"),
+            kind: "kubernetes",
+            path: shown,
+            data,
+            undecryptable: None,
+            report_unused: true,
+        }]);
+    }
     if let Some(pattern) = &table.kubernetes {
         let files =
             glob_files(paths.base, pattern, paths.glob_boundary()).map_err(|e| {
@@ -822,9 +1027,10 @@ fn load_table(
         }
         let shown = display(&path);
         let text = read_text(&path, display)?;
-        let service =
-            compose::read(&shown, &text, table.service.as_deref()).map_err(source_error)?;
         let dir = path.parent().unwrap_or(Path::new("."));
+        let project_env = project_env(&path, dir, table.env_file.as_deref(), paths)?;
+        let service = compose::read_with(&shown, &text, table.service.as_deref(), &project_env)
+            .map_err(source_error)?;
         let mut data = SourceData::default();
         // env_file entries first (later files win), then `environment`, which beats them: one
         // entry per name, the one compose would apply (an empty `environment` value hides a
@@ -859,12 +1065,20 @@ fn load_table(
                 );
             }
             if !file_path.is_file() {
+                // `required: false`: compose skips the file, and so does the check
+                // at a base revision a file missing there is absent, as any other source file
                 if env_file.required && head.is_none() {
-                    bail!(
-                        "{shown}: env_file {} of service `{}` does not exist",
-                        env_file.path,
-                        service.service
+                    // not committed: written at deploy time (from the example, a secret
+                    // store), so what it sets is unknown, not an error
+                    let reason = format!(
+                        "env_file {} of service `{}` is not in the repository (written at deploy time?)",
+                        env_file.path, service.service
                     );
+                    data.notices.push(format!(
+                        "{shown}:{}: {reason}; its names are unknown",
+                        env_file.line
+                    ));
+                    data.opaque.push(reason);
                 }
                 continue;
             }
@@ -890,6 +1104,7 @@ fn load_table(
         data.provided = merged.into_values().collect();
         data.opaque.extend(service.data.opaque);
         data.notices.extend(service.data.notices);
+        data.required = service.data.required;
         return Ok(vec![LoadedSource {
             label: format!("compose {shown} [{}]", service.service),
             kind: "compose",

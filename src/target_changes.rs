@@ -115,6 +115,9 @@ enum Seen<'a> {
     Encrypted(&'a Secret),
     External,
     PassThrough,
+    /// Set by the platform to a value envcheck does not see, never empty (Render's
+    /// `generateValue`, `fromDatabase`).
+    Set,
 }
 
 impl Seen<'_> {
@@ -124,6 +127,7 @@ impl Seen<'_> {
             ValueState::Encrypted(c) => Seen::Encrypted(c),
             ValueState::External => Seen::External,
             ValueState::PassThrough => Seen::PassThrough,
+            ValueState::Set => Seen::Set,
         }
     }
 
@@ -135,7 +139,7 @@ impl Seen<'_> {
     fn rank(&self) -> u8 {
         match self {
             Seen::Value(v) if v.is_empty() => 4,
-            Seen::Value(_) => 0,
+            Seen::Value(_) | Seen::Set => 0,
             Seen::Encrypted(_) => 1,
             Seen::External => 2,
             Seen::PassThrough => 3,
@@ -193,8 +197,11 @@ fn kind(base: Option<&Seen>, head: Option<&Seen>, head_opaque: bool) -> Option<T
     match (base, head) {
         (Seen::Value(b), Seen::Value(h)) => (b != h).then_some(K::ValueChanged),
         (Seen::Encrypted(b), Seen::Encrypted(h)) => (b != h).then_some(K::CiphertextChanged),
-        (Seen::External, Seen::External) | (Seen::PassThrough, Seen::PassThrough) => None,
-        (_, Seen::External) => Some(K::BecameExternal),
+        (Seen::External, Seen::External)
+        | (Seen::PassThrough, Seen::PassThrough)
+        | (Seen::Set, Seen::Set) => None,
+        // a value the platform sets and envcheck does not see, as one from a secret store
+        (_, Seen::External | Seen::Set) => Some(K::BecameExternal),
         (_, Seen::Encrypted(_) | Seen::PassThrough) => Some(K::BecameOpaque),
         (_, Seen::Value(_)) => Some(K::BecameLiteral),
     }

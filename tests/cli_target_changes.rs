@@ -543,8 +543,14 @@ fn sources_absent_at_the_base_revision_provide_nothing_there() {
     write(
         root,
         "envcheck.toml",
-        "[environments.prod]\nsources = [{ kubernetes = \"deploy/*.yaml\", container = \"api\" }, { compose = \"docker-compose.yml\", service = \"web\" }, { json = \"prod.json\" }]\n",
+        "[environments.prod]\nsources = [{ kubernetes = \"deploy/*.yaml\", container = \"api\" }, { compose = \"docker-compose.yml\", service = \"web\" }, { json = \"prod.json\" }, { ecs = \"task.json\", container = \"api\" }]\n",
     );
+    let task = |value: &str| {
+        format!(
+            "{{\"containerDefinitions\": [{{\"name\": \"api\", \"environment\": [{{\"name\": \"FROM_ECS\", \"value\": \"{value}\"}}]}}]}}\n"
+        )
+    };
+    write(root, "task.json", &task("CANARY-ECS-1"));
     write(
         root,
         "deploy/api.yaml",
@@ -571,8 +577,27 @@ fn sources_absent_at_the_base_revision_provide_nothing_there() {
         triples(&[
             ("prod", "DATABASE_URL", "added"),
             ("prod", "FROM_COMPOSE", "added"),
+            ("prod", "FROM_ECS", "added"),
             ("prod", "FROM_JSON", "added"),
         ])
+    );
+    // a platform export is read at the base revision too
+    write(root, "task.json", &task("CANARY-ECS-2"));
+    commit(root, "ecs value");
+    let out = envcheck(
+        root,
+        &["diff", "prod", "--base", "HEAD~1", "--format", "json"],
+        &[],
+    );
+    assert_clean(
+        &out,
+        &["CANARY-ECS-1".to_string(), "CANARY-ECS-2".to_string()],
+    );
+    assert_eq!(
+        target_changes(&json(&out)),
+        triples(&[("prod", "FROM_ECS", "value-changed")]),
+        "{:?}",
+        text(&out)
     );
     // a convention file arriving in a commit: the environment had no source before
     write(root, ".env.staging", "DATABASE_URL=CANARY-STAGING-DB\n");

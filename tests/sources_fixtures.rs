@@ -126,11 +126,14 @@ fn kubernetes_manifests() {
     assert!(!names(&data).contains(&"HELM_ONLY"));
 
     // a Helm template and references to stores not in the files (optional ones too) leave
-    // what the pods get unknown
+    // what the pods get unknown; the template once for the whole source
+    assert_eq!(
+        data.unrendered.as_deref(),
+        Some("kubernetes/helm/templates/deployment.yaml: Helm template, not rendered")
+    );
     assert_eq!(
         data.opaque,
         [
-            "kubernetes/helm/templates/deployment.yaml is a Helm template, not read",
             "envFrom secretRef `api-external-secrets` is not in the manifests",
             "optional envFrom configMapRef `api-overrides` is not in the manifests",
             "optional envFrom secretRef `report-extra` is not in the manifests",
@@ -154,8 +157,7 @@ fn kubernetes_manifests() {
         "{notices}"
     );
     assert!(
-        notices
-            .contains("kubernetes/helm/templates/deployment.yaml: contains Helm template syntax"),
+        notices.contains("kubernetes/helm/templates/deployment.yaml: Helm templates are not read"),
         "{notices}"
     );
 }
@@ -168,12 +170,10 @@ fn kubernetes_container_selector() {
         names(&data),
         ["MAIL_SMTP_PASSWORD", "REPORT_BUCKET", "REPORT_RECIPIENTS"]
     );
+    assert!(data.unrendered.is_some());
     assert_eq!(
         data.opaque,
-        [
-            "kubernetes/helm/templates/deployment.yaml is a Helm template, not read",
-            "optional envFrom secretRef `report-extra` is not in the manifests",
-        ]
+        ["optional envFrom secretRef `report-extra` is not in the manifests"]
     );
 
     let data = kubernetes::read(&files, Some("migrate")).expect("reads");
@@ -258,12 +258,17 @@ fn compose_services() {
     assert_eq!(value(d, "DATABASE_URL"), "CANARY-COMPOSE-3");
     assert_eq!(value(d, "PORT"), "7357002");
     assert_eq!(value(d, "PRICE_TEMPLATE"), "CANARY-COMPOSE-4$");
-    for shell in ["AWS_PROFILE", "STRIPE_API_KEY", "SENTRY_DSN"] {
+    for shell in ["AWS_PROFILE", "SENTRY_DSN"] {
         assert!(
             matches!(state(d, shell), ValueState::PassThrough),
             "{shell}"
         );
     }
+    // `${STRIPE_API_KEY:?...}`: never empty (the deploy fails without it), and required of the
+    // deploying shell
+    assert!(matches!(state(d, "STRIPE_API_KEY"), ValueState::Set));
+    let required: Vec<&str> = d.required.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(required, ["STRIPE_API_KEY"]);
     assert_eq!(
         where_(d, "DATABASE_URL"),
         ("compose/compose.yaml".to_string(), 15)
@@ -287,7 +292,8 @@ fn compose_services() {
     );
     assert_eq!(value(d, "QUEUE_URL"), "CANARY-COMPOSE-5");
     assert!(matches!(state(d, "HOME"), ValueState::PassThrough));
-    assert!(matches!(state(d, "REDIS_URL"), ValueState::PassThrough));
+    // `redis://:${REDIS_PASSWORD}@cache:6379`: the shell's password, in a value never empty
+    assert!(matches!(state(d, "REDIS_URL"), ValueState::Set));
     let files: Vec<_> = worker
         .env_files
         .iter()

@@ -19,7 +19,7 @@ use crate::target::{self, LoadedSource};
 fn state(s: &ValueState) -> &'static str {
     match s {
         ValueState::Value(v) if v.is_empty() => "empty",
-        ValueState::Value(_) => "set",
+        ValueState::Value(_) | ValueState::Set => "set",
         ValueState::Encrypted(_) => "encrypted",
         ValueState::External => "external",
         ValueState::PassThrough => "pass-through",
@@ -36,6 +36,8 @@ struct JsonSource<'a> {
     /// Why the source may provide names envcheck cannot see.
     opaque: Vec<String>,
     notices: &'a [String],
+    /// Names the deploy itself requires of the deploying shell (compose `${X:?err}`), sorted.
+    requires: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -63,7 +65,20 @@ fn names(source: &LoadedSource) -> Vec<JsonName<'_>> {
 fn opaque(source: &LoadedSource) -> Vec<String> {
     let mut out: Vec<String> = source.undecryptable.iter().cloned().collect();
     out.extend(source.data.opaque.iter().cloned());
+    out.extend(source.data.unrendered.iter().cloned());
     out
+}
+
+fn requires(source: &LoadedSource) -> Vec<&str> {
+    let mut names: Vec<&str> = source
+        .data
+        .required
+        .iter()
+        .map(|r| r.name.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
 }
 
 pub fn run(args: SourcesArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
@@ -103,6 +118,7 @@ pub fn run(args: SourcesArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus>
                     names: names(s),
                     opaque: opaque(s),
                     notices: &s.data.notices,
+                    requires: requires(s),
                 })
                 .collect();
             serde_json::to_writer_pretty(
@@ -133,6 +149,11 @@ pub fn run(args: SourcesArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus>
                 }
                 for notice in &s.data.notices {
                     writeln!(out, "  note: {}", printable(notice))?;
+                }
+                let required = requires(s);
+                if !required.is_empty() {
+                    let shown: Vec<_> = required.iter().map(|n| printable(n)).collect();
+                    writeln!(out, "  deploy requires: {}", shown.join(", "))?;
                 }
                 let shown: Vec<(String, &str)> = names
                     .iter()

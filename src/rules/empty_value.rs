@@ -39,7 +39,7 @@ Set a real value, or remove the line so the missing variable is reported as such
 
 pub fn check(project: &DiffProject, out: &mut Vec<Finding>) {
     for (need, lookup) in project.lookups() {
-        let Lookup::Empty(label, _, line) = lookup else {
+        let Lookup::Empty(label, path, line) = lookup else {
             continue;
         };
         let severity = match need.requirement {
@@ -53,10 +53,14 @@ pub fn check(project: &DiffProject, out: &mut Vec<Finding>) {
             ReadKind::Default if empty_defaults(&need) => continue,
             ReadKind::Default | ReadKind::Optional => Severity::Info,
         };
-        let at = if line > 0 {
-            format!("{label}:{line}")
-        } else {
-            label
+        // the file and line where the empty value is: a compose service's value may be in one
+        // of its env files, a Kubernetes source's in one of the matched manifests
+        let at = match (line, path.as_str()) {
+            (0, _) => label,
+            (_, "") => format!("{label}:{line}"),
+            // `.env.production`, `.env.vault [production]`: the label names the file
+            (_, p) if label.starts_with(p) => format!("{label}:{line}"),
+            (_, p) => format!("{p}:{line}"),
         };
         let site = need.deciding();
         let how = match need.requirement {

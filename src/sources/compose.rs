@@ -2,10 +2,13 @@
 //!
 //! `environment` is a map (`KEY: value`, `KEY:` passes the deploying shell's value through) or a
 //! list (`- KEY=value`, `- KEY` passes through). A value that uses compose interpolation
-//! (`${VAR}`, `${VAR:?err}`, `${VAR:-default}`, `$VAR`) comes from the deploying shell and is read
-//! as [`ValueState::PassThrough`]; `$$` is a literal `$`. `env_file` entries are returned for the
-//! caller to load, since reading them is I/O, each with the other services of the file that load
-//! it too (a name such a file sets may be read by their code).
+//! (`${VAR}`, `${VAR:?err}`, `${VAR:-default}`, `$VAR`; `$$` is a literal `$`) is evaluated
+//! against the project's env file ([`super::interpolation`]): known when that file decides it,
+//! [`ValueState::Set`] when it depends on the deploying shell but cannot be empty, else
+//! [`ValueState::PassThrough`]. Variables the deploy requires (`${VAR:?err}`) are recorded in
+//! [`SourceData::required`]. `env_file` entries are returned for the caller to load, since
+//! reading them is I/O, each with the other services of the file that load it too (a name such
+//! a file sets may be read by their code).
 //!
 //! [`references`] lists the names a compose file interpolates, anywhere in it: `${X}` and `$X`
 //! come from the deploying shell or the project's `.env`, and `$${X}` is a literal `${X}` that
@@ -16,9 +19,9 @@
 
 use std::collections::BTreeMap;
 
+use super::interpolation::{self, Evaluated, ProjectEnv};
 use super::yaml::{self, Node, Resolved};
-use super::{Provided, SourceData, SourceError, ValueState, name_problem};
-use crate::secret::Secret;
+use super::{Provided, RequiredName, SourceData, SourceError, ValueState, name_problem};
 
 /// The environment one compose service declares.
 ///
@@ -58,8 +61,19 @@ pub struct Reference {
     pub escaped: bool,
 }
 
-/// Reads the environment of `service`, or of the only service when `service` is `None`.
+/// Reads the environment of `service`, or of the only service when `service` is `None`, with no
+/// project env file (every interpolated variable comes from the deploying shell).
 pub fn read(path: &str, text: &str, service: Option<&str>) -> Result<ComposeService, SourceError> {
+    read_with(path, text, service, &ProjectEnv::default())
+}
+
+/// [`read`], interpolating with the values of the project's env file `env`.
+pub fn read_with(
+    path: &str,
+    text: &str,
+    service: Option<&str>,
+    project_env: &ProjectEnv,
+) -> Result<ComposeService, SourceError> {
     let err = |line: Option<usize>, message: String| SourceError {
         path: path.to_string(),
         line,
@@ -142,6 +156,7 @@ pub fn read(path: &str, text: &str, service: Option<&str>) -> Result<ComposeServ
     }
 
     let mut provided: BTreeMap<String, Provided> = BTreeMap::new();
+    let mut required: Vec<String> = Vec::new();
     match node.get("environment") {
         None => {}
         Some(env) if env.is_null() => {}
@@ -160,7 +175,9 @@ pub fn read(path: &str, text: &str, service: Option<&str>) -> Result<ComposeServ
                             format!("an `environment` key {problem}"),
                         ));
                     }
-                    let state = map_value(key_text, value).map_err(|m| err(Some(value.line), m))?;
+                    let state = map_value(key_text, value, project_env, &mut required)
+                        .map_err(|m| err(Some(value.line), m))?;
+                    note_required(&mut data, &mut required, path, value.line);
                     insert(&mut provided, path, key_text, key.line, state);
                 }
             } else if let Some(items) = env.as_seq() {
@@ -175,13 +192,16 @@ pub fn read(path: &str, text: &str, service: Option<&str>) -> Result<ComposeServ
                         ));
                     };
                     let (key, state) = match entry.split_once('=') {
-                        Some((key, value)) => (key, literal_or_pass_through(key, value)),
+                        Some((key, value)) => {
+                            (key, evaluate(key, value, project_env, &mut required))
+                        }
                         None => (entry, Ok(ValueState::PassThrough)),
                     };
                     if let Err(problem) = list_name(key) {
                         return Err(err(Some(item.line), problem));
                     }
                     let state = state.map_err(|m| err(Some(item.line), m))?;
+                    note_required(&mut data, &mut required, path, item.line);
                     insert(&mut provided, path, key, item.line, state);
                 }
             } else {
@@ -325,8 +345,26 @@ fn insert(
     );
 }
 
-/// The state of a map-form entry: null passes through, a scalar is a value.
-fn map_value(key: &str, value: &Node) -> Result<ValueState, String> {
+/// Moves the variables an entry at `line` requires into `data.required`, each name once.
+fn note_required(data: &mut SourceData, required: &mut Vec<String>, path: &str, line: usize) {
+    for name in required.drain(..) {
+        if name_problem(&name).is_none() && !data.required.iter().any(|r| r.name == name) {
+            data.required.push(RequiredName {
+                name,
+                path: path.to_string(),
+                line,
+            });
+        }
+    }
+}
+
+/// The state of a map-form entry: null passes through, a scalar is evaluated.
+fn map_value(
+    key: &str,
+    value: &Node,
+    env: &ProjectEnv,
+    required: &mut Vec<String>,
+) -> Result<ValueState, String> {
     let Some(scalar) = value.scalar() else {
         return Err(format!(
             "environment `{key}` must be a string, a number or a boolean"
@@ -335,66 +373,29 @@ fn map_value(key: &str, value: &Node) -> Result<ValueState, String> {
     if scalar.resolve() == Resolved::Null {
         return Ok(ValueState::PassThrough);
     }
-    literal_or_pass_through(key, &scalar.text)
+    evaluate(key, &scalar.text, env, required)
 }
 
-fn literal_or_pass_through(key: &str, value: &str) -> Result<ValueState, String> {
-    match interpolate(value) {
-        Ok(Some(literal)) => Ok(ValueState::Value(Secret::new(literal))),
-        Ok(None) => Ok(ValueState::PassThrough),
-        Err(()) => Err(format!(
+/// The state of a value as compose interpolates it against the project env file.
+fn evaluate(
+    key: &str,
+    value: &str,
+    env: &ProjectEnv,
+    required: &mut Vec<String>,
+) -> Result<ValueState, String> {
+    match interpolation::evaluate(value, env) {
+        Ok(evaluation) => {
+            required.extend(evaluation.required);
+            Ok(match evaluation.value {
+                Evaluated::Known(v) => ValueState::Value(v),
+                Evaluated::Unknown { never_empty: true } => ValueState::Set,
+                Evaluated::Unknown { never_empty: false } => ValueState::PassThrough,
+            })
+        }
+        Err(interpolation::Unclosed) => Err(format!(
             "environment `{key}` has an unclosed `${{` (write `$$` for a literal `$`)"
         )),
     }
-}
-
-/// The literal text of a value without interpolation (`$$` unescaped), `None` when the value
-/// interpolates a variable, an error for an unclosed `${`.
-fn interpolate(value: &str) -> Result<Option<String>, ()> {
-    let mut out = String::with_capacity(value.len());
-    let mut interpolated = false;
-    let mut chars = value.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '$' {
-            out.push(c);
-            continue;
-        }
-        match chars.peek() {
-            Some('$') => {
-                chars.next();
-                out.push('$');
-            }
-            Some('{') => {
-                chars.next();
-                let mut depth = 1usize;
-                for c in chars.by_ref() {
-                    match c {
-                        '{' => depth += 1,
-                        '}' => depth -= 1,
-                        _ => {}
-                    }
-                    if depth == 0 {
-                        break;
-                    }
-                }
-                if depth != 0 {
-                    return Err(());
-                }
-                interpolated = true;
-            }
-            Some(c) if c.is_ascii_alphabetic() || *c == '_' => {
-                interpolated = true;
-                while chars
-                    .peek()
-                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_')
-                {
-                    chars.next();
-                }
-            }
-            _ => out.push('$'),
-        }
-    }
-    Ok((!interpolated).then_some(out))
 }
 
 fn env_files(node: &Node) -> Result<Vec<EnvFileRef>, (usize, String)> {
@@ -465,7 +466,8 @@ mod tests {
     fn value(data: &SourceData, name: &str) -> Option<String> {
         match &get(data, name).state {
             ValueState::Value(v) => Some(v.expose().to_string()),
-            ValueState::PassThrough => None,
+            // from the deploying shell: unknown, whether or not it can be empty
+            ValueState::PassThrough | ValueState::Set => None,
             other => panic!("{name} is {other:?}"),
         }
     }
@@ -504,16 +506,11 @@ services:
         assert_eq!(value(d, "PORT").as_deref(), Some("8080"));
         assert_eq!(value(d, "DEBUG").as_deref(), Some("true"));
         assert_eq!(value(d, "EMPTY").as_deref(), Some(""));
-        for shell in [
-            "FROM_SHELL",
-            "ALSO_SHELL",
-            "REQUIRED",
-            "PLAIN_REF",
-            "DEFAULTED",
-            "BARE",
-        ] {
+        for shell in ["FROM_SHELL", "ALSO_SHELL", "REQUIRED", "PLAIN_REF", "BARE"] {
             assert_eq!(value(d, shell), None, "{shell}");
         }
+        // compose-spec interpolation: the default is used when the variable is absent
+        assert_eq!(value(d, "DEFAULTED").as_deref(), Some("info"));
         assert_eq!(value(d, "ESCAPED").as_deref(), Some("pa$word"));
         assert_eq!(value(d, "LONE_DOLLAR").as_deref(), Some("cost $5"));
         assert_eq!(get(d, "DATABASE_URL").line, 5);
@@ -721,19 +718,6 @@ services:
         assert!(s.data.notices[1].contains("`extends`"));
         // what `extends` inherits is unknown: missing is unprovable
         assert_eq!(s.data.opaque.len(), 1, "{:?}", s.data.opaque);
-    }
-
-    #[test]
-    fn interpolation_rules() {
-        assert_eq!(interpolate("plain"), Ok(Some("plain".to_string())));
-        assert_eq!(interpolate("a$$b$$"), Ok(Some("a$b$".to_string())));
-        assert_eq!(interpolate("$"), Ok(Some("$".to_string())));
-        assert_eq!(interpolate("$1"), Ok(Some("$1".to_string())));
-        assert_eq!(interpolate("${A:-${B}}"), Ok(None));
-        assert_eq!(interpolate("x${A}y"), Ok(None));
-        assert_eq!(interpolate("$_A"), Ok(None));
-        assert_eq!(interpolate("$${A}"), Ok(Some("${A}".to_string())));
-        assert_eq!(interpolate("${A"), Err(()));
     }
 
     #[test]

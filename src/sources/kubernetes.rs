@@ -9,7 +9,8 @@
 //! selector the containers (init containers included) are merged in file order, a later one
 //! winning on a shared name.
 //!
-//! Pure: the caller reads the files. Files with Helm template syntax are skipped with a notice.
+//! Pure: the caller reads the files. Files with Helm template syntax are skipped: the source is
+//! [`SourceData::unrendered`], with one notice saying how to pipe `helm template` in.
 //! Values go into [`Secret`] only; errors and notices name files, lines, objects and keys.
 //!
 //! Names: every `env` name, every ConfigMap and Secret key and every `envFrom` prefix passes
@@ -63,20 +64,26 @@ pub fn read_within(
 ) -> Result<SourceData, SourceError> {
     let mut data = SourceData::default();
     let mut objects: Vec<Object> = Vec::new();
+    let mut templates: Vec<&str> = Vec::new();
     for (path, text) in files {
         if is_template(text) {
-            data.notices.push(format!(
-                "{path}: contains Helm template syntax (`{{{{`); skipped (render it with \
-                 `helm template` and check the output instead)"
-            ));
-            // what the template would provide is unknown: "missing" is unprovable
-            data.opaque
-                .push(format!("{path} is a Helm template, not read"));
+            templates.push(path);
             continue;
         }
         for doc in yaml::parse(path, text)? {
             collect_objects(path, &doc, 0, &mut objects);
         }
+    }
+
+    if let Some(first) = templates.first() {
+        // what the templates would provide is unknown: "missing" is unprovable, for every name
+        // alike, so it is said once for the source (not once per variable)
+        let which = match templates.len() {
+            1 => first.to_string(),
+            n => format!("{first} and {} more", n - 1),
+        };
+        data.unrendered = Some(format!("{which}: Helm template, not rendered"));
+        data.notices.push(unrendered_notice(&which));
     }
 
     let mut stores: Vec<Store> = Vec::new();
@@ -155,7 +162,8 @@ pub fn read_within(
                 .join(", ")
         ));
     }
-    if containers == 0 && !files.is_empty() {
+    // (pods in templates that were not rendered are said once, as the source's unrendered reason)
+    if containers == 0 && !files.is_empty() && data.unrendered.is_none() {
         data.notices
             .push("no Pod or pod template with containers in the manifests".to_string());
         // the pods are defined somewhere else: what they get is unknown
@@ -255,6 +263,15 @@ fn collect_objects(path: &str, node: &Rc<Node>, depth: usize, out: &mut Vec<Obje
         kind: kind.to_string(),
         node: Rc::clone(node),
     });
+}
+
+/// The one notice for a Helm chart or template that was not rendered: how to read it instead.
+pub fn unrendered_notice(what: &str) -> String {
+    format!(
+        "{what}: Helm templates are not read (their variables are unknown): \
+         render the chart and pipe it in, `helm template <release> <chart> -f <values.yaml> | \
+         envcheck diff <env> --source kubernetes:-`"
+    )
 }
 
 /// Where the pod spec of an object of `kind` is. Other kinds that hold a pod template at
@@ -1091,10 +1108,19 @@ spec:
         ]);
         let data = read(&f, None).expect("reads");
         assert_eq!(names(&data), ["PLAIN"]);
-        assert!(data.notices[0].starts_with("chart/templates/deploy.yaml: contains Helm"));
+        // one notice saying how to render it, one reason for the source (not one per name)
+        let helm: Vec<&String> = data
+            .notices
+            .iter()
+            .filter(|n| n.contains("helm template"))
+            .collect();
+        assert_eq!(helm.len(), 1, "{:?}", data.notices);
+        assert!(helm[0].starts_with("chart/templates/deploy.yaml: Helm templates"));
+        assert!(helm[0].contains("| envcheck diff <env> --source kubernetes:-"));
+        assert!(data.opaque.is_empty());
         assert_eq!(
-            data.opaque,
-            ["chart/templates/deploy.yaml is a Helm template, not read"]
+            data.unrendered.as_deref(),
+            Some("chart/templates/deploy.yaml: Helm template, not rendered")
         );
     }
 

@@ -1,16 +1,38 @@
 //! Where values come from: env files (plaintext and dotenvx-encrypted), `.env.vault`,
-//! Kubernetes manifests, compose files, JSON dumps, the process environment, declared names.
+//! Kubernetes manifests (rendered Helm and Cloud Run exports included), compose files, JSON
+//! dumps, the exports of platforms and secret stores (ECS task definitions, GitHub and GitLab
+//! variables, Fly, Render Blueprints, SSM parameters, Infisical, Vault KV), the process
+//! environment, declared names.
 //!
 //! Every source reads into the same shape, [`SourceData`]: the names it provides, each with a
 //! [`ValueState`] and where it was declared. Values stay inside [`Secret`]; nothing here prints.
+//! A value that only points at a secret manager (`op://...`, an ARN) is not a value: the target
+//! marks it [`ValueState::External`] whatever source it comes from ([`reference`]).
+//!
+//! The platform readers are pure `(path, text, selector) -> SourceData` functions over the files
+//! the platforms' own CLIs write, read offline; JSON exports go through [`json_tree`] (a tree
+//! with the line of every key, so a bad name is reported with its line, never printed).
 
 pub mod compose;
 pub mod dotenv;
 pub mod dotenvx;
+pub mod ecs;
+pub mod fly;
+pub mod github;
+pub mod gitlab;
+pub mod infisical;
+pub mod interpolation;
 pub mod json;
+pub(crate) mod json_tree;
 pub mod kubernetes;
+pub mod reference;
+pub mod render;
+pub mod ssm;
 pub mod vault;
+pub mod vault_kv;
 pub(crate) mod yaml;
+
+use std::collections::BTreeMap;
 
 use crate::secret::Secret;
 
@@ -27,6 +49,10 @@ pub enum ValueState {
     External,
     /// Passed through from the deploying shell (`- FOO` in compose): may or may not be set.
     PassThrough,
+    /// Set by the platform to a value envcheck does not see but that is never empty: a value
+    /// Render generates (`generateValue`), a database's connection string (`fromDatabase`), a
+    /// value that is a JSON object in a Vault KV secret.
+    Set,
 }
 
 impl ValueState {
@@ -59,6 +85,13 @@ pub struct SourceData {
     pub opaque: Vec<String>,
     /// Things worth telling the user that do not stop the run (a Helm template skipped).
     pub notices: Vec<String>,
+    /// Why nothing the source provides can be known: it is a template that was not rendered (a
+    /// Helm chart). Like an `opaque` reason it makes "missing" unprovable, but it concerns every
+    /// name alike, so ENV105 says it once instead of once per variable.
+    pub unrendered: Option<String>,
+    /// Names the deploy itself requires (compose `${X:?err}`): deploying fails when the
+    /// deploying environment lacks them.
+    pub required: Vec<RequiredName>,
     /// Names this source sets that its own configuration shows something besides the scanned
     /// code uses: another value of the same env file interpolates them, or other services of
     /// the compose file load the env file that sets them. ENV104 does not report them.
@@ -71,6 +104,72 @@ pub struct SourceData {
 pub struct UsedElsewhere {
     pub name: String,
     pub path: String,
+}
+
+/// A name a source requires of the environment that deploys it, and where it says so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequiredName {
+    pub name: String,
+    pub path: String,
+    pub line: usize,
+}
+
+/// The names one source provides, as it reads them: a later declaration of a name replaces an
+/// earlier one, and every name passes [`name_problem`] as it is added. The platform readers
+/// collect into it.
+pub(crate) struct Names {
+    path: String,
+    map: BTreeMap<String, Provided>,
+}
+
+impl Names {
+    pub(crate) fn new(path: &str) -> Names {
+        Names {
+            path: path.to_string(),
+            map: BTreeMap::new(),
+        }
+    }
+
+    /// Adds `name` at `line`; an error naming the file and line, never the name, when it is not
+    /// a variable name.
+    pub(crate) fn set(
+        &mut self,
+        name: &str,
+        line: usize,
+        state: ValueState,
+    ) -> Result<(), SourceError> {
+        if let Some(problem) = name_problem(name) {
+            return Err(SourceError {
+                path: self.path.clone(),
+                line: (line > 0).then_some(line),
+                message: format!("a variable name {problem}"),
+            });
+        }
+        self.map.insert(
+            name.to_string(),
+            Provided {
+                name: name.to_string(),
+                state,
+                path: self.path.clone(),
+                line,
+            },
+        );
+        Ok(())
+    }
+
+    /// The names, sorted.
+    pub(crate) fn into_provided(self) -> Vec<Provided> {
+        self.map.into_values().collect()
+    }
+}
+
+/// An error about `path` at `line` (none when 0).
+pub(crate) fn error_at(path: &str, line: usize, message: impl Into<String>) -> SourceError {
+    SourceError {
+        path: path.to_string(),
+        line: (line > 0).then_some(line),
+        message: message.into(),
+    }
 }
 
 /// The longest variable name accepted, in bytes. Real names are a few dozen characters; a longer
