@@ -23,6 +23,9 @@ pub fn run(
 ) -> anyhow::Result<ExitStatus> {
     let report = &args.report;
     clear_reports(report)?;
+    if let Some(apps) = super::apps::plan(&args.walk, report.config.as_deref())? {
+        return super::apps::check(&args, apps, out, err);
+    }
     let ws = Workspace::load(&args.walk, report.config.as_deref())?;
     let config = &ws.loaded.config;
     let (mut findings, _, covers) = check_findings(&ws, &args, true)?;
@@ -54,6 +57,7 @@ pub fn run(
         matrix: None,
         base: report.base.as_deref(),
         changes: changes.as_deref(),
+        apps: None,
     };
     write_report(report, &context, &findings, &source, out)?;
     Ok(exit_status(
@@ -68,7 +72,7 @@ pub fn run(
 /// Runs the check rules, selection and suppressions over a workspace: `(findings, whether an
 /// example file was found, whether the scan covers the project it documents)`. `working_tree`:
 /// honour `--example` (not at a base revision).
-fn check_findings(
+pub(super) fn check_findings(
     ws: &Workspace,
     args: &CheckArgs,
     working_tree: bool,
@@ -124,6 +128,8 @@ pub struct ReportContext<'a> {
     pub matrix: Option<&'a crate::matrix::Matrix>,
     pub base: Option<&'a str>,
     pub changes: Option<&'a [Change]>,
+    /// A run over several apps: each one's label, configuration and per-app parts.
+    pub apps: Option<&'a [crate::report::App]>,
 }
 
 /// Applies inline suppressions (unless disabled) and adds ENV901 for the unused ones. Only
@@ -192,6 +198,7 @@ pub fn write_report(
                 base: context.base,
                 findings,
                 changes: context.changes,
+                apps: context.apps,
             },
             target,
         )
@@ -201,6 +208,7 @@ pub fn write_report(
         base: context.base,
         fail_on_existing: args.fail_on_existing,
         matrix: context.matrix,
+        apps: context.apps,
     };
     let mut buffer: Vec<u8> = Vec::new();
     {
@@ -210,9 +218,13 @@ pub fn write_report(
             out
         };
         match args.format {
-            FindingsFormat::Json => {
-                report::check::json(findings, context.changes, context.matrix, target)?
-            }
+            FindingsFormat::Json => report::check::json(
+                findings,
+                context.changes,
+                context.matrix,
+                context.apps,
+                target,
+            )?,
             FindingsFormat::Concise if args.quiet => {
                 report::check::concise_lines(findings, target)?
             }

@@ -1,5 +1,6 @@
 //! One module per command: parse options into a run, call the library, write the report.
 
+pub mod apps;
 pub mod check;
 pub mod diff;
 pub mod example;
@@ -57,6 +58,9 @@ pub struct Workspace {
     pub packages: Vec<PathBuf>,
     /// Paths were named on the command line (not the current directory by default).
     pub named: bool,
+    /// Directories of other apps below the scanned paths: neither their code nor their env
+    /// files are this workspace's (see [`crate::apps`]).
+    pub skip: Vec<PathBuf>,
 }
 
 /// An absolute, canonical form of `path` (itself when it cannot be resolved).
@@ -95,7 +99,26 @@ impl Workspace {
     pub fn load(walk: &WalkArgs, config_path: Option<&Path>) -> anyhow::Result<Workspace> {
         let given = existing_roots(&walk.paths)?;
         let loaded = config::load(config_path, &given[0])?;
-        let mut roots: Vec<PathBuf> = given.iter().map(|r| absolute(r)).collect();
+        let roots: Vec<PathBuf> = given.iter().map(|r| absolute(r)).collect();
+        let mut ws = Self::load_roots(walk, roots, loaded, Vec::new())?;
+        ws.named = !walk.paths.is_empty();
+        Ok(ws)
+    }
+
+    /// One app of a run over several ([`crate::apps::plan`]): its paths and configuration, the
+    /// apps below it left out.
+    pub fn load_app(walk: &WalkArgs, app: crate::apps::App) -> anyhow::Result<Workspace> {
+        let mut ws = Self::load_roots(walk, app.roots, app.loaded, app.skip)?;
+        ws.named = app.named && !walk.paths.is_empty();
+        Ok(ws)
+    }
+
+    fn load_roots(
+        walk: &WalkArgs,
+        mut roots: Vec<PathBuf>,
+        loaded: Loaded,
+        skip: Vec<PathBuf>,
+    ) -> anyhow::Result<Workspace> {
         let primary = directory_of(&roots[0]);
         let repo = Boundary::for_project(&primary, loaded.path.as_deref());
         let base = display_base(&primary, &roots);
@@ -109,10 +132,9 @@ impl Workspace {
                 }
             }
         }
-        let mut ws = Self::scan(base, primary, roots, loaded, walk)?;
+        let mut ws = Self::scan(base, primary, roots, loaded, walk, skip)?;
         ws.repo = repo;
         ws.packages = packages;
-        ws.named = !walk.paths.is_empty();
         Ok(ws)
     }
 
@@ -123,6 +145,7 @@ impl Workspace {
         roots: Vec<PathBuf>,
         loaded: Loaded,
         walk: &WalkArgs,
+        skip: Vec<PathBuf>,
     ) -> anyhow::Result<Workspace> {
         let config = &loaded.config;
         let glob_base = loaded
@@ -136,6 +159,7 @@ impl Workspace {
                 include: config.include.clone(),
                 exclude: config.exclude.clone(),
                 glob_base: Some(glob_base),
+                skip: skip.clone(),
             },
             no_prefilter: false,
             display_base: Some(base.clone()),
@@ -153,6 +177,7 @@ impl Workspace {
             revision: None,
             packages: Vec::new(),
             named: false,
+            skip,
         })
     }
 
@@ -221,8 +246,13 @@ impl Workspace {
             None => config::Config::default(),
         };
         let loaded = Loaded { config, path };
+        let skip = self
+            .skip
+            .iter()
+            .filter_map(|p| Some(tree.join(p.strip_prefix(&top).ok()?)))
+            .collect();
         // the base tree's paths read as HEAD's: relative to its top
-        let mut ws = Self::scan(tree.clone(), primary, roots, loaded, walk)?;
+        let mut ws = Self::scan(tree.clone(), primary, roots, loaded, walk, skip)?;
         ws.repo = Boundary::at(&tree);
         ws.all_tracked = true;
         ws.packages = self
@@ -361,7 +391,7 @@ impl Workspace {
             .iter()
             .filter(|r| r.is_dir() && !self.packages.contains(r));
         for root in given {
-            for path in walk::env_files(root) {
+            for path in walk::env_files_skipping(root, &self.skip) {
                 if !paths.contains(&path) {
                     paths.push(path);
                 }
