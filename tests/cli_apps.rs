@@ -405,3 +405,27 @@ fn monorepo_example_reports_every_app() {
     }
     assert_eq!(doc["apps"].as_array().map(Vec::len), Some(3));
 }
+
+#[test]
+fn no_format_prints_a_value_of_any_app() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    monorepo(root);
+    write(
+        root,
+        "api/.env.example",
+        "DATABASE_URL=CANARY-example-value\n",
+    );
+    for command in [&["check"][..], &["diff", "prod,staging"][..]] {
+        for format in [
+            "full", "concise", "json", "markdown", "github", "sarif", "gitlab",
+        ] {
+            let mut args = command.to_vec();
+            args.extend(["--format", format]);
+            let (code, stdout, stderr) = envcheck(root, &args);
+            assert!(matches!(code, Some(0 | 1)), "{args:?}: {stderr}");
+            assert_no_canary(&stdout);
+            assert_no_canary(&stderr);
+        }
+    }
+}
