@@ -17,6 +17,10 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{self, ConfigError, Loaded};
 
+/// How many apps one run checks at most: each is a scan and a check of its own, so the count
+/// bounds what a repository can ask for; more than any real monorepo holds in one run.
+pub const MAX_APPS: usize = 256;
+
 /// One app of a run: a configuration and the paths it decides for.
 #[derive(Debug)]
 pub struct App {
@@ -71,6 +75,12 @@ pub fn plan(paths: &[PathBuf], include_tests: bool) -> Result<Option<Vec<App>>, 
     if apps.len() < 2 {
         return Ok(None);
     }
+    if apps.len() > MAX_APPS {
+        return Err(ConfigError::Apps {
+            count: apps.len(),
+            max: MAX_APPS,
+        });
+    }
     // a path inside another of the same app adds nothing
     for app in apps.values_mut() {
         let roots = std::mem::take(&mut app.roots);
@@ -80,22 +90,31 @@ pub fn plan(paths: &[PathBuf], include_tests: bool) -> Result<Option<Vec<App>>, 
             }
         }
     }
-    // each app leaves out the apps below it
-    let all: Vec<(Option<PathBuf>, PathBuf)> = apps
+    // each app leaves out the apps right below it (the walk does not enter them, so the ones
+    // further down need no mention): the nearest root above each root, found by walking up
+    // its ancestors, is the app that leaves it out
+    let owner: std::collections::HashMap<PathBuf, Option<PathBuf>> = apps
         .iter()
-        .flat_map(|(key, app)| app.roots.iter().map(move |r| (key.clone(), r.clone())))
+        .flat_map(|(key, app)| app.roots.iter().map(move |r| (r.clone(), key.clone())))
         .collect();
-    for (key, app) in &mut apps {
-        for (other, root) in &all {
-            if other != key
-                && root.is_dir()
-                && app.roots.iter().any(|r| root != r && root.starts_with(r))
-                && !app.skip.contains(root)
+    let mut below: Vec<(Option<PathBuf>, PathBuf)> = Vec::new();
+    for (key, app) in &apps {
+        for root in app.roots.iter().filter(|r| r.is_dir()) {
+            if let Some(above) = root.ancestors().skip(1).find_map(|a| owner.get(a))
+                && above != key
             {
-                app.skip.push(root.clone());
+                below.push((above.clone(), root.clone()));
             }
         }
+    }
+    for (key, root) in below {
+        if let Some(app) = apps.get_mut(&key) {
+            app.skip.push(root);
+        }
+    }
+    for app in apps.values_mut() {
         app.skip.sort();
+        app.skip.dedup();
     }
     Ok(Some(apps.into_values().collect()))
 }

@@ -219,6 +219,10 @@ pub enum ConfigError {
     Parse { path: String, message: String },
     #[error("{path}: {message}")]
     Extend { path: String, message: String },
+    #[error(
+        "{count} directories hold a configuration of their own, more than the {max} apps one run checks: name the apps' paths, or give one configuration with --config"
+    )]
+    Apps { count: usize, max: usize },
     #[error("{path}: {error}")]
     Outside {
         path: String,

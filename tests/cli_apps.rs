@@ -429,3 +429,27 @@ fn no_format_prints_a_value_of_any_app() {
         }
     }
 }
+
+#[test]
+fn a_repository_cannot_ask_for_unbounded_apps() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    fs::create_dir_all(root.join(".git")).expect("git dir");
+    // a chain of nested apps and a flat row of them: each is a scan of its own, so the count
+    // is bounded; the run stops with an error that says what to do
+    let mut chain = root.join("chain");
+    for _ in 0..150 {
+        chain = chain.join("d");
+        fs::create_dir_all(&chain).expect("mkdir");
+        fs::write(chain.join("envcheck.toml"), "").expect("write");
+    }
+    for i in 0..150 {
+        write(root, &format!("row/app{i}/envcheck.toml"), "");
+    }
+    let (code, _, stderr) = envcheck(root, &["check"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("more than the 256 apps one run checks"),
+        "{stderr}"
+    );
+}
