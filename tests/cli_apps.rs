@@ -453,3 +453,25 @@ fn a_repository_cannot_ask_for_unbounded_apps() {
         "{stderr}"
     );
 }
+
+#[test]
+fn options_about_one_app_are_refused_with_several() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    monorepo(root);
+    let (code, _, stderr) = envcheck(root, &["check", "--example", "web/.env.example"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--example names one app's example file"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = envcheck(root, &["diff", "prod", "--source", "names:A"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--source adds to one app's environment"),
+        "{stderr}"
+    );
+    // one app's path: as before
+    let (code, _, stderr) = envcheck(root, &["check", "web", "--example", "web/.env.example"]);
+    assert_eq!(code, Some(0), "{stderr}");
+}

@@ -9,9 +9,10 @@
 //! - `diff ENV` where an app does not know `ENV` (not in its `[environments]`, as a name or an
 //!   alias, and no convention file such as `.env.production` or `.env.vault` in its directory):
 //!   the app is not checked against it and the reports say so (a note on standard error, the
-//!   app's `skipped` list in JSON, a line in Markdown). An environment no app knows is the
+//!   app's `skipped_environments` in JSON, a line in Markdown). An environment no app knows is the
 //!   usual error.
-//! - `--source` adds to one environment of one app: with several apps it is an error.
+//! - `--source` adds to one environment of one app, and `--example` names one app's example
+//!   file: with several apps they are errors.
 
 use std::io::Write;
 
@@ -61,8 +62,8 @@ fn describe(ws: &Workspace) -> report::App {
     }
 }
 
-/// Loads and scans each app, leaving out those with nothing of their own: apps below them, and
-/// no source or env file besides.
+/// Loads and scans each app, leaving out one that has apps below it and no source or env file
+/// of its own.
 fn load_all(walk: &WalkArgs, apps: Vec<App>) -> anyhow::Result<Vec<Workspace>> {
     let mut workspaces = Vec::new();
     for app in apps {
@@ -101,6 +102,11 @@ pub fn check(
     err: &mut dyn Write,
 ) -> anyhow::Result<ExitStatus> {
     let report = &args.report;
+    if args.example.is_some() {
+        anyhow::bail!(
+            "--example names one app's example file: with several apps, set `example` in each one's envcheck.toml, or name one app's path"
+        );
+    }
     let mut status = ExitStatus::Success;
     let mut shown = Vec::new();
     let mut findings = Vec::new();
@@ -112,8 +118,7 @@ pub fn check(
         let (mut own, _, covers) = check_findings(ws, args, true)?;
         if let Some(rev) = &report.base {
             let tree = tempfile::tempdir()?;
-            let extra: Vec<&std::path::Path> = args.example.as_deref().into_iter().collect();
-            let base = ws.at_revision(&args.walk, rev, tree.path(), &extra)?;
+            let base = ws.at_revision(&args.walk, rev, tree.path(), &[])?;
             let (base_findings, ..) = check_findings(&base, args, false)?;
             baseline::mark_new(&mut own, &base_findings);
             let app_changes = baseline::changes(&base.inventory, &ws.inventory, None);
