@@ -244,6 +244,10 @@ pub enum ConfigError {
     Parse { path: String, message: String },
     #[error("{path}: {message}")]
     Extend { path: String, message: String },
+    #[error(
+        "{count} directories hold a configuration of their own, more than the {max} apps one run checks: name the apps' paths, or give one configuration with --config"
+    )]
+    Apps { count: usize, max: usize },
     #[error("{path}: {error}")]
     Outside {
         path: String,
@@ -291,6 +295,29 @@ fn parse_pyproject(path: &Path, text: &str) -> Result<Option<Config>, ConfigErro
             message: format!("[tool.envcheck]: {}", e.message()),
         })?;
     Ok(Some(config))
+}
+
+/// Whether `dir` holds a configuration file of its own, as the search upwards would find it
+/// there: `envcheck.toml`, `.envcheck.toml`, or a `pyproject.toml` with `[tool.envcheck]` (one
+/// that does not parse counts, so that loading it reports the error).
+pub(crate) fn has_file_in(dir: &Path) -> bool {
+    if ["envcheck.toml", ".envcheck.toml"]
+        .iter()
+        .any(|name| dir.join(name).is_file())
+    {
+        return true;
+    }
+    let pyproject = dir.join("pyproject.toml");
+    if !pyproject.is_file() {
+        return false;
+    }
+    let Ok(text) = crate::walk::read_file(&pyproject).map(String::from_utf8) else {
+        return true;
+    };
+    match text {
+        Ok(text) => !matches!(parse_pyproject(&pyproject, &text), Ok(None)),
+        Err(_) => true,
+    }
 }
 
 /// Loads the configuration: `explicit` when given, else the nearest one above `start`, with

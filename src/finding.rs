@@ -85,6 +85,9 @@ pub struct Finding {
     pub new: Option<bool>,
     /// The finding points into an env file: its source lines hold values and are never shown.
     pub in_env_file: bool,
+    /// The app it belongs to in a run over several (its configuration's directory, relative
+    /// to the repository top; `.` at the top); `None` in a run over one.
+    pub app: Option<String>,
 }
 
 impl Finding {
@@ -99,6 +102,7 @@ impl Finding {
             environment: None,
             new: None,
             in_env_file: false,
+            app: None,
         }
     }
 

@@ -4,6 +4,7 @@
 //! The binary is a thin shell around [`run`]; the library never prints on its own, it writes to
 //! the writers it is given.
 
+pub mod apps;
 pub mod baseline;
 pub mod boundary;
 pub mod cache;

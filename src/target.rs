@@ -206,7 +206,7 @@ fn default_profiles(name: &str) -> Vec<String> {
 }
 
 /// Convention file names for an environment.
-fn convention_files(name: &str) -> Vec<String> {
+pub(crate) fn convention_files(name: &str) -> Vec<String> {
     let canon = canonical(name);
     let mut names = vec![format!(".env.{canon}")];
     match canon {

@@ -65,6 +65,9 @@ pub struct WalkOptions {
     pub include: Vec<String>,
     pub exclude: Vec<String>,
     pub glob_base: Option<PathBuf>,
+    /// Directories (absolute, as the roots are) the walk does not enter: the apps of their own
+    /// below a scanned app (see [`crate::apps`]).
+    pub skip: Vec<PathBuf>,
 }
 
 /// A parallel walk over `roots` that yields candidate source files. Fails on an invalid
@@ -78,6 +81,7 @@ pub fn source_walker(
         builder.add(root);
     }
     let include_tests = options.include_tests;
+    let skip = options.skip.clone();
     builder
         .hidden(false)
         .git_ignore(true)
@@ -88,7 +92,7 @@ pub fn source_walker(
         .parents(true)
         .follow_links(false)
         .threads(options.threads)
-        .filter_entry(move |entry| keep(entry, include_tests));
+        .filter_entry(move |entry| keep(entry, include_tests) && !skipped(entry, &skip));
     if !options.include.is_empty() || !options.exclude.is_empty() {
         let base = options.glob_base.as_deref().unwrap_or(roots[0]);
         let mut overrides = OverrideBuilder::new(base);
@@ -108,6 +112,12 @@ pub fn source_walker(
 /// dependency and virtualenv directories are still skipped. Symbolic links named like env files
 /// are listed (unless they lead to a directory), dangling ones too.
 pub fn env_files(root: &Path) -> Vec<PathBuf> {
+    env_files_skipping(root, &[])
+}
+
+/// [`env_files`] outside the directories `skip` (another app's, below `root`).
+pub fn env_files_skipping(root: &Path, skip: &[PathBuf]) -> Vec<PathBuf> {
+    let skip = skip.to_vec();
     let mut out = Vec::new();
     let walker = WalkBuilder::new(root)
         .hidden(false)
@@ -118,14 +128,15 @@ pub fn env_files(root: &Path) -> Vec<PathBuf> {
         .parents(false)
         .follow_links(false)
         .max_depth(Some(8))
-        .filter_entry(|entry| {
+        .filter_entry(move |entry| {
             entry.depth() == 0
                 || !entry.file_type().is_some_and(|t| t.is_dir())
                 || !(entry
                     .file_name()
                     .to_str()
                     .is_some_and(|n| SKIP_DIRS.contains(&n) || n == ".env")
-                    || is_virtualenv(entry.path()))
+                    || is_virtualenv(entry.path())
+                    || skipped(entry, &skip))
         })
         .build();
     for entry in walker.flatten() {
@@ -173,6 +184,41 @@ fn keep(entry: &DirEntry, include_tests: bool) -> bool {
         return false;
     }
     include_tests || !is_test_file_name(name)
+}
+
+/// Whether `entry` is one of the directories `skip` names (another app's).
+fn skipped(entry: &DirEntry, skip: &[PathBuf]) -> bool {
+    !skip.is_empty()
+        && entry.depth() > 0
+        && entry.file_type().is_some_and(|t| t.is_dir())
+        && skip.iter().any(|s| s == entry.path())
+}
+
+/// Directories under `root` that hold a configuration file of their own
+/// ([`crate::config::file_in`]), found by the source walk's policy (ignore files honoured,
+/// dependency, build and, unless `include_tests`, test directories skipped), sorted. `root`
+/// itself is not listed. One pass over the directories; files are not read.
+pub fn config_dirs(root: &Path, include_tests: bool) -> Vec<PathBuf> {
+    let walker = WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .ignore(true)
+        .parents(true)
+        .follow_links(false)
+        .filter_entry(move |entry| {
+            entry.file_type().is_some_and(|t| t.is_dir()) && keep(entry, include_tests)
+        })
+        .build();
+    let mut out: Vec<PathBuf> = walker
+        .flatten()
+        .filter(|entry| entry.depth() > 0 && crate::config::has_file_in(entry.path()))
+        .map(DirEntry::into_path)
+        .collect();
+    out.sort();
+    out
 }
 
 /// A virtualenv under any name carries `pyvenv.cfg` at its top.

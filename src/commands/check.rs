@@ -23,6 +23,9 @@ pub fn run(
 ) -> anyhow::Result<ExitStatus> {
     let report = &args.report;
     clear_reports(report)?;
+    if let Some(apps) = super::apps::plan(&args.walk, report.config.as_deref())? {
+        return super::apps::check(&args, apps, out, err);
+    }
     let ws = Workspace::load(&args.walk, report.config.as_deref())?;
     let config = &ws.loaded.config;
     let (mut findings, _, covers) = check_findings(&ws, &args, true)?;
@@ -55,6 +58,7 @@ pub fn run(
         base: report.base.as_deref(),
         changes: changes.as_deref(),
         target_changes: None,
+        apps: None,
     };
     write_report(report, &context, &findings, &source, out)?;
     Ok(exit_status(
@@ -69,7 +73,7 @@ pub fn run(
 /// Runs the check rules, selection and suppressions over a workspace: `(findings, whether an
 /// example file was found, whether the scan covers the project it documents)`. `working_tree`:
 /// honour `--example` (not at a base revision).
-fn check_findings(
+pub(super) fn check_findings(
     ws: &Workspace,
     args: &CheckArgs,
     working_tree: bool,
@@ -127,6 +131,8 @@ pub struct ReportContext<'a> {
     pub changes: Option<&'a [Change]>,
     /// `diff --base`: what each environment's configuration changed since the base revision.
     pub target_changes: Option<&'a [crate::target_changes::TargetChange]>,
+    /// A run over several apps: each one's label, configuration and per-app parts.
+    pub apps: Option<&'a [crate::report::App]>,
 }
 
 /// Applies inline suppressions (unless disabled) and adds ENV901 for the unused ones. Only
@@ -196,6 +202,7 @@ pub fn write_report(
                 findings,
                 changes: context.changes,
                 target_changes: context.target_changes,
+                apps: context.apps,
             },
             target,
         )
@@ -206,6 +213,7 @@ pub fn write_report(
         fail_on_existing: args.fail_on_existing,
         matrix: context.matrix,
         target_changes: context.target_changes,
+        apps: context.apps,
     };
     let mut buffer: Vec<u8> = Vec::new();
     {
@@ -220,6 +228,7 @@ pub fn write_report(
                 context.changes,
                 context.target_changes,
                 context.matrix,
+                context.apps,
                 target,
             )?,
             FindingsFormat::Concise if args.quiet => {

@@ -21,6 +21,9 @@ use crate::finding::Finding;
 pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let report = &args.report;
     super::check::clear_reports(report)?;
+    if let Some(apps) = super::apps::plan(&args.walk, report.config.as_deref())? {
+        return super::apps::diff(&args, apps, out, err);
+    }
     let ws = Workspace::load(&args.walk, report.config.as_deref())?;
     let config = &ws.loaded.config;
     let extra = args
@@ -124,6 +127,7 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
         base: report.base.as_deref(),
         changes: changes.as_deref(),
         target_changes: report.base.as_ref().map(|_| target_changes.as_slice()),
+        apps: None,
     };
     write_report(report, &context, &findings, &source, out)?;
     Ok(exit_status(
@@ -137,7 +141,7 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
 
 /// Each target as it was at the base revision `base` (read from `rev`): the files its sources
 /// read are written into the revision's tree beside the code, and read from there.
-fn targets_at_revision(
+pub(super) fn targets_at_revision(
     ws: &Workspace,
     base: &Workspace,
     rev: &str,
@@ -171,12 +175,12 @@ fn targets_at_revision(
 /// Whether the scanned code is the service the target deploys, so that a name it never reads
 /// is unused: paths named on the command line say which code that is; run without paths from
 /// below the configuration's directory, the scan covers only part of the project.
-fn covers_project(ws: &Workspace) -> bool {
+pub(super) fn covers_project(ws: &Workspace) -> bool {
     ws.named || ws.loaded.dir().is_none_or(|dir| ws.covers(dir))
 }
 
 /// The diff rules over a workspace's inventory against the target, selected and suppressed.
-fn diff_findings(
+pub(super) fn diff_findings(
     ws: &Workspace,
     target: &target::Target,
     selection: &RuleSelection,

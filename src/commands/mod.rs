@@ -1,5 +1,6 @@
 //! One module per command: parse options into a run, call the library, write the report.
 
+pub mod apps;
 pub mod check;
 pub mod diff;
 pub mod example;
@@ -61,6 +62,9 @@ pub struct Workspace {
     pub packages: Vec<PathBuf>,
     /// Paths were named on the command line (not the current directory by default).
     pub named: bool,
+    /// Directories of other apps below the scanned paths: neither their code nor their env
+    /// files are this workspace's (see [`crate::apps`]).
+    pub skip: Vec<PathBuf>,
 }
 
 /// An absolute, canonical form of `path` (itself when it cannot be resolved).
@@ -136,11 +140,40 @@ fn display_base(primary: &Path, roots: &[PathBuf]) -> PathBuf {
     }
 }
 
+/// How [`Workspace::scan_cached`] reads files besides the walk's settings.
+struct HowToScan {
+    /// The result cache, if any.
+    cache: Option<crate::cache::Location>,
+    /// Files of a base revision read in the work tree: (path in the base tree, work-tree path).
+    borrowed: Vec<(PathBuf, PathBuf)>,
+    /// Directories left out: the apps below this one.
+    skip: Vec<PathBuf>,
+}
+
 impl Workspace {
     pub fn load(walk: &WalkArgs, config_path: Option<&Path>) -> anyhow::Result<Workspace> {
         let given = existing_roots(&walk.paths)?;
         let loaded = config::load(config_path, &given[0])?;
-        let mut roots: Vec<PathBuf> = given.iter().map(|r| absolute(r)).collect();
+        let roots: Vec<PathBuf> = given.iter().map(|r| absolute(r)).collect();
+        let mut ws = Self::load_roots(walk, roots, loaded, Vec::new())?;
+        ws.named = !walk.paths.is_empty();
+        Ok(ws)
+    }
+
+    /// One app of a run over several ([`crate::apps::plan`]): its paths and configuration, the
+    /// apps below it left out.
+    pub fn load_app(walk: &WalkArgs, app: crate::apps::App) -> anyhow::Result<Workspace> {
+        let mut ws = Self::load_roots(walk, app.roots, app.loaded, app.skip)?;
+        ws.named = app.named && !walk.paths.is_empty();
+        Ok(ws)
+    }
+
+    fn load_roots(
+        walk: &WalkArgs,
+        mut roots: Vec<PathBuf>,
+        loaded: Loaded,
+        skip: Vec<PathBuf>,
+    ) -> anyhow::Result<Workspace> {
         let primary = directory_of(&roots[0]);
         let repo = Boundary::for_project(&primary, loaded.path.as_deref());
         let base = display_base(&primary, &roots);
@@ -154,10 +187,9 @@ impl Workspace {
                 }
             }
         }
-        let mut ws = Self::scan(base, primary, roots, loaded, walk)?;
+        let mut ws = Self::scan(base, primary, roots, loaded, walk, skip)?;
         ws.repo = repo;
         ws.packages = packages;
-        ws.named = !walk.paths.is_empty();
         Ok(ws)
     }
 
@@ -168,10 +200,16 @@ impl Workspace {
         roots: Vec<PathBuf>,
         loaded: Loaded,
         walk: &WalkArgs,
+        skip: Vec<PathBuf>,
     ) -> anyhow::Result<Workspace> {
         let repo = Boundary::for_project(&primary, loaded.path.as_deref());
         let cache = walk.cache(repo.root());
-        Self::scan_cached(base, primary, roots, loaded, walk, cache, Vec::new())
+        let how = HowToScan {
+            cache,
+            borrowed: Vec::new(),
+            skip,
+        };
+        Self::scan_cached(base, primary, roots, loaded, walk, how)
     }
 
     /// [`Workspace::scan`] with the result cache at `cache`.
@@ -181,9 +219,13 @@ impl Workspace {
         roots: Vec<PathBuf>,
         loaded: Loaded,
         walk: &WalkArgs,
-        cache: Option<crate::cache::Location>,
-        borrowed: Vec<(PathBuf, PathBuf)>,
+        how: HowToScan,
     ) -> anyhow::Result<Workspace> {
+        let HowToScan {
+            cache,
+            borrowed,
+            skip,
+        } = how;
         let config = &loaded.config;
         let glob_base = loaded
             .dir()
@@ -196,6 +238,7 @@ impl Workspace {
                 include: config.include.clone(),
                 exclude: config.exclude.clone(),
                 glob_base: Some(glob_base),
+                skip: skip.clone(),
             },
             no_prefilter: false,
             cache: cache.clone(),
@@ -217,6 +260,7 @@ impl Workspace {
             walked,
             packages: Vec::new(),
             named: false,
+            skip,
         })
     }
 
@@ -297,17 +341,19 @@ impl Workspace {
             None => config::Config::default(),
         };
         let loaded = Loaded { config, path };
+        let skip = self
+            .skip
+            .iter()
+            .filter_map(|p| Some(tree.join(p.strip_prefix(&top).ok()?)))
+            .collect();
         // the base tree's paths read as HEAD's: relative to its top; the work tree's cache
         // is shared, so files unchanged since the revision are not parsed again
-        let mut ws = Self::scan_cached(
-            tree.clone(),
-            primary,
-            roots,
-            loaded,
-            walk,
-            self.cache.clone(),
+        let how = HowToScan {
+            cache: self.cache.clone(),
             borrowed,
-        )?;
+            skip,
+        };
+        let mut ws = Self::scan_cached(tree.clone(), primary, roots, loaded, walk, how)?;
         ws.repo = Boundary::at(&tree);
         ws.all_tracked = true;
         ws.packages = self
@@ -446,7 +492,7 @@ impl Workspace {
             .iter()
             .filter(|r| r.is_dir() && !self.packages.contains(r));
         for root in given {
-            for path in walk::env_files(root) {
+            for path in walk::env_files_skipping(root, &self.skip) {
                 if !paths.contains(&path) {
                     paths.push(path);
                 }

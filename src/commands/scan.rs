@@ -20,6 +20,7 @@ pub fn run(args: ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
             include: config.include.clone(),
             exclude: config.exclude.clone(),
             glob_base: loaded.dir().map(std::path::Path::to_path_buf),
+            skip: Vec::new(),
         },
         no_prefilter: args.no_prefilter,
         cache: args.walk.cache(

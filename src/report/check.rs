@@ -39,6 +39,34 @@ struct JsonReport<'a> {
             std::collections::BTreeMap<String, crate::matrix::State>,
         >,
     >,
+    /// A run over several apps: one entry per app, in the order of their findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    apps: Option<Vec<JsonApp<'a>>>,
+}
+
+/// One app of a run over several.
+#[derive(Serialize)]
+struct JsonApp<'a> {
+    /// The configuration's directory, relative to the repository top (`.` at the top): the
+    /// `app` of its findings.
+    app: &'a str,
+    /// The configuration file; `null` when there is none.
+    config: Option<&'a str>,
+    /// `diff`: the environments checked for this app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    environments: Option<&'a [String]>,
+    /// `diff`: environments of the run this app does not know, not checked for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skipped_environments: Option<&'a [String]>,
+    /// `diff`: variable → environment → state, for this app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    matrix: Option<
+        std::collections::BTreeMap<
+            String,
+            std::collections::BTreeMap<String, crate::matrix::State>,
+        >,
+    >,
+    summary: JsonSummary,
 }
 
 /// The matrix as `{"VAR": {"staging": "set", "prod": "missing"}}`.
@@ -78,6 +106,9 @@ struct JsonFinding<'a> {
     variable: Option<&'a str>,
     environment: Option<&'a str>,
     new: Option<bool>,
+    /// The app, in a run over several (see [`JsonApp::app`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    app: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -87,8 +118,19 @@ struct JsonSummary {
     info: usize,
 }
 
-fn count(findings: &[Finding], severity: Severity) -> usize {
-    findings.iter().filter(|f| f.severity == severity).count()
+fn count<F: std::borrow::Borrow<Finding>>(findings: &[F], severity: Severity) -> usize {
+    findings
+        .iter()
+        .filter(|f| f.borrow().severity == severity)
+        .count()
+}
+
+fn json_summary<F: std::borrow::Borrow<Finding>>(findings: &[F]) -> JsonSummary {
+    JsonSummary {
+        error: count(findings, Severity::Error),
+        warning: count(findings, Severity::Warning),
+        info: count(findings, Severity::Info),
+    }
 }
 
 /// `--format json`.
@@ -97,8 +139,13 @@ pub fn json(
     changes: Option<&[Change]>,
     target_changes: Option<&[TargetChange]>,
     matrix: Option<&crate::matrix::Matrix>,
+    apps: Option<&[crate::report::App]>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let diff = apps.is_some_and(|a| {
+        a.iter()
+            .any(|a| a.matrix.is_some() || !a.skipped.is_empty())
+    });
     let doc = JsonReport {
         version: JSON_VERSION,
         findings: findings
@@ -116,16 +163,25 @@ pub fn json(
                 variable: f.variable.as_deref(),
                 environment: f.environment.as_deref(),
                 new: f.new,
+                app: f.app.as_deref(),
             })
             .collect(),
-        summary: JsonSummary {
-            error: count(findings, Severity::Error),
-            warning: count(findings, Severity::Warning),
-            info: count(findings, Severity::Info),
-        },
+        summary: json_summary(findings),
         changes,
         target_changes,
         matrix: matrix.map(json_matrix),
+        apps: apps.map(|apps| {
+            apps.iter()
+                .map(|a| JsonApp {
+                    app: &a.label,
+                    config: a.config.as_deref(),
+                    environments: diff.then_some(a.environments.as_slice()),
+                    skipped_environments: diff.then_some(a.skipped.as_slice()),
+                    matrix: a.matrix.as_ref().map(json_matrix),
+                    summary: json_summary(&a.findings(findings)),
+                })
+                .collect()
+        }),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
@@ -190,6 +246,8 @@ pub struct Summary<'a> {
     pub matrix: Option<&'a crate::matrix::Matrix>,
     /// `diff --base`: the configuration changes, a line each before the summary line.
     pub target_changes: Option<&'a [TargetChange]>,
+    /// A run over several apps: `full` groups the findings under a heading per app.
+    pub apps: Option<&'a [crate::report::App]>,
 }
 
 /// The lines of `--format concise`, without the summary.
@@ -197,7 +255,7 @@ pub fn concise_lines(findings: &[Finding], out: &mut dyn Write) -> io::Result<()
     for f in findings {
         writeln!(
             out,
-            "{}:{}:{}: {} [{}{}] {}",
+            "{}:{}:{}: {} [{}{}{}] {}",
             printable(&f.path),
             f.span.line,
             f.span.column,
@@ -207,6 +265,10 @@ pub fn concise_lines(findings: &[Finding], out: &mut dyn Write) -> io::Result<()
                 ", existing"
             } else {
                 ""
+            },
+            match &f.app {
+                Some(app) => format!(", app {}", printable(app)),
+                None => String::new(),
             },
             printable(&f.message)
         )?;
@@ -222,10 +284,66 @@ pub fn full(
     summary: &Summary,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    match summary.apps {
+        Some(apps) => {
+            let bold = Style::new().bold();
+            for app in apps {
+                let own = app.findings(findings);
+                let config = app
+                    .config
+                    .as_deref()
+                    .map(|c| format!(" ({})", printable(c)))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "{bold}== app {}{config}: {} =={bold:#}",
+                    printable(&app.label),
+                    if own.is_empty() {
+                        "no findings".to_string()
+                    } else {
+                        plural(own.len(), "finding")
+                    }
+                )?;
+                if !app.skipped.is_empty() {
+                    writeln!(
+                        out,
+                        "not checked against {}: this app does not know it",
+                        printable(&app.skipped.join(", "))
+                    )?;
+                }
+                writeln!(out)?;
+                diagnostics(&own, source, summary, out)?;
+                if let Some(matrix) = app.matrix.as_ref().filter(|m| m.environments.len() > 1) {
+                    matrix_table(matrix, out)?;
+                }
+            }
+        }
+        None => {
+            let all: Vec<&Finding> = findings.iter().collect();
+            diagnostics(&all, source, summary, out)?;
+            if let Some(matrix) = summary.matrix.filter(|m| m.environments.len() > 1) {
+                matrix_table(matrix, out)?;
+            }
+        }
+    }
+    if summary.target_changes.is_some_and(|c| !c.is_empty()) {
+        target_change_lines(summary, out)?;
+        writeln!(out)?;
+    }
+    summary_line(findings, summary, out)
+}
+
+/// The diagnostics of `full`, one after the other.
+fn diagnostics(
+    findings: &[&Finding],
+    source: &dyn Fn(&str) -> Option<String>,
+    summary: &Summary,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let renderer = Renderer::styled();
     // findings are sorted by path: each file is read and split into lines once
     let mut cache: Option<(String, Option<Lines>)> = None;
-    for f in findings {
+    for &f in findings {
         let level = match f.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -260,14 +378,7 @@ pub fn full(
         };
         writeln!(out, "{rendered}\n")?;
     }
-    if let Some(matrix) = summary.matrix.filter(|m| m.environments.len() > 1) {
-        matrix_table(matrix, out)?;
-    }
-    if summary.target_changes.is_some_and(|c| !c.is_empty()) {
-        target_change_lines(summary, out)?;
-        writeln!(out)?;
-    }
-    summary_line(findings, summary, out)
+    Ok(())
 }
 
 /// Variables × environments as an aligned table, the rows where the environments differ first

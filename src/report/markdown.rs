@@ -40,6 +40,8 @@ pub struct Report<'a> {
     pub matrix: Option<&'a crate::matrix::Matrix>,
     /// `diff --base`: what each environment's configuration changed since the base revision.
     pub target_changes: Option<&'a [TargetChange]>,
+    /// A run over several apps: a section per app, its findings, plan and matrix in it.
+    pub apps: Option<&'a [crate::report::App]>,
 }
 
 /// Input text as Markdown text: unprintable characters as `\u{..}`, and a backslash before each
@@ -318,6 +320,48 @@ pub fn render(report: &Report) -> String {
         out.push_str(&format!(" (changes since {})", code(base)));
     }
     out.push('\n');
+    match report.apps {
+        Some(apps) => {
+            for app in apps {
+                out.push_str(&format!("\n## App {}\n", code(&app.label)));
+                if let Some(config) = &app.config {
+                    out.push_str(&format!("\nConfiguration: {}\n", code(config)));
+                }
+                if !app.skipped.is_empty() {
+                    let names: Vec<String> = app.skipped.iter().map(|e| code(e)).collect();
+                    out.push_str(&format!(
+                        "\nNot checked against {}: this app does not know {}.\n",
+                        names.join(", "),
+                        if names.len() == 1 { "it" } else { "them" }
+                    ));
+                }
+                if report.command == "diff" && app.environments.is_empty() {
+                    continue;
+                }
+                let own: Vec<Finding> =
+                    app.findings(report.findings).into_iter().cloned().collect();
+                let environment = app.environments.join(", ");
+                body(
+                    &mut out,
+                    &Report {
+                        environment: report.environment.map(|_| environment.as_str()),
+                        findings: &own,
+                        changes: app.changes.as_deref(),
+                        target_changes: app.target_changes.as_deref(),
+                        matrix: app.matrix.as_ref(),
+                        apps: None,
+                        ..*report
+                    },
+                );
+            }
+        }
+        None => body(&mut out, report),
+    }
+    truncate(out, LIMIT)
+}
+
+/// The report after its title: the plan or the findings, and the matrix.
+fn body(out: &mut String, report: &Report) {
     let several = report.matrix.filter(|m| m.environments.len() > 1);
     let since = Since {
         base: report.base.unwrap_or_default(),
@@ -336,10 +380,10 @@ pub fn render(report: &Report) -> String {
                             .filter(|f| f.environment.as_deref() == Some(env.as_str()))
                             .cloned()
                             .collect();
-                        plan(&mut out, env, &own, changes, &since);
+                        plan(out, env, &own, changes, &since);
                     }
                 }
-                None => plan(&mut out, env, report.findings, changes, &since),
+                None => plan(out, env, report.findings, changes, &since),
             }
             // names listed as no longer read need no second line
             let removed = |f: &Finding| {
@@ -362,7 +406,7 @@ pub fn render(report: &Report) -> String {
                 .collect();
             if !rest.is_empty() {
                 out.push_str("\n### Other findings\n");
-                findings_table(&mut out, &rest);
+                findings_table(out, &rest);
             }
         }
         (_, Some(_)) => {
@@ -383,11 +427,11 @@ pub fn render(report: &Report) -> String {
             ));
             if !new.is_empty() {
                 out.push_str("\n### New findings\n");
-                findings_table(&mut out, &new);
+                findings_table(out, &new);
             }
             if !old.is_empty() {
                 out.push_str("\n<details><summary>Findings that already existed</summary>\n");
-                findings_table(&mut out, &old);
+                findings_table(out, &old);
                 out.push_str("\n</details>\n");
             }
         }
@@ -401,13 +445,12 @@ pub fn render(report: &Report) -> String {
                 n(count(Severity::Info), "info")
             ));
             let all: Vec<&Finding> = report.findings.iter().collect();
-            findings_table(&mut out, &all);
+            findings_table(out, &all);
         }
     }
     if let Some(matrix) = several {
-        matrix_table(&mut out, matrix);
+        matrix_table(out, matrix);
     }
-    truncate(out, LIMIT)
 }
 
 /// Variables × environments, the rows where the environments differ first.

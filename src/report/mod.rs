@@ -86,3 +86,37 @@ pub fn printable_line(line: &str) -> Cow<'_, str> {
             .collect(),
     )
 }
+
+/// One app of a run over several (see [`crate::apps`]): what the reports say about it besides
+/// its findings, which carry its label.
+#[derive(Clone, Debug, Default)]
+pub struct App {
+    /// The configuration's directory relative to the repository top (`.` at the top).
+    pub label: String,
+    /// The configuration file, relative to the repository top; `None` when there is none.
+    pub config: Option<String>,
+    /// `diff`: the environments checked for this app.
+    pub environments: Vec<String>,
+    /// `diff`: environments of the run this app does not know (none of its configuration's
+    /// `[environments]`, no convention file): not checked for it.
+    pub skipped: Vec<String>,
+    /// `diff`: variables × this app's environments.
+    pub matrix: Option<crate::matrix::Matrix>,
+    /// `--base`: this app's variable-level changes.
+    pub changes: Option<Vec<crate::baseline::Change>>,
+    /// `diff --base`: what this app's environments' configuration changed since the base.
+    pub target_changes: Option<Vec<crate::target_changes::TargetChange>>,
+}
+
+impl App {
+    /// This app's findings, in their order.
+    pub fn findings<'a>(
+        &self,
+        findings: &'a [crate::finding::Finding],
+    ) -> Vec<&'a crate::finding::Finding> {
+        findings
+            .iter()
+            .filter(|f| f.app.as_deref() == Some(self.label.as_str()))
+            .collect()
+    }
+}
