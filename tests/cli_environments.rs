@@ -146,3 +146,52 @@ fn one_environment_named_twice_or_a_source_for_several_is_an_error() {
         "{stderr}"
     );
 }
+
+/// `sources` takes the same list as `diff`: each environment's sources, names and states,
+/// no value.
+#[test]
+fn sources_lists_several_environments() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    project(root);
+    let (code, stdout, stderr) = envcheck(root, &["sources", "staging,prod", "--format", "json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stdout.contains("CANARY"), "{stdout}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let envs: Vec<(&str, Vec<&str>)> = doc["environments"]
+        .as_array()
+        .expect("environments")
+        .iter()
+        .map(|e| {
+            (
+                e["environment"].as_str().unwrap_or_default(),
+                e["sources"][0]["names"]
+                    .as_array()
+                    .expect("names")
+                    .iter()
+                    .filter_map(|n| n["name"].as_str())
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        envs,
+        [
+            (
+                "staging",
+                vec!["DATABASE_URL", "DEBUG_TOOLBAR", "SENTRY_DSN"]
+            ),
+            ("prod", vec!["SENTRY_DSN"]),
+        ]
+    );
+    let (code, stdout, _) = envcheck(root, &["sources", "staging,prod"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        stdout.contains("Environment `staging`") && stdout.contains("Environment `prod`"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("CANARY"), "{stdout}");
+    let (code, _, stderr) = envcheck(root, &["sources", "prod,production"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("named twice"), "{stderr}");
+}

@@ -208,15 +208,7 @@ pub fn diff(
             "--source adds to one app's environment: with several apps, configure each one's sources under [environments.<name>] in its envcheck.toml, or name one app's path"
         );
     }
-    let names: Vec<&str> = args
-        .environment
-        .split(',')
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .collect();
-    if names.is_empty() {
-        anyhow::bail!("no environment given");
-    }
+    let names = super::environment_names(&args.environment, false)?;
     let workspaces = load_all(&args.walk, apps)?;
     let Some(first) = workspaces.first() else {
         anyhow::bail!("nothing to check");

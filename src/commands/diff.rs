@@ -34,21 +34,7 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
         .collect::<anyhow::Result<Vec<_>>>()?;
     let display = |p: &std::path::Path| ws.display(p);
     // `staging,prod`: each environment checked in turn, findings tagged with theirs
-    let names: Vec<&str> = args
-        .environment
-        .split(',')
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .collect();
-    if names.is_empty() {
-        anyhow::bail!("no environment given");
-    }
-    if names.len() > 1 && !extra.is_empty() {
-        anyhow::bail!(
-            "--source adds to one environment: with several ({}), configure each one's sources under [environments.<name>] in envcheck.toml",
-            names.join(", ")
-        );
-    }
+    let names = super::environment_names(&args.environment, !extra.is_empty())?;
     let mut stdin = std::io::stdin().lock();
     let mut targets = Vec::new();
     for name in &names {

@@ -140,6 +140,26 @@ fn display_base(primary: &Path, roots: &[PathBuf]) -> PathBuf {
     }
 }
 
+/// The environments of `diff` and `sources`: `staging,prod` names two. `--source` (`sources`
+/// given) adds to one environment only.
+pub(crate) fn environment_names(arg: &str, sources: bool) -> anyhow::Result<Vec<&str>> {
+    let names: Vec<&str> = arg
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .collect();
+    if names.is_empty() {
+        anyhow::bail!("no environment given");
+    }
+    if names.len() > 1 && sources {
+        anyhow::bail!(
+            "--source adds to one environment: with several ({}), configure each one's sources under [environments.<name>] in envcheck.toml",
+            names.join(", ")
+        );
+    }
+    Ok(names)
+}
+
 /// How [`Workspace::scan_cached`] reads files besides the walk's settings.
 struct HowToScan {
     /// The result cache, if any.

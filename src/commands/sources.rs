@@ -98,77 +98,108 @@ pub fn run(args: SourcesArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus>
         let abs = p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
         crate::scan::display_path(Some(&canonical_root), &abs)
     };
-    let target = target::load(
-        &args.environment,
-        &loaded,
-        &root,
-        &extra,
-        &display,
-        &mut std::io::stdin().lock(),
-    )?;
+    // `staging,prod`: each environment in turn, as `diff` takes them
+    let names = super::environment_names(&args.environment, !extra.is_empty())?;
+    let mut stdin = std::io::stdin().lock();
+    let mut targets: Vec<target::Target> = Vec::new();
+    for name in &names {
+        let target = target::load(name, &loaded, &root, &extra, &display, &mut stdin)?;
+        if targets
+            .iter()
+            .any(|t| target::canonical(&t.name) == target::canonical(&target.name))
+        {
+            anyhow::bail!("environment `{}` is named twice", target.name);
+        }
+        targets.push(target);
+    }
     match args.format {
         ScanFormat::Json => {
-            let doc: Vec<JsonSource> = target
-                .sources
-                .iter()
-                .map(|s| JsonSource {
-                    source: &s.label,
-                    kind: s.kind,
-                    path: &s.path,
-                    names: names(s),
-                    opaque: opaque(s),
-                    notices: &s.data.notices,
-                    requires: requires(s),
-                })
-                .collect();
-            serde_json::to_writer_pretty(
-                &mut *out,
-                &serde_json::json!({
+            let doc = match targets.as_slice() {
+                [target] => serde_json::json!({
                     "version": 1,
                     "environment": target.name,
-                    "sources": doc,
+                    "sources": json_sources(target),
                 }),
-            )?;
+                several => serde_json::json!({
+                    "version": 1,
+                    "environments": several
+                        .iter()
+                        .map(|t| serde_json::json!({
+                            "environment": t.name,
+                            "sources": json_sources(t),
+                        }))
+                        .collect::<Vec<_>>(),
+                }),
+            };
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
             writeln!(out)?;
         }
         ScanFormat::Full => {
-            let count = match target.sources.len() {
-                1 => "1 source".to_string(),
-                n => format!("{n} sources"),
-            };
-            writeln!(out, "Environment `{}`: {count}", printable(&target.name))?;
-            for s in &target.sources {
-                let names = names(s);
-                let count = match names.len() {
-                    1 => "1 name".to_string(),
-                    n => format!("{n} names"),
-                };
-                writeln!(out, "\n{} ({}, {count})", printable(&s.label), s.kind)?;
-                for reason in opaque(s) {
-                    writeln!(out, "  opaque: {}", printable(&reason))?;
+            for (i, target) in targets.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
                 }
-                for notice in &s.data.notices {
-                    writeln!(out, "  note: {}", printable(notice))?;
-                }
-                let required = requires(s);
-                if !required.is_empty() {
-                    let shown: Vec<_> = required.iter().map(|n| printable(n)).collect();
-                    writeln!(out, "  deploy requires: {}", shown.join(", "))?;
-                }
-                let shown: Vec<(String, &str)> = names
-                    .iter()
-                    .map(|n| (printable(n.name).into_owned(), n.state))
-                    .collect();
-                let width = shown
-                    .iter()
-                    .map(|(n, _)| n.chars().count())
-                    .max()
-                    .unwrap_or(0);
-                for (name, state) in shown {
-                    writeln!(out, "  {name:<width$}  {state}")?;
-                }
+                full(target, out)?;
             }
         }
     }
     Ok(ExitStatus::Success)
+}
+
+/// The sources of one environment, as `--format json` lists them.
+fn json_sources(target: &target::Target) -> Vec<JsonSource<'_>> {
+    target
+        .sources
+        .iter()
+        .map(|s| JsonSource {
+            source: &s.label,
+            kind: s.kind,
+            path: &s.path,
+            names: names(s),
+            opaque: opaque(s),
+            notices: &s.data.notices,
+            requires: requires(s),
+        })
+        .collect()
+}
+
+/// One environment's sources and names, as `--format full` shows them.
+fn full(target: &target::Target, out: &mut dyn Write) -> anyhow::Result<()> {
+    let count = match target.sources.len() {
+        1 => "1 source".to_string(),
+        n => format!("{n} sources"),
+    };
+    writeln!(out, "Environment `{}`: {count}", printable(&target.name))?;
+    for s in &target.sources {
+        let names = names(s);
+        let count = match names.len() {
+            1 => "1 name".to_string(),
+            n => format!("{n} names"),
+        };
+        writeln!(out, "\n{} ({}, {count})", printable(&s.label), s.kind)?;
+        for reason in opaque(s) {
+            writeln!(out, "  opaque: {}", printable(&reason))?;
+        }
+        for notice in &s.data.notices {
+            writeln!(out, "  note: {}", printable(notice))?;
+        }
+        let required = requires(s);
+        if !required.is_empty() {
+            let shown: Vec<_> = required.iter().map(|n| printable(n)).collect();
+            writeln!(out, "  deploy requires: {}", shown.join(", "))?;
+        }
+        let shown: Vec<(String, &str)> = names
+            .iter()
+            .map(|n| (printable(n.name).into_owned(), n.state))
+            .collect();
+        let width = shown
+            .iter()
+            .map(|(n, _)| n.chars().count())
+            .max()
+            .unwrap_or(0);
+        for (name, state) in shown {
+            writeln!(out, "  {name:<width$}  {state}")?;
+        }
+    }
+    Ok(())
 }
