@@ -8,11 +8,9 @@ use std::process::{Command as Process, Output, Stdio};
 use assert_cmd::Command;
 use serde_json::Value;
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
-}
+#[path = "support/repo.rs"]
+mod repo;
+use repo::write;
 
 fn git(dir: &Path, args: &[&str]) -> String {
     let out = Process::new("git")

@@ -3,17 +3,14 @@
 //! leaves a feature off (info), and reads that do not concern the target (another profile's
 //! settings module) are left out. Real binary, real files in a temporary directory.
 
-use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
-}
+#[path = "support/repo.rs"]
+mod repo;
+use repo::write;
 
 /// `(code, variable, severity)` of every finding of `envcheck ARGS --format json`, sorted.
 fn findings(root: &Path, args: &[&str]) -> Vec<(String, String, String)> {

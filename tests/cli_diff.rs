@@ -10,13 +10,11 @@ use std::process::Output;
 use assert_cmd::Command;
 use serde_json::Value;
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+#[path = "support/repo.rs"]
+mod repo;
+use repo::write;
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
-}
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 
 fn copy(from: &str, root: &Path, to: &str) {
     let target = root.join(to);

@@ -1,17 +1,14 @@
 //! Framework-aware reads through the real binary: settings classes and env helpers defined in one
 //! module and used from another, in a project laid out the way real projects are.
 
-use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
-}
+#[path = "support/repo.rs"]
+mod repo;
+use repo::write;
 
 /// `(name, path, line, kind, api, detail)` of every read.
 fn reads(root: &Path) -> Vec<(String, String, u64, String, String, String)> {

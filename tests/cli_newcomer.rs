@@ -9,6 +9,10 @@ use std::process::Command;
 
 use serde_json::Value;
 
+#[path = "support/repo.rs"]
+mod repo;
+use repo::write;
+
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 struct Run {
@@ -29,12 +33,6 @@ fn envcheck(cwd: &Path, args: &[&str]) -> Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
 }
 
 /// The file paths a report in `format` names.

@@ -7,11 +7,9 @@ use std::path::Path;
 use assert_cmd::Command;
 use serde_json::{Value, json};
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
-}
+#[path = "support/repo.rs"]
+mod repo;
+use repo::write;
 
 fn envcheck() -> Command {
     Command::cargo_bin("envcheck").expect("binary")

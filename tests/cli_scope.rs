@@ -3,17 +3,14 @@
 //! part of a project does not call keys read elsewhere stale; a JS/TS app is scanned with the
 //! workspace packages it depends on. Real binary, real git repositories in temp dirs.
 
-use std::fs;
 use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
-}
+#[path = "support/repo.rs"]
+mod repo;
+use repo::write;
 
 fn git_init(root: &Path) {
     git(root, &["init", "--quiet"]);

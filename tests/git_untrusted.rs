@@ -17,17 +17,15 @@ use std::time::{Duration, Instant};
 use assert_cmd::Command;
 use serde_json::Value;
 
+#[path = "support/repo.rs"]
+mod repo;
+use repo::write;
+
 /// Generous: the debug binary on a busy two-core machine. It only catches a hang or a blow-up.
 const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The committed production password: must never be printed.
 const CANARY: &str = "CANARY-git-Zq8k2Lm41wR";
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
-}
 
 fn git(dir: &Path, args: &[&str]) -> String {
     let out = Process::new("git")

@@ -4,18 +4,15 @@
 //! out the way real projects are: Django settings over `os.environ` with helpers and a table of
 //! names, django-environ, pydantic-settings.
 
-use std::fs;
 use std::path::Path;
 use std::process::Output;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
-}
+#[path = "support/repo.rs"]
+mod repo;
+use repo::write;
 
 fn envcheck(root: &Path, args: &[&str]) -> Output {
     Command::cargo_bin("envcheck")

@@ -4,17 +4,14 @@
 //! when it matters (`when`, `context`) and whether an empty value counts as unset; `check`
 //! names valid code the grammar rejects in its ENV202 notice.
 
-use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
-}
+#[path = "support/repo.rs"]
+mod repo;
+use repo::write;
 
 /// One read as `scan --format json` reports it.
 #[derive(Debug, PartialEq, Eq)]

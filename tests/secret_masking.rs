@@ -8,9 +8,12 @@
 //! with `\n` escapes, base64 keys with `+` or a leading `/`, tokens with dots, `user:token`
 //! forms, Mailgun-style `key-...` keys, and inline JSON credentials.
 
-use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
+
+#[path = "support/repo.rs"]
+mod repo;
+use repo::write;
 
 /// Joins parts so that no complete token-shaped literal sits in this source for secret scanners
 /// to trip on.
@@ -92,12 +95,6 @@ fn secrets() -> Vec<(&'static str, String, String)> {
         "CANARY-JSON-CS2-Z4k8v".to_string(),
     ));
     cases
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
 }
 
 /// The project: every secret as a literal default in Python and TypeScript, and as part of a

@@ -13,7 +13,6 @@
 //! adversarial input far under a generous ceiling. The ceiling only catches blow-ups; it is not
 //! a timing assertion.
 
-use std::fs;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -21,11 +20,9 @@ use std::time::{Duration, Instant};
 use envcheck::secret_shapes::{env_file_kind, is_placeholder_for, is_public_key_name};
 use serde_json::Value;
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
-}
+#[path = "support/repo.rs"]
+mod repo;
+use repo::write;
 
 fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")

@@ -16,15 +16,17 @@
 //!     cargo test --release --test secret_shape_bounds -- --ignored --nocapture timings
 //! ```
 
-use std::fs;
 use std::hint::black_box;
-use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use envcheck::secret_shapes::{
     is_placeholder, is_platform_variable, is_secret_name, mask_tokens, public_prefix, secret_shape,
 };
+
+#[path = "support/repo.rs"]
+mod repo;
+use repo::write;
 
 /// Generous: the debug build on a busy two-core machine. A blow-up is caught, not waited out.
 const CEILING: Duration = Duration::from_secs(20);
@@ -213,12 +215,6 @@ fn name_functions_are_linear() {
             black_box(public_prefix(&input));
         });
     }
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
 }
 
 /// The real binary on a project whose code line and example value are adversarial: the frame
