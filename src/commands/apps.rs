@@ -245,14 +245,7 @@ pub fn diff(
                 continue;
             }
             let target = target::load(name, &ws.loaded, &ws.primary, &[], &display, &mut stdin)?;
-            let same = |t: &target::Target| {
-                t.name == target.name
-                    || target::canonical(&t.name) == target::canonical(&target.name)
-            };
-            if targets.iter().any(same) {
-                anyhow::bail!("environment `{}` is named twice", target.name);
-            }
-            targets.push(target);
+            super::add_target(&mut targets, target)?;
         }
         if targets.is_empty() {
             shown.push(info);
@@ -295,18 +288,7 @@ pub fn diff(
             &scope,
         ));
         if !report.quiet {
-            for target in &targets {
-                for source in &target.sources {
-                    for notice in &source.data.notices {
-                        writeln!(
-                            err,
-                            "envcheck: note: {}: {}",
-                            printable(&source.label),
-                            printable(notice)
-                        )?;
-                    }
-                }
-            }
+            super::print_source_notices(&targets, err)?;
             if !super::diff::covers_project(ws) {
                 writeln!(
                     err,

@@ -6,7 +6,6 @@ use crate::ExitStatus;
 use crate::check::{self, RuleSelection};
 use crate::cli::DiffArgs;
 use crate::config::FailOn;
-use crate::report::printable;
 use crate::rules::{self, context::DiffProject};
 use crate::target;
 
@@ -39,13 +38,7 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
     let mut targets = Vec::new();
     for name in &names {
         let target = target::load(name, &ws.loaded, &ws.primary, &extra, &display, &mut stdin)?;
-        let same = |t: &target::Target| {
-            t.name == target.name || target::canonical(&t.name) == target::canonical(&target.name)
-        };
-        if targets.iter().any(same) {
-            anyhow::bail!("environment `{}` is named twice", target.name);
-        }
-        targets.push(target);
+        super::add_target(&mut targets, target)?;
     }
     let selection = RuleSelection::new(config, &report.select, &report.ignore)?
         .with_config_relative(ws.config_relative());
@@ -79,18 +72,7 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
     let scope = ws.scope()?;
     let matrix = crate::matrix::build(&ws.inventory, &targets.iter().collect::<Vec<_>>(), &scope);
     if !report.quiet {
-        for target in &targets {
-            for source in &target.sources {
-                for notice in &source.data.notices {
-                    writeln!(
-                        err,
-                        "envcheck: note: {}: {}",
-                        printable(&source.label),
-                        printable(notice)
-                    )?;
-                }
-            }
-        }
+        super::print_source_notices(&targets, err)?;
         if !covers_project(&ws) {
             writeln!(
                 err,

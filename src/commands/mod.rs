@@ -160,6 +160,42 @@ pub(crate) fn environment_names(arg: &str, sources: bool) -> anyhow::Result<Vec<
     Ok(names)
 }
 
+/// Adds `target` to the environments of a run; the same environment twice (by name or alias,
+/// `prod,production`) is an error.
+pub(crate) fn add_target(
+    targets: &mut Vec<crate::target::Target>,
+    target: crate::target::Target,
+) -> anyhow::Result<()> {
+    let canonical = crate::target::canonical(&target.name);
+    if targets
+        .iter()
+        .any(|t| t.name == target.name || crate::target::canonical(&t.name) == canonical)
+    {
+        anyhow::bail!("environment `{}` is named twice", target.name);
+    }
+    targets.push(target);
+    Ok(())
+}
+
+/// The notices of the targets' sources (an unrendered chart, a missing env file), on
+/// standard error.
+pub(crate) fn print_source_notices(
+    targets: &[crate::target::Target],
+    err: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    for source in targets.iter().flat_map(|t| &t.sources) {
+        for notice in &source.data.notices {
+            writeln!(
+                err,
+                "envcheck: note: {}: {}",
+                crate::report::printable(&source.label),
+                crate::report::printable(notice)
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// How [`Workspace::scan_cached`] reads files besides the walk's settings.
 struct HowToScan {
     /// The result cache, if any.

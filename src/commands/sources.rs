@@ -104,13 +104,7 @@ pub fn run(args: SourcesArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus>
     let mut targets: Vec<target::Target> = Vec::new();
     for name in &names {
         let target = target::load(name, &loaded, &root, &extra, &display, &mut stdin)?;
-        if targets
-            .iter()
-            .any(|t| target::canonical(&t.name) == target::canonical(&target.name))
-        {
-            anyhow::bail!("environment `{}` is named twice", target.name);
-        }
-        targets.push(target);
+        super::add_target(&mut targets, target)?;
     }
     match args.format {
         ScanFormat::Json => {
