@@ -11,7 +11,6 @@ use std::sync::{Condvar, LazyLock, Mutex};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use ignore::WalkState;
-use tree_sitter::QueryCursor;
 
 use crate::cache::{Cache, Known, Stat};
 use crate::extract::{self, FileFacts, Limits};
@@ -191,7 +190,6 @@ pub fn scan_walked(
         .map_err(|e| anyhow::anyhow!("include/exclude: {e}"))?;
     let new_worker = || Worker {
         parsers: Parsers::default(),
-        cursor: QueryCursor::new(),
         buf: Vec::new(),
         results: Vec::new(),
         sink: &results,
@@ -383,7 +381,6 @@ fn parse_naming(
     let next = AtomicUsize::new(0);
     let work = || {
         let mut parsers = Parsers::default();
-        let mut cursor = QueryCursor::new();
         let mut buf = Vec::new();
         let mut out = Vec::new();
         loop {
@@ -411,14 +408,7 @@ fn parse_naming(
             }
             if memchr::memchr(0, &buf).is_none() {
                 let cache = cache.map(|(cache, _)| (cache, None));
-                let outcome = parse(
-                    Language::Python,
-                    &buf,
-                    &mut parsers,
-                    &mut cursor,
-                    note,
-                    cache,
-                );
+                let outcome = parse(Language::Python, &buf, &mut parsers, note, cache);
                 out.push((*i, outcome));
             }
         }
@@ -455,7 +445,6 @@ fn parse(
     language: Language,
     src: &[u8],
     parsers: &mut Parsers,
-    cursor: &mut QueryCursor,
     note: Option<String>,
     cache: Option<(&Cache, Option<Stat>)>,
 ) -> Outcome {
@@ -464,12 +453,12 @@ fn parse(
         (Some((cache, _)), Some(entry)) => match cache.get(entry, src) {
             Some(facts) => facts,
             None => {
-                let facts = extract_budgeted(language, src, parsers, cursor);
+                let facts = extract_budgeted(language, src, parsers);
                 cache.put(*entry, &facts);
                 facts
             }
         },
-        _ => extract_budgeted(language, src, parsers, cursor),
+        _ => extract_budgeted(language, src, parsers),
     };
     if let Some(reason) = facts.abandoned.take() {
         return Outcome::NotParsed(reason);
@@ -492,14 +481,9 @@ fn parse(
 }
 
 /// Extracts a file's facts within the shared budget of bytes parsed at once.
-fn extract_budgeted(
-    language: Language,
-    src: &[u8],
-    parsers: &mut Parsers,
-    cursor: &mut QueryCursor,
-) -> FileFacts {
+fn extract_budgeted(language: Language, src: &[u8], parsers: &mut Parsers) -> FileFacts {
     let _budget = ParseBudget::acquire(src.len());
-    extract::extract_with(language, src, parsers, cursor)
+    extract::extract(language, src, parsers)
 }
 
 /// The outcome for a FIFO, socket or device named like a source file: never opened for a read
@@ -613,7 +597,6 @@ impl Drop for ParseBudget {
 
 struct Worker<'a> {
     parsers: Parsers,
-    cursor: QueryCursor,
     /// The file being scanned; its allocation is reused from file to file.
     buf: Vec<u8>,
     results: Vec<FileResult>,
@@ -734,7 +717,6 @@ impl Worker<'_> {
             language,
             src,
             &mut self.parsers,
-            &mut self.cursor,
             note,
             self.cache.map(|cache| (cache, stat.map(|(_, stat)| stat))),
         )

@@ -7,10 +7,6 @@
 //!   parent costs tree-sitter a walk from the root, so the few steps up the tree that classify
 //!   each read would cost `depth²` on `((((...))))`. Real code nests a few dozen levels; long
 //!   `else if` chains, builder chains and generated expressions a few hundred.
-//! - **Query matches.** The query cursor keeps at most [`Limits::match_limit`] matches in
-//!   progress; when it has to drop one, the file gets a note that reads may be missing. The
-//!   queries now name single nodes (src/lang/shapes.rs), so no match stays in progress; the
-//!   limit stays as a guard.
 //! - **Extraction time.** The extractors check [`super::Ctx::out_of_time`] between read sites
 //!   and stop after [`Limits::extract_time`], with a note.
 //!
@@ -36,8 +32,6 @@ pub struct Limits {
     pub extract_time: Duration,
     /// The deepest tree that is read (levels of named and anonymous nodes).
     pub max_depth: usize,
-    /// Query matches in progress at once.
-    pub match_limit: u32,
 }
 
 impl Default for Limits {
@@ -46,7 +40,6 @@ impl Default for Limits {
             parse_time: Duration::from_secs(2),
             extract_time: Duration::from_secs(2),
             max_depth: 2048,
-            match_limit: 256,
         }
     }
 }
@@ -272,17 +265,10 @@ mod tests {
     }
 
     use crate::extract::{FileFacts, extract, extract_limited, python};
-    use tree_sitter::QueryCursor;
 
     fn limited(language: Language, src: &str, limits: Limits) -> FileFacts {
         let mut parsers = Parsers::default();
-        extract_limited(
-            language,
-            src.as_bytes(),
-            &mut parsers,
-            &mut QueryCursor::new(),
-            &limits,
-        )
+        extract_limited(language, src.as_bytes(), &mut parsers, &limits)
     }
 
     #[test]
@@ -312,16 +298,6 @@ mod tests {
             facts.abandoned.as_deref(),
             Some("nested more than 5 levels deep, not parsed")
         );
-
-        let few = Limits {
-            match_limit: 1,
-            ..Limits::default()
-        };
-        // the queries name single nodes (src/lang/shapes.rs): no match stays in progress, so
-        // even a limit of one loses nothing
-        let facts = limited(Language::Python, &src, few);
-        assert!(facts.notes.is_empty(), "{:?}", facts.notes);
-        assert_eq!(facts.reads, none.reads);
 
         let hurried = Limits {
             extract_time: Duration::ZERO,

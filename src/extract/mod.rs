@@ -1,9 +1,9 @@
 //! Per-file extraction: `(language, source) -> reads`. Pure, run in parallel by the scanner.
 //!
-//! Each language module runs its compiled query (`grammars/<lang>/env_reads.scm`) over the tree,
-//! resolves what the captured objects and callees really are (imports, aliases, module-level
+//! Each language module walks the tree's read sites ([`crate::lang::Sites`], shapes checked in
+//! [`crate::lang::shapes`]), resolves what the objects and callees really are (imports, aliases, module-level
 //! constants), and classifies each read site with a [`ReadKind`]. Frameworks (pydantic-settings,
-//! envalid, ...) add their own capture patterns and handlers beside the stdlib ones.
+//! envalid, ...) add their own shapes and handlers beside the stdlib ones.
 
 mod limits;
 pub mod python;
@@ -19,7 +19,7 @@ pub(crate) use limits::MAX_CLIMB;
 pub use when::When;
 
 use serde::Serialize;
-use tree_sitter::{Node, QueryCursor, Tree};
+use tree_sitter::{Node, Tree};
 
 use crate::lang::{Family, Language, Parsers};
 use crate::span::{LineIndex, Position};
@@ -165,26 +165,15 @@ pub enum BuildSource {
 
 /// Parses `src` and extracts its reads.
 pub fn extract(language: Language, src: &[u8], parsers: &mut Parsers) -> FileFacts {
-    extract_with(language, src, parsers, &mut QueryCursor::new())
+    extract_limited(language, src, parsers, &Limits::default())
 }
 
-/// [`extract`] with a query cursor the caller keeps: the scanner reuses one per thread.
-pub fn extract_with(
-    language: Language,
-    src: &[u8],
-    parsers: &mut Parsers,
-    cursor: &mut QueryCursor,
-) -> FileFacts {
-    extract_limited(language, src, parsers, cursor, &Limits::default())
-}
-
-/// [`extract_with`] under explicit [`Limits`]. A file over a limit comes back with
+/// [`extract`] under explicit [`Limits`]. A file over a limit comes back with
 /// [`FileFacts::abandoned`] or [`FileFacts::notes`] set.
 pub fn extract_limited(
     language: Language,
     src: &[u8],
     parsers: &mut Parsers,
-    cursor: &mut QueryCursor,
     limits: &Limits,
 ) -> FileFacts {
     let abandoned = |reason: String| FileFacts {
@@ -199,53 +188,24 @@ pub fn extract_limited(
     if let Some(reason) = limits::too_deep(&tree, limits.max_depth) {
         return abandoned(reason);
     }
-    extract_tree_limited(language, &tree, src, cursor, limits)
+    extract_tree_limited(language, &tree, src, limits)
 }
 
 /// Extracts the reads of an already parsed tree.
 pub fn extract_tree(language: Language, tree: &Tree, src: &[u8]) -> FileFacts {
-    extract_tree_with(language, tree, src, &mut QueryCursor::new())
+    extract_tree_limited(language, tree, src, &Limits::default())
 }
 
-/// [`extract_tree`] with a query cursor the caller keeps.
-pub fn extract_tree_with(
-    language: Language,
-    tree: &Tree,
-    src: &[u8],
-    cursor: &mut QueryCursor,
-) -> FileFacts {
-    extract_tree_limited(language, tree, src, cursor, &Limits::default())
-}
-
-fn extract_tree_limited(
-    language: Language,
-    tree: &Tree,
-    src: &[u8],
-    cursor: &mut QueryCursor,
-    limits: &Limits,
-) -> FileFacts {
+fn extract_tree_limited(language: Language, tree: &Tree, src: &[u8], limits: &Limits) -> FileFacts {
     let ctx = Ctx {
         src,
         lines: LineIndex::new(src),
         deadline: limits::Deadline::after(limits.extract_time),
     };
-    cursor.set_match_limit(limits.match_limit);
     let mut facts = match language.family() {
-        Family::Python => {
-            cursor.set_byte_range(0..src.len());
-            python::extract(&ctx, tree, language.query(), cursor)
-        }
-        Family::Script => {
-            let ranges = script_ranges(src);
-            script::extract(&ctx, tree, language.query(), cursor, &ranges)
-        }
+        Family::Python => python::extract(&ctx, tree, language),
+        Family::Script => script::extract(&ctx, tree, language, &script_ranges(src)),
     };
-    if cursor.did_exceed_match_limit() {
-        facts.notes.push(format!(
-            "more than {} query matches in progress at once: reads may be missing",
-            limits.match_limit
-        ));
-    }
     if ctx.deadline.was_passed() {
         facts.notes.push(format!(
             "reading the syntax tree took longer than {}: stopped, reads may be missing",
@@ -275,12 +235,12 @@ fn extract_tree_limited(
     facts
 }
 
-/// Where the script query can match. Every script pattern needs an object ending in `env` or a
-/// callee ending in `Env` (grammars/typescript/env_reads.scm), so every match holds one of those
-/// words and the query only needs to run over them: on each occurrence, with occurrences closer
-/// than [`RANGE_GAP`] merged into one range. The cursor then walks down to each range instead
+/// Where a script read can sit. Every script shape needs an object ending in `env` or a
+/// callee ending in `Env` (src/lang/shapes.rs), so every read site holds one of those
+/// words and the walk only needs to visit them: each occurrence, with occurrences closer
+/// than [`RANGE_GAP`] merged into one range. The walk then goes down to each range instead
 /// of through the whole tree (a bundle mentioning `process.env` ten times is mostly skipped).
-/// Python calls may reach env helpers under any name, so Python files are queried whole.
+/// Python calls may reach env helpers under any name, so Python files are walked whole.
 fn script_ranges(src: &[u8]) -> Vec<std::ops::Range<usize>> {
     const WORDS: [&[u8]; 2] = [b"env", b"Env"];
     let mut starts: Vec<usize> = WORDS
@@ -302,7 +262,7 @@ fn script_ranges(src: &[u8]) -> Vec<std::ops::Range<usize>> {
 /// would cover names that have nothing to do with the read.
 const MIN_PREFIX: usize = 3;
 
-/// Occurrences of the script trigger words closer than this share one query range: walking a
+/// Occurrences of the script trigger words closer than this share one range: walking a
 /// few KiB of tree costs about what one more descent from the root does.
 const RANGE_GAP: usize = 4096;
 
@@ -563,7 +523,7 @@ mod tests {
         }
     }
 
-    /// The script query run over [`script_ranges`] finds what it finds over the whole file:
+    /// The script walk over [`script_ranges`] finds what it finds over the whole file:
     /// reads far apart, a framework call and a destructuring that cross from one range into the
     /// next (reported once), reads inside template literals.
     #[test]
@@ -602,13 +562,7 @@ mod tests {
                     lines: LineIndex::new(bytes),
                     deadline: limits::Deadline::after(Duration::from_secs(60)),
                 };
-                let facts = script::extract(
-                    &ctx,
-                    &tree,
-                    language.query(),
-                    &mut QueryCursor::new(),
-                    ranges,
-                );
+                let facts = script::extract(&ctx, &tree, language, ranges);
                 let mut reads: Vec<(String, String, usize)> = facts
                     .reads
                     .into_iter()

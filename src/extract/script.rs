@@ -6,7 +6,9 @@ use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use tree_sitter::{Node, Query, QueryCursor, StreamingIterator, Tree};
+use tree_sitter::{Node, Tree};
+
+use crate::lang::{Language, Sites};
 
 use crate::lang::shapes::{self, Shape};
 
@@ -423,12 +425,11 @@ impl<'s> File<'_, 's> {
     }
 }
 
-/// Runs the query over `ranges` (see `super::query_ranges`) and classifies each match.
+/// Walks the sites over `ranges` (see `super::script_ranges`) and classifies each shape.
 pub(super) fn extract(
     ctx: &Ctx,
     tree: &Tree,
-    query: &Query,
-    cursor: &mut QueryCursor,
+    language: Language,
     ranges: &[Range<usize>],
 ) -> FileFacts {
     let root = tree.root_node();
@@ -443,23 +444,19 @@ pub(super) fn extract(
     };
     let scope = LazyScope::new(root);
     let mut frameworks = Vec::new();
-    // the query finds the sites; src/lang/shapes.rs checks each shape and names its parts
+    // the walk finds the sites; src/lang/shapes.rs checks each shape and names its parts
     let mut shapes = Vec::new();
-    // A match that crosses from one range into the next comes once per range.
+    // A site that crosses from one range into the next comes once per range.
     let mut seen: HashSet<(&'static str, usize)> = HashSet::new();
     for range in ranges {
         if ctx.out_of_time() {
             break;
         }
-        cursor.set_byte_range(range.clone());
-        let mut matches = cursor.matches(query, root, ctx.src);
-        while let Some(m) = matches.next() {
+        for site in Sites::new(language, root, range.clone()) {
             if ctx.out_of_time() {
                 break;
             }
-            for capture in m.captures {
-                shapes::script(capture.node, ctx.src, &mut shapes);
-            }
+            shapes::script(site, ctx.src, &mut shapes);
             for shape in shapes.drain(..) {
                 classify(
                     &mut file,

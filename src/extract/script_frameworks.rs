@@ -1,7 +1,7 @@
 //! Frameworks that read the environment through a schema, in TypeScript and JavaScript: envalid
 //! `cleanEnv`, t3-env `createEnv`, zod schemas parsed from the env object, and Vite `loadEnv`.
 //!
-//! The query (`grammars/typescript/env_reads.scm`) finds the calls; this module checks the
+//! The site walk (src/lang/shapes.rs) finds the calls; this module checks the
 //! imports and the shape of the arguments, follows same-file `const` declarations to the spec
 //! objects, and turns each spec key into a read at the key's line. A t3 key whose `runtimeEnv`
 //! entry reads `process.env.X` is reported at that read instead, and the plain read it replaces
@@ -17,7 +17,7 @@ use super::when::condition_text;
 use super::{Ctx, Key, MAX_CLIMB, Read, ReadKind, When, plausible_name};
 use crate::span::Position;
 
-/// A framework site found by the query.
+/// A framework site found by the site walk.
 pub(super) enum Framework<'t> {
     /// `cleanEnv(...)`, `createEnv(...)`, `loadEnv(...)`: resolved by the callee's import.
     Call {
@@ -68,7 +68,7 @@ impl<'t> LazyScope<'t> {
     }
 }
 
-/// Runs every framework handler over the sites the query found.
+/// Runs every framework handler over the sites the walk found.
 pub(super) fn apply<'t>(file: &mut File<'_, 't>, lazy: &LazyScope<'t>, sites: &[Framework<'t>]) {
     if sites.is_empty() {
         return;

@@ -1,4 +1,4 @@
-//! What a TS/JS file says about names the query alone cannot see through: aliases of the env
+//! What a TS/JS file says about names the site shapes alone cannot see through: aliases of the env
 //! object that live in a function (`const env = cond ? process.env : window._env_`), parameters
 //! the env object is passed to (`load(process.env)` reading `env.X` in `load`), helper functions
 //! called with a literal key (`readEnv("OPENAI_API_KEY")` where `readEnv(name)` reads
@@ -8,7 +8,7 @@
 //! All of it comes from one walk over the tree ([`Index`]), made on first need and shared by
 //! every read of the file, so the cost stays linear however many reads there are:
 //!
-//! - **bindings** of names ending in `env` / `Env` (the only names the query captures as an
+//! - **bindings** of names ending in `env` / `Env` (the only names a shape takes as an
 //!   object), per scope: a `const` bound to an env object (or a conditional / `||` with one as a
 //!   branch) is an alias, anything else (`let`, a parameter, an import, a second declaration in
 //!   the same scope) hides the name. A read looks the name up from its innermost scope out.

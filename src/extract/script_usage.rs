@@ -971,7 +971,6 @@ mod tests {
             Language::JavaScript,
             src.as_bytes(),
             &mut Parsers::default(),
-            &mut tree_sitter::QueryCursor::new(),
             &limits,
         );
         assert_eq!(facts.reads.len(), 500);

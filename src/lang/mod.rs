@@ -1,24 +1,43 @@
-//! Languages envcheck reads, their tree-sitter grammars, and the env-read queries.
+//! Languages envcheck reads, their tree-sitter grammars, and the nodes env reads sit on.
 //!
-//! Queries live in `grammars/<lang>/env_reads.scm` and are compiled into the binary with
-//! `include_str!`. Each query is compiled once per grammar, on first use, behind a `LazyLock`
-//! shared by all threads, so a grammar no file needs costs nothing; parsers and query cursors
-//! are per thread (see [`Parsers`]). The queries name only the node kinds a read can sit on:
-//! compiling nested patterns cost tree-sitter's analysis tens of milliseconds per grammar, so the
-//! shapes are checked in code instead ([`shapes`]).
+//! A read sits on one of a few node kinds per language family ([`PYTHON_SITES`],
+//! [`SCRIPT_SITES`]); [`Sites`] walks a tree and yields those nodes, and [`shapes`] checks the
+//! rest of each shape in code. There is no tree-sitter query: compiling one costs tree-sitter an
+//! analysis of the grammar's whole parse table (2-3 ms of CPU per grammar even for patterns of one
+//! node, most of a run over a small project), and a walk that compares kind ids finds the same
+//! nodes for nothing (see shapes.md in this directory for the shapes and their parts). Parsers are
+//! per thread (see [`Parsers`]).
 
+use std::ops::Range;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use tree_sitter::{Parser, Query};
+use tree_sitter::{Node, Parser, TreeCursor};
 
 pub(crate) mod shapes;
 
-/// Source of the Python env-read query.
-pub const PYTHON_QUERY: &str = include_str!("../../grammars/python/env_reads.scm");
-/// Source of the TypeScript/JavaScript env-read query; it compiles for the TypeScript, TSX and
-/// JavaScript grammars alike (it only names node types the three share).
-pub const TYPESCRIPT_QUERY: &str = include_str!("../../grammars/typescript/env_reads.scm");
+/// The node kinds an env read can sit on in Python:
+/// `call` (`os.getenv("X")`, `os.environ.get("X", d)`, `getenv("X")`, `env("X")`),
+/// `subscript` (`os.environ["X"]`, `environ[KEY]`),
+/// `comparison_operator` (`"X" in os.environ`, `"X" not in os.environ`).
+pub const PYTHON_SITES: [&str; 3] = ["call", "subscript", "comparison_operator"];
+
+/// The node kinds an env read can sit on in TypeScript and JavaScript (with or without JSX),
+/// kinds the three grammars share:
+/// `member_expression` (`process.env.X`, `import.meta.env.VITE_X`, `Bun.env.X`),
+/// `subscript_expression` (`process.env["X"]`, `process.env[key]`),
+/// `call_expression` (`Deno.env.get("X")`, `cleanEnv` / `createEnv` / `loadEnv`,
+/// `schema.parse(env)`), `binary_expression` (`"X" in process.env`),
+/// `variable_declarator` (`const { A, B = "d", C: alias } = process.env`),
+/// `pair` (build-time constants: `'process.env.X': ...`, `env: { X: ... }`).
+pub const SCRIPT_SITES: [&str; 6] = [
+    "member_expression",
+    "subscript_expression",
+    "call_expression",
+    "binary_expression",
+    "variable_declarator",
+    "pair",
+];
 
 /// A language family: the extractor that reads it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -82,25 +101,24 @@ impl Language {
         }
     }
 
-    pub fn query_source(self) -> &'static str {
+    /// The node kinds a read can sit on in this grammar.
+    pub fn site_kinds(self) -> &'static [&'static str] {
         match self.family() {
-            Family::Python => PYTHON_QUERY,
-            Family::Script => TYPESCRIPT_QUERY,
+            Family::Python => &PYTHON_SITES,
+            Family::Script => &SCRIPT_SITES,
         }
     }
 
-    /// The compiled env-read query for this grammar.
-    pub fn query(self) -> &'static Query {
-        static PYTHON: LazyLock<Query> = LazyLock::new(|| compile(Language::Python));
-        static TYPESCRIPT: LazyLock<Query> = LazyLock::new(|| compile(Language::TypeScript));
-        static TSX: LazyLock<Query> = LazyLock::new(|| compile(Language::Tsx));
-        static JAVASCRIPT: LazyLock<Query> = LazyLock::new(|| compile(Language::JavaScript));
-        match self {
-            Language::Python => &PYTHON,
-            Language::TypeScript => &TYPESCRIPT,
-            Language::Tsx => &TSX,
-            Language::JavaScript => &JAVASCRIPT,
-        }
+    /// Which kind ids of this grammar are sites, indexed by kind id. Every id whose name is a
+    /// site kind counts, aliases included, as a query naming the kind would match them.
+    fn site_table(self) -> &'static [bool] {
+        static TABLES: [LazyLock<Box<[bool]>>; 4] = [
+            LazyLock::new(|| site_table(Language::Python)),
+            LazyLock::new(|| site_table(Language::TypeScript)),
+            LazyLock::new(|| site_table(Language::Tsx)),
+            LazyLock::new(|| site_table(Language::JavaScript)),
+        ];
+        &TABLES[self.index()]
     }
 
     fn index(self) -> usize {
@@ -108,12 +126,74 @@ impl Language {
     }
 }
 
-/// Compiles the embedded query for a grammar. The queries are part of the binary and a test
-/// compiles every one of them for every grammar, so a failure here is a build defect.
-fn compile(language: Language) -> Query {
-    match Query::new(&language.grammar(), language.query_source()) {
-        Ok(query) => query,
-        Err(err) => panic!("embedded query for {language:?} does not compile: {err}"),
+fn site_table(language: Language) -> Box<[bool]> {
+    let grammar = language.grammar();
+    let sites = language.site_kinds();
+    (0..grammar.node_kind_count())
+        .map(|id| {
+            let id = id as u16;
+            grammar.node_kind_is_named(id)
+                && grammar
+                    .node_kind_for_id(id)
+                    .is_some_and(|name| sites.contains(&name))
+        })
+        .collect()
+}
+
+/// The site nodes of a tree that overlap a byte range, in document order (a node before the
+/// nodes inside it). The walk is iterative and enters only nodes that overlap the range, so a
+/// range costs the depth of the tree plus the nodes in it.
+pub struct Sites<'t> {
+    cursor: TreeCursor<'t>,
+    table: &'static [bool],
+    range: Range<usize>,
+    done: bool,
+}
+
+impl<'t> Sites<'t> {
+    pub fn new(language: Language, root: Node<'t>, range: Range<usize>) -> Sites<'t> {
+        Sites {
+            cursor: root.walk(),
+            table: language.site_table(),
+            range,
+            done: false,
+        }
+    }
+
+    /// Moves to the next node in document order that is not inside the current one.
+    fn skip(&mut self) {
+        while !self.cursor.goto_next_sibling() {
+            if !self.cursor.goto_parent() {
+                self.done = true;
+                return;
+            }
+        }
+    }
+}
+
+impl<'t> Iterator for Sites<'t> {
+    type Item = Node<'t>;
+
+    fn next(&mut self) -> Option<Node<'t>> {
+        while !self.done {
+            let node = self.cursor.node();
+            if node.start_byte() >= self.range.end {
+                // every later node starts at or after this one
+                self.done = true;
+                return None;
+            }
+            if node.end_byte() <= self.range.start {
+                self.skip();
+                continue;
+            }
+            if !self.cursor.goto_first_child() {
+                self.skip();
+            }
+            if self.table.get(usize::from(node.kind_id())) == Some(&true) {
+                return Some(node);
+            }
+        }
+        None
     }
 }
 
@@ -140,17 +220,72 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_query_compiles_for_every_grammar_of_its_family() {
+    fn every_site_kind_is_a_named_kind_of_every_grammar_of_its_family() {
         for language in Language::ALL {
-            if let Err(err) = Query::new(&language.grammar(), language.query_source()) {
-                panic!("{language:?}: {err}");
+            let grammar = language.grammar();
+            for kind in language.site_kinds() {
+                assert_ne!(
+                    grammar.id_for_node_kind(kind, true),
+                    0,
+                    "{language:?}: {kind}"
+                );
             }
+            let table = language.site_table();
+            assert!(
+                table.iter().filter(|&&site| site).count() >= language.site_kinds().len(),
+                "{language:?}"
+            );
         }
-        // The script query must also compile for each script grammar, since one file serves all.
-        for language in [Language::TypeScript, Language::Tsx, Language::JavaScript] {
-            Query::new(&language.grammar(), TYPESCRIPT_QUERY)
-                .unwrap_or_else(|err| panic!("{language:?}: {err}"));
-        }
+    }
+
+    /// The sites of `src`, as (kind, text), over `range` (all of it when `None`).
+    fn sites(language: Language, src: &str, range: Option<Range<usize>>) -> Vec<(String, String)> {
+        let mut parser = Parser::new();
+        parser.set_language(&language.grammar()).expect("grammar");
+        let tree = parser.parse(src, None).expect("parse");
+        let range = range.unwrap_or(0..src.len());
+        Sites::new(language, tree.root_node(), range)
+            .map(|n| (n.kind().to_string(), src[n.byte_range()].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn sites_in_document_order_outer_first() {
+        let src = "const a = f(process.env.A);\nconst b = process.env['B'];\n";
+        let got = sites(Language::TypeScript, src, None);
+        let want = [
+            ("variable_declarator", "a = f(process.env.A)"),
+            ("call_expression", "f(process.env.A)"),
+            ("member_expression", "process.env.A"),
+            ("member_expression", "process.env"),
+            ("variable_declarator", "b = process.env['B']"),
+            ("subscript_expression", "process.env['B']"),
+            ("member_expression", "process.env"),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(k, t)| (k.to_string(), t.to_string()))
+            .collect();
+        assert_eq!(got, want);
+
+        let src = "import os\nif 'A' in os.environ:\n    x = os.environ['B'] or os.getenv('C')\n";
+        let kinds: Vec<String> = sites(Language::Python, src, None)
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(kinds, ["comparison_operator", "subscript", "call"]);
+    }
+
+    #[test]
+    fn sites_only_where_they_overlap_the_range() {
+        let src = "f(1);\ng(process.env.A);\nh(2);\n";
+        let at = src.find("env").expect("env");
+        let got = sites(Language::JavaScript, src, Some(at..at + 3));
+        let texts: Vec<&str> = got.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(texts, ["g(process.env.A)", "process.env.A", "process.env"]);
+        // a range past the end, and an empty tree, yield nothing
+        assert!(sites(Language::JavaScript, src, Some(src.len()..src.len() + 3)).is_empty());
+        assert!(sites(Language::Python, "", None).is_empty());
     }
 
     #[test]

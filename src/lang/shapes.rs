@@ -1,24 +1,14 @@
-//! The env-read shapes, checked in code at the sites the query finds.
+//! The env-read shapes, checked in code at the sites [`super::Sites`] finds.
 //!
-//! ## Why the shapes are not query patterns
-//!
-//! tree-sitter compiles a query by analysing, for every pattern with child steps, which parse
-//! states can build its nodes: for the nested, field-constrained patterns that described these
-//! shapes (`(member_expression object: (_) @object property: (property_identifier) @key)`, ...)
-//! that analysis cost about 270 million instructions for the TypeScript grammar alone, 99% of a
-//! run over a one-file project, paid again for TSX, JavaScript and Python. A pattern of one node
-//! has no child steps and adds nothing to the grammar's fixed cost (a tenth of that).
-//!
-//! So each query (`grammars/<lang>/env_reads.scm`) now names only the node kinds a read can sit
-//! on, and [`python`] / [`script`] check the rest of each shape by hand: the same fields, node
-//! kinds and text tests the patterns and their `#match?` predicates stated, yielding the same
-//! captures under the same names (grammars/README.md, "The capture-name contract"). A site
-//! yields its shapes in the order the patterns stood in the query.
+//! [`python`] / [`script`] check each shape by hand: the fields, node kinds and text tests that
+//! were once tree-sitter query patterns and their `#match?` predicates (src/lang/shapes.md says
+//! why there is no query, and names each shape and its parts). A site yields its shapes in the
+//! order the patterns stood in that query.
 
 use tree_sitter::Node;
 
 /// One shape found at a site: the pattern's name (`member`, `call`, ...) and its parts, named
-/// as the captures of grammars/README.md.
+/// as in src/lang/shapes.md.
 #[derive(Clone, Copy, Debug)]
 pub struct Shape<'t> {
     /// The pattern: what follows `read.` in the contract.
@@ -52,7 +42,7 @@ impl<'t> Shape<'t> {
     }
 }
 
-/// The child in `field`, when it is a named node (a query's `field: (_)`).
+/// The child in `field`, when it is a named node (what a query's `field: (_)` matched).
 fn named_field<'t>(node: Node<'t>, field: &str) -> Option<Node<'t>> {
     node.child_by_field_name(field).filter(Node::is_named)
 }
@@ -211,7 +201,7 @@ pub fn script<'t>(site: Node<'t>, src: &[u8], out: &mut Vec<Shape<'t>>) {
     }
 }
 
-/// The three call shapes, in the query's old order: `Deno.env.get("X")`, a framework entry
+/// The three call shapes, in the old query's order: `Deno.env.get("X")`, a framework entry
 /// point, a schema's `.parse(<env>)`.
 fn script_call<'t>(site: Node<'t>, src: &[u8], out: &mut Vec<Shape<'t>>) {
     let Some(args) = field_of_kind(site, "arguments", &["arguments"]) else {

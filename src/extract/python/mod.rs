@@ -10,7 +10,9 @@
 
 use std::collections::HashMap;
 
-use tree_sitter::{Node, Query, QueryCursor, StreamingIterator, Tree};
+use tree_sitter::{Node, Tree};
+
+use crate::lang::{Language, Sites};
 
 use super::{Ctx, FileFacts, Key, MAX_CLIMB, Read, ReadExtra, ReadKind, plausible_name};
 use semantics::Use;
@@ -287,25 +289,17 @@ fn literal_string_at(
     }
 }
 
-pub(super) fn extract(
-    ctx: &Ctx,
-    tree: &Tree,
-    query: &Query,
-    cursor: &mut QueryCursor,
-) -> FileFacts {
+pub(super) fn extract(ctx: &Ctx, tree: &Tree, language: Language) -> FileFacts {
     let root = tree.root_node();
     let scope = Scope::new(ctx, root);
     let mut facts = FileFacts::default();
-    // the query finds the sites; src/lang/shapes.rs checks each shape and names its parts
+    // the walk finds the sites; src/lang/shapes.rs checks each shape and names its parts
     let mut shapes = Vec::new();
-    let mut matches = cursor.matches(query, root, ctx.src);
-    while let Some(m) = matches.next() {
+    for site in Sites::new(language, root, 0..ctx.src.len()) {
         if ctx.out_of_time() {
             break;
         }
-        for capture in m.captures {
-            crate::lang::shapes::python(capture.node, &mut shapes);
-        }
+        crate::lang::shapes::python(site, &mut shapes);
         for shape in shapes.drain(..) {
             let site = shape.site;
             let (callee, args, object, key) = (shape.callee, shape.args, shape.object, shape.key);
