@@ -122,6 +122,21 @@ impl Stat {
     fn size(&self) -> u64 {
         self.0[3]
     }
+
+    /// The file's identity and times, as [`crate::git`] compares them with the index.
+    pub(crate) fn file_stat(&self) -> crate::git::FileStat {
+        let [_, dev, ino, size, mtime, nsecs, ctime] = self.0;
+        crate::git::FileStat {
+            dev,
+            ino,
+            size,
+            mtime: mtime as i64,
+            mtime_nsec: nsecs >> 32,
+            ctime: ctime as i64,
+            ctime_nsec: nsecs & 0xffff_ffff,
+            owner: None,
+        }
+    }
 }
 
 /// What a file with a known [`Stat`] gave: nothing to parse, or the facts of its content.
@@ -438,20 +453,20 @@ fn today() -> u64 {
 }
 
 /// Whether git tracks `dir` itself (a link, a submodule) or a file under it (a cache directory
-/// at the top of a repository).
+/// at the top of a repository). Asked once per directory and run: `diff --base` opens the
+/// same cache for both scans, and the answer costs a read of the index.
 fn committed(dir: &Path) -> bool {
-    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
-        return false;
+    static ANSWERS: Mutex<Vec<(PathBuf, bool)>> = Mutex::new(Vec::new());
+    let mut answers = ANSWERS.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, answer)) = answers.iter().find(|(d, _)| d == dir) {
+        return *answer;
+    }
+    let answer = match (dir.parent(), dir.file_name()) {
+        (Some(parent), Some(name)) => crate::git::tracks(parent, &name.to_string_lossy()),
+        _ => false,
     };
-    let name = name.to_string_lossy();
-    let prefix = format!("{name}/");
-    crate::git::tracked_files(parent).is_some_and(|files| {
-        files.contains(name.as_ref())
-            || files
-                .range(prefix.clone()..)
-                .next()
-                .is_some_and(|f| f.starts_with(&prefix))
-    })
+    answers.push((dir.to_path_buf(), answer));
+    answer
 }
 
 /// Whether `dir` exists as something other than a directory: a symbolic link (to a
@@ -1074,6 +1089,24 @@ mod tests {
 
     fn facts(language: Language, src: &str) -> FileFacts {
         crate::extract::extract(language, src.as_bytes(), &mut Parsers::default())
+    }
+
+    /// The stat the cache keeps is the file's, field for field, as git's index compares it.
+    #[cfg(unix)]
+    #[test]
+    fn a_cache_stat_is_the_files_stat() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("a.py");
+        std::fs::write(&path, "A = 1\n").expect("write");
+        // a stat is recorded once the file's times are older than the racy window
+        std::thread::sleep(std::time::Duration::from_millis(2200));
+        let stat = Stat::of(&path, Language::Python).expect("old enough");
+        let meta = std::fs::symlink_metadata(&path).expect("stat");
+        let want = crate::git::FileStat {
+            owner: None,
+            ..crate::git::FileStat::of(&meta)
+        };
+        assert_eq!(stat.file_stat(), want);
     }
 
     #[test]

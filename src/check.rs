@@ -269,7 +269,7 @@ pub(crate) mod testing {
                         path: path.to_string(),
                         source: PathBuf::from(path),
                         outcome: Outcome::Parsed(
-                            extract(language, text.as_bytes(), &mut parsers),
+                            Box::new(extract(language, text.as_bytes(), &mut parsers)),
                             None,
                         ),
                     });

@@ -300,6 +300,10 @@ fn parse_pyproject(path: &Path, text: &str) -> Result<Option<Config>, ConfigErro
 /// Whether `dir` holds a configuration file of its own, as the search upwards would find it
 /// there: `envcheck.toml`, `.envcheck.toml`, or a `pyproject.toml` with `[tool.envcheck]` (one
 /// that does not parse counts, so that loading it reports the error).
+/// The names of a configuration file in a directory (`pyproject.toml` only with an envcheck
+/// table).
+pub(crate) const FILE_NAMES: [&str; 3] = ["envcheck.toml", ".envcheck.toml", "pyproject.toml"];
+
 pub(crate) fn has_file_in(dir: &Path) -> bool {
     if ["envcheck.toml", ".envcheck.toml"]
         .iter()

@@ -308,6 +308,37 @@ pub fn tracked_files(root: &Path) -> Option<BTreeSet<String>> {
     )
 }
 
+/// Whether git tracks `name` in the directory `dir`, or a file under it (a link, a submodule, a
+/// committed directory). Looked up in the index by path: no list of every tracked file is made.
+/// `false` outside a git checkout or when its index cannot be read.
+pub fn tracks(dir: &Path, name: &str) -> bool {
+    let tracked = || -> Option<bool> {
+        let repo = discover(dir).ok()?;
+        let top = repo.workdir()?.canonicalize().ok()?;
+        let dir = dir.canonicalize().ok()?;
+        let rel = dir
+            .strip_prefix(&top)
+            .ok()?
+            .to_string_lossy()
+            .replace('\\', "/");
+        let path = if rel.is_empty() {
+            name.to_string()
+        } else {
+            format!("{rel}/{name}")
+        };
+        if !repo.index_path().exists() {
+            return Some(false);
+        }
+        let index = repo.open_index().ok()?;
+        let entry = |p: &str| index.entry_by_path(p.as_bytes().into()).is_some();
+        let under = index
+            .prefixed_entries(format!("{path}/").as_bytes().into())
+            .is_some_and(|entries| entries.iter().any(|e| !e.mode.is_sparse()));
+        Some(entry(&path) || under)
+    };
+    tracked().unwrap_or(false)
+}
+
 /// Does a path of the base tree matter to a scan? Source files, env files, configuration.
 fn wanted(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
@@ -512,10 +543,64 @@ pub struct Reuse {
     pub candidates: std::collections::HashSet<String>,
     /// The candidates whose blob is the work tree's file, not written.
     pub taken: Vec<String>,
+    /// The files written into the tree (all of them, not only candidates): a file of the
+    /// revision not here is not in the tree.
+    pub written: std::collections::HashSet<String>,
+    /// The stat of candidates as the work tree's scan took it moments ago: such a file is
+    /// compared with the index without a `stat` of its own.
+    pub stats: std::collections::HashMap<String, FileStat>,
 }
 
-/// Whether the work tree's regular file at `top/path` holds exactly the blob `id`.
-fn same_as_work_tree(git: &gix::Repository, top: &Path, id: gix::ObjectId, path: &str) -> bool {
+/// What of a file's stat tells it unchanged since git staged it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileStat {
+    pub dev: u64,
+    pub ino: u64,
+    pub size: u64,
+    pub mtime: i64,
+    pub mtime_nsec: u64,
+    pub ctime: i64,
+    pub ctime_nsec: u64,
+    /// User and group, when known.
+    pub owner: Option<(u32, u32)>,
+}
+
+impl FileStat {
+    #[cfg(unix)]
+    pub(crate) fn of(meta: &std::fs::Metadata) -> FileStat {
+        use std::os::unix::fs::MetadataExt as _;
+        FileStat {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            size: meta.len(),
+            mtime: meta.mtime(),
+            mtime_nsec: u64::try_from(meta.mtime_nsec()).unwrap_or(u64::MAX),
+            ctime: meta.ctime(),
+            ctime_nsec: u64::try_from(meta.ctime_nsec()).unwrap_or(u64::MAX),
+            owner: Some((meta.uid(), meta.gid())),
+        }
+    }
+}
+
+/// Whether the work tree's regular file at `top/path` holds exactly the blob `id`: told by the
+/// index, as `git status` tells it, when the index stages that blob at `path` and the file's
+/// stat is the one recorded when it was staged (and was not written in the same second as the
+/// index: a "racily clean" entry proves nothing); else by hashing the file.
+fn same_as_work_tree(
+    git: &gix::Repository,
+    index: Option<&gix::index::File>,
+    top: &Path,
+    id: gix::ObjectId,
+    path: &str,
+    known: Option<&FileStat>,
+) -> bool {
+    // a regular file the work tree's scan took the stat of moments ago
+    if let (Some(index), Some(known)) = (index, known)
+        && known.size <= crate::scan::MAX_FILE_SIZE
+        && stat_clean(index, path, id, known)
+    {
+        return true;
+    }
     let file = top.join(path);
     let Ok(meta) = std::fs::symlink_metadata(&file) else {
         return false;
@@ -523,11 +608,46 @@ fn same_as_work_tree(git: &gix::Repository, top: &Path, id: gix::ObjectId, path:
     if !meta.is_file() || meta.len() > crate::scan::MAX_FILE_SIZE {
         return false;
     }
+    #[cfg(unix)]
+    if index.is_some_and(|index| stat_clean(index, path, id, &FileStat::of(&meta))) {
+        return true;
+    }
     let Ok(data) = std::fs::read(&file) else {
         return false;
     };
     gix::objs::compute_hash(git.object_hash(), gix::objs::Kind::Blob, &data)
         .is_ok_and(|hash| hash == id)
+}
+
+/// Whether the index stages blob `id` at `path` (stage 0) with exactly the stat `file` gives,
+/// every field compared (seconds and nanoseconds of both times, size, inode, device, and the
+/// owner when known), and the entry is not racy: the file's time is before the index was
+/// written.
+fn stat_clean(index: &gix::index::File, path: &str, id: gix::ObjectId, file: &FileStat) -> bool {
+    let Some(entry) = index.entry_by_path(path.as_bytes().into()) else {
+        return false;
+    };
+    if entry.id != id || entry.stage_raw() != 0 {
+        return false;
+    }
+    let s = &entry.stat;
+    // the index keeps the low 32 bits of each number, as git does
+    let low = |n: u64| n & 0xffff_ffff;
+    let same = i64::from(s.mtime.secs) == file.mtime & 0xffff_ffff
+        && u64::from(s.mtime.nsecs) == file.mtime_nsec
+        && i64::from(s.ctime.secs) == file.ctime & 0xffff_ffff
+        && u64::from(s.ctime.nsecs) == file.ctime_nsec
+        && u64::from(s.size) == low(file.size)
+        && u64::from(s.ino) == low(file.ino)
+        && u64::from(s.dev) == low(file.dev)
+        && file
+            .owner
+            .is_none_or(|(uid, gid)| s.uid == uid && s.gid == gid)
+        && file.size <= u64::from(u32::MAX);
+    let written = index.timestamp();
+    let racy =
+        (written.unix_seconds(), u64::from(written.nanoseconds())) <= (file.mtime, file.mtime_nsec);
+    same && !racy
 }
 
 /// Every distinct tree reachable from one root tree, read once: its raw data, how many entries
@@ -681,6 +801,11 @@ fn materialize_in(
             }
         }
     }
+    // the work tree's index, read only when there are candidates to tell
+    let index = reuse
+        .as_deref()
+        .filter(|reuse| !reuse.candidates.is_empty())
+        .and_then(|_| git.open_index().ok());
     let mut written = 0;
     for (object, path) in &submodules {
         // a submodule that is not checked out is not scanned at HEAD either; one reached
@@ -719,12 +844,22 @@ fn materialize_in(
         if let Some(reuse) = reuse.as_deref_mut()
             && reuse.candidates.contains(path)
             && git.has_object(*object)
-            && same_as_work_tree(git, repo, *object, path)
+            && same_as_work_tree(
+                git,
+                index.as_ref(),
+                repo,
+                *object,
+                path,
+                reuse.stats.get(path.as_str()),
+            )
         {
             reuse.taken.push(path.clone());
             continue;
         }
         write_blob(git, *object, path, dest)?;
+        if let Some(reuse) = reuse.as_deref_mut() {
+            reuse.written.insert(path.clone());
+        }
     }
     if !links.is_empty() {
         let tree = git.find_tree(root).map_err(|e| failed("tree", e))?;
@@ -732,6 +867,9 @@ fn materialize_in(
             if let Some(target) = link_target(git, &tree, *object, path)? {
                 write_blob(git, target, path, dest)?;
                 written += 1;
+                if let Some(reuse) = reuse.as_deref_mut() {
+                    reuse.written.insert(path.clone());
+                }
             }
         }
     }
@@ -872,6 +1010,112 @@ mod tests {
         );
         let placeholder = std::fs::metadata(out.path().join("big.py")).expect("stat");
         assert_eq!(placeholder.len(), size as u64);
+    }
+
+    /// The index tells an unchanged file by its stat alone; a file rewritten since it was
+    /// staged (same size, its time set back) or one as new as the index is hashed instead.
+    #[cfg(unix)]
+    #[test]
+    fn the_index_tells_a_staged_file_by_its_stat() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = dir.path();
+        sh(repo, &["init", "-q", "-b", "main"]);
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        let write = |name: &str, text: &str, time: Option<std::time::SystemTime>| {
+            std::fs::write(repo.join(name), text).expect("write");
+            if let Some(time) = time {
+                let file = std::fs::File::options()
+                    .write(true)
+                    .open(repo.join(name))
+                    .expect("open");
+                file.set_modified(time).expect("mtime");
+            }
+        };
+        write("a.py", "A = 1\n", Some(old));
+        write("b.py", "B = 1\n", None);
+        sh(repo, &["add", "."]);
+        let git = discover(repo).expect("repo");
+        let index = git.open_index().expect("index");
+        let id = |name: &str| {
+            index
+                .entry_by_path(name.as_bytes().into())
+                .expect("staged")
+                .id
+        };
+        let meta = |name: &str| std::fs::symlink_metadata(repo.join(name)).expect("stat");
+        let stat = |name: &str| FileStat::of(&meta(name));
+        let (a, b) = (id("a.py"), id("b.py"));
+        assert!(stat_clean(&index, "a.py", a, &stat("a.py")));
+        // another blob at the path, or the path not staged: the stat says nothing
+        assert!(!stat_clean(&index, "a.py", b, &stat("a.py")));
+        assert!(!stat_clean(&index, "c.py", a, &stat("a.py")));
+        // written in the second the index was (or after): racily clean, proves nothing
+        let racy = meta("b.py").modified().expect("mtime")
+            >= std::time::SystemTime::UNIX_EPOCH
+                + std::time::Duration::new(
+                    index.timestamp().unix_seconds() as u64,
+                    index.timestamp().nanoseconds(),
+                );
+        assert_eq!(stat_clean(&index, "b.py", b, &stat("b.py")), !racy);
+        // rewritten with the same size and the same mtime: its ctime moved
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let before = stat("a.py");
+        assert!(same_as_work_tree(
+            &git,
+            Some(&index),
+            repo,
+            a,
+            "a.py",
+            Some(&before)
+        ));
+        write("a.py", "A = 2\n", Some(old));
+        assert!(!stat_clean(&index, "a.py", a, &stat("a.py")));
+        assert!(!same_as_work_tree(
+            &git,
+            Some(&index),
+            repo,
+            a,
+            "a.py",
+            None
+        ));
+        // the stat a scan took is the file's as it was then; its owner need not be known
+        let known = FileStat {
+            owner: None,
+            ..stat("a.py")
+        };
+        assert!(!same_as_work_tree(
+            &git,
+            Some(&index),
+            repo,
+            a,
+            "a.py",
+            Some(&known)
+        ));
+        // and the hash still tells the unchanged one without the index
+        assert!(same_as_work_tree(&git, None, repo, b, "b.py", None));
+    }
+
+    /// A name is tracked as a file or as a directory holding tracked files, in the directory
+    /// given (not elsewhere in the repository).
+    #[test]
+    fn tracks_names_files_and_directories() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = dir.path();
+        sh(repo, &["init", "-q", "-b", "main"]);
+        std::fs::create_dir_all(repo.join("app/.envcheck_cache")).expect("mkdir");
+        std::fs::write(repo.join("app/.envcheck_cache/facts.bin"), "x").expect("write");
+        std::fs::write(repo.join("app/file"), "x").expect("write");
+        std::fs::write(repo.join("untracked"), "x").expect("write");
+        sh(repo, &["add", "app"]);
+        sh(repo, &["commit", "-q", "-m", "one"]);
+        assert!(tracks(repo, "app"));
+        assert!(tracks(&repo.join("app"), ".envcheck_cache"));
+        assert!(tracks(&repo.join("app"), "file"));
+        assert!(!tracks(repo, ".envcheck_cache"));
+        assert!(!tracks(repo, "untracked"));
+        assert!(!tracks(repo, "ap"));
+        let outside = tempfile::tempdir().expect("tempdir");
+        assert!(!tracks(outside.path(), "x"));
     }
 
     /// The files a target reads at a revision: selected by path, a link inside the repository

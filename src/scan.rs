@@ -31,15 +31,15 @@ pub struct FileResult {
     pub outcome: Outcome,
 }
 
-// One Outcome per scanned file, moved once into the result list: boxing the parsed facts would
-// only add an allocation per file.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug)]
+/// One per walked source file, most of them skipped: the parsed facts are boxed so that the
+/// result lists the workers grow, merge and sort hold small values (unboxed, a file's result
+/// was 440 bytes, and moving them touched megabytes of fresh memory on a 5,000-file tree).
+#[derive(Clone, Debug)]
 pub enum Outcome {
     /// No trigger word: cannot hold a read, not parsed.
     Skipped,
     /// Parsed, with an optional note for the user (e.g. invalid UTF-8).
-    Parsed(FileFacts, Option<String>),
+    Parsed(Box<FileFacts>, Option<String>),
     /// Not parsed, for the reason given (too large, minified, binary).
     NotParsed(String),
     /// Could not be read.
@@ -141,17 +141,35 @@ pub struct ScanOptions {
     /// `diff`, so that every format names a file the same way whatever was scanned); `None`:
     /// the scanned directory when there is one, else paths as given.
     pub display_base: Option<PathBuf>,
-    /// Files scanned besides the walk, as `(where it is shown, where it is read)`: a base
-    /// revision's file whose content is the work tree's, read there instead of being written
-    /// out (see `Workspace::at_revision`). The caller decides they belong to the scan.
-    pub borrowed: Vec<(PathBuf, PathBuf)>,
+    /// Files scanned besides the walk: a base revision's files whose content is the work
+    /// tree's, read there instead of being written out (see `Workspace::at_revision`). The
+    /// caller decides they belong to the scan.
+    pub borrowed: Vec<Borrowed>,
+}
+
+/// A file of another tree whose content is a file of this one (see [`ScanOptions::borrowed`]).
+#[derive(Clone, Debug)]
+pub struct Borrowed {
+    /// Where it is shown: its path in the other tree.
+    pub shown: PathBuf,
+    /// Where its content is read.
+    pub read: PathBuf,
+    /// What the scan of this tree's walk made of that content ([`Walked::outcomes`]), when it
+    /// made something: used as it is, the file is not even looked at again.
+    pub known: Option<Outcome>,
 }
 
 /// What a walk met besides the inventory, for the reuse of this scan by a base revision's.
 #[derive(Debug, Default)]
 pub struct Walked {
-    /// Every source file the walk yielded, parsed or not (absolute when the roots are).
-    pub sources: Vec<PathBuf>,
+    /// Every source file the walk yielded (absolute when the roots are), with what the walk made
+    /// of it: the outcome of the file alone, before the Python project pass and the search for
+    /// project helpers, which a scan of another tree does for itself.
+    pub outcomes: std::collections::HashMap<PathBuf, Outcome>,
+    /// The stat of each regular file among them that the result cache took (none without the
+    /// cache, none of a file changed in the last seconds): the work-tree side of
+    /// `git::same_as_work_tree`, which then needs no `stat` of its own.
+    pub stats: std::collections::HashMap<PathBuf, Stat>,
 }
 
 /// The names of the ignore files the source walk honours in each directory (src/walk.rs).
@@ -186,6 +204,7 @@ pub fn scan_walked(
         .clone()
         .map(|at| Cache::open(at, crate::cache::settings_key(&Limits::default())));
     let results: Mutex<Vec<FileResult>> = Mutex::new(Vec::new());
+    let stats: Mutex<Vec<(PathBuf, Stat)>> = Mutex::new(Vec::new());
     let walker = walk::source_walker(&root_refs, &options.walk)
         .map_err(|e| anyhow::anyhow!("include/exclude: {e}"))?;
     let new_worker = || Worker {
@@ -196,13 +215,16 @@ pub fn scan_walked(
         base: base.as_deref(),
         no_prefilter: options.no_prefilter,
         cache: cache.as_ref(),
+        stats: Vec::new(),
+        stat_sink: &stats,
+        last_stat: None,
     };
     walker.run(|| {
         let mut worker = new_worker();
         Box::new(move |entry| {
             match entry {
                 Ok(entry) => match entry.file_type() {
-                    Some(t) if t.is_file() => worker.file(entry.path()),
+                    Some(t) if t.is_file() => worker.file(entry.path(), true),
                     Some(t) if t.is_symlink() => worker.symlink(entry.path()),
                     Some(t) if !t.is_dir() => worker.special(entry.path()),
                     _ => {}
@@ -212,13 +234,19 @@ pub fn scan_walked(
             WalkState::Continue
         })
     });
-    let sources: Vec<PathBuf> = results
+    let outcomes = results
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
         .iter()
-        .map(|f| f.source.clone())
+        .map(|f| (f.source.clone(), f.outcome.clone()))
         .collect();
-    scan_borrowed(&options.borrowed, options.walk.threads, new_worker);
+    scan_borrowed(
+        &options.borrowed,
+        options.walk.threads,
+        &results,
+        base.as_deref(),
+        new_worker,
+    );
     let mut files = results
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -230,16 +258,35 @@ pub fn scan_walked(
         cache.save();
     }
     resolve_python_project(&mut files);
-    Ok((Inventory::from_files(files), Walked { sources }))
+    let stats = stats
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .into_iter()
+        .collect();
+    Ok((Inventory::from_files(files), Walked { outcomes, stats }))
 }
 
-/// Scans the borrowed files (see [`ScanOptions::borrowed`]) in parallel, each worker made by
-/// `new_worker`; their results join the walk's.
+/// Scans the borrowed files (see [`ScanOptions::borrowed`]): those with a known outcome take
+/// it, the others are read in parallel, each worker made by `new_worker`; their results join
+/// the walk's.
 fn scan_borrowed<'a>(
-    borrowed: &[(PathBuf, PathBuf)],
+    borrowed: &[Borrowed],
     threads: usize,
+    sink: &Mutex<Vec<FileResult>>,
+    base: Option<&Path>,
     new_worker: impl Fn() -> Worker<'a> + Sync,
 ) {
+    let (known, borrowed): (Vec<&Borrowed>, Vec<&Borrowed>) =
+        borrowed.iter().partition(|b| b.known.is_some());
+    sink.lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .extend(known.into_iter().filter_map(|b| {
+            Some(FileResult {
+                path: display_path(base, &b.shown),
+                source: b.read.clone(),
+                outcome: b.known.clone()?,
+            })
+        }));
     if borrowed.is_empty() {
         return;
     }
@@ -251,8 +298,8 @@ fn scan_borrowed<'a>(
     let next = AtomicUsize::new(0);
     let work = || {
         let mut worker = new_worker();
-        while let Some((shown, read)) = borrowed.get(next.fetch_add(1, Ordering::Relaxed)) {
-            worker.borrowed(shown, read);
+        while let Some(b) = borrowed.get(next.fetch_add(1, Ordering::Relaxed)) {
+            worker.borrowed(&b.shown, &b.read);
         }
     };
     std::thread::scope(|scope| {
@@ -477,7 +524,7 @@ fn parse(
         let note = note.clone();
         cache.put_stat(stat, Known::Parsed { content, note });
     }
-    Outcome::Parsed(facts, note)
+    Outcome::Parsed(Box::new(facts), note)
 }
 
 /// Extracts a file's facts within the shared budget of bytes parsed at once.
@@ -498,7 +545,7 @@ pub(crate) fn resolve_python_project(files: &mut [FileResult]) {
         .iter_mut()
         .filter(|f| f.path.ends_with(".py"))
         .filter_map(|f| match &mut f.outcome {
-            Outcome::Parsed(facts, _) => Some((f.path.as_str(), facts)),
+            Outcome::Parsed(facts, _) => Some((f.path.as_str(), &mut **facts)),
             _ => None,
         })
         .collect();
@@ -604,14 +651,24 @@ struct Worker<'a> {
     base: Option<&'a Path>,
     no_prefilter: bool,
     cache: Option<&'a Cache>,
+    /// The stat of each regular source file the walk met, as the cache took it: the scan of a
+    /// base revision tells unchanged files by it (see [`Walked::stats`]).
+    stats: Vec<(PathBuf, Stat)>,
+    stat_sink: &'a Mutex<Vec<(PathBuf, Stat)>>,
+    /// The stat [`Worker::outcome`] took of the file it was last given, if it took one.
+    last_stat: Option<Stat>,
 }
 
 impl Worker<'_> {
-    fn file(&mut self, path: &Path) {
+    /// A source file the walk met: a regular file, or a link's target (`regular: false`).
+    fn file(&mut self, path: &Path, regular: bool) {
         let Some(language) = Language::from_path(path) else {
             return;
         };
         let outcome = self.outcome(language, path);
+        if regular && let Some(stat) = self.last_stat.take() {
+            self.stats.push((path.to_path_buf(), stat));
+        }
         self.results.push(FileResult {
             path: display_path(self.base, path),
             source: path.to_path_buf(),
@@ -640,7 +697,7 @@ impl Worker<'_> {
             return;
         }
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_file() => self.file(path),
+            Ok(meta) if meta.is_file() => self.file(path, false),
             Ok(meta) if meta.is_dir() => {}
             Ok(_) => self.push(path, not_regular()),
             Err(err) => self.push(
@@ -674,12 +731,15 @@ impl Worker<'_> {
             Some(cache) if !self.no_prefilter => Stat::of(path, language).map(|stat| (cache, stat)),
             _ => None,
         };
+        self.last_stat = stat.map(|(_, stat)| stat);
         if let Some((cache, stat)) = stat
             && let Some(known) = cache.by_stat(&stat)
         {
             match known {
                 (Known::Skipped | Known::SkippedWithout { .. }, _) => return Outcome::Skipped,
-                (Known::Parsed { note, .. }, Some(facts)) => return Outcome::Parsed(facts, note),
+                (Known::Parsed { note, .. }, Some(facts)) => {
+                    return Outcome::Parsed(Box::new(facts), note);
+                }
                 (Known::Parsed { .. }, None) => {}
             }
         }
@@ -742,6 +802,11 @@ impl Drop for Worker<'_> {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         sink.append(&mut self.results);
+        drop(sink);
+        self.stat_sink
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .append(&mut self.stats);
     }
 }
 

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use ignore::overrides::OverrideBuilder;
-use ignore::{DirEntry, WalkBuilder, WalkParallel};
+use ignore::{DirEntry, WalkBuilder, WalkParallel, WalkState};
 
 /// Directories that hold dependencies, tool caches or build output, never project code.
 pub(crate) const SKIP_DIRS: &[&str] = &[
@@ -197,7 +197,9 @@ fn skipped(entry: &DirEntry, skip: &[PathBuf]) -> bool {
 /// Directories under `root` that hold a configuration file of their own
 /// ([`crate::config::file_in`]), found by the source walk's policy (ignore files honoured,
 /// dependency, build and, unless `include_tests`, test directories skipped), sorted. `root`
-/// itself is not listed. One pass over the directories; files are not read.
+/// itself is not listed. One parallel pass over the directories, which finds the configuration
+/// files by the names the directory listings give (no `stat` per directory); only a
+/// `pyproject.toml` is read, to see whether it holds an envcheck table.
 pub fn config_dirs(root: &Path, include_tests: bool) -> Vec<PathBuf> {
     let walker = WalkBuilder::new(root)
         .hidden(false)
@@ -209,15 +211,37 @@ pub fn config_dirs(root: &Path, include_tests: bool) -> Vec<PathBuf> {
         .parents(true)
         .follow_links(false)
         .filter_entry(move |entry| {
-            entry.file_type().is_some_and(|t| t.is_dir()) && keep(entry, include_tests)
+            if entry.file_type().is_some_and(|t| t.is_dir()) {
+                keep(entry, include_tests)
+            } else {
+                entry.depth() > 1
+                    && entry
+                        .file_name()
+                        .to_str()
+                        .is_some_and(|name| crate::config::FILE_NAMES.contains(&name))
+            }
         })
-        .build();
-    let mut out: Vec<PathBuf> = walker
-        .flatten()
-        .filter(|entry| entry.depth() > 0 && crate::config::has_file_in(entry.path()))
-        .map(DirEntry::into_path)
-        .collect();
+        .build_parallel();
+    let found: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    walker.run(|| {
+        Box::new(|entry| {
+            if let Ok(entry) = entry
+                && entry.depth() > 1
+                && entry.file_type().is_some_and(|t| !t.is_dir())
+                && let Some(dir) = entry.path().parent()
+                && crate::config::has_file_in(dir)
+            {
+                found
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(dir.to_path_buf());
+            }
+            WalkState::Continue
+        })
+    });
+    let mut out = found.into_inner().unwrap_or_else(|p| p.into_inner());
     out.sort();
+    out.dedup();
     out
 }
 

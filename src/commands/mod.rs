@@ -95,21 +95,33 @@ fn directory_of(path: &Path) -> PathBuf {
 /// configuration's globs and the directory names, are the same in both; the base tree holds
 /// fewer files that could mark a directory as a virtualenv); the work tree may also ignore by
 /// `.git/info/exclude`, which only leaves more files to write. Any other taken file is
-/// written now, from git.
+/// written now, from git. An ignore file the tree was not given (`reuse.written`) is not
+/// there: only the work tree's is looked for.
 fn borrowable(
     top: &Path,
     commit: &str,
     tree: &Path,
-    mut taken: Vec<String>,
+    reuse: crate::git::Reuse,
 ) -> anyhow::Result<Vec<(PathBuf, PathBuf)>> {
+    let crate::git::Reuse {
+        mut taken, written, ..
+    } = reuse;
     taken.sort();
     taken.dedup();
     let mut same_dirs: std::collections::HashMap<String, bool> = Default::default();
     let mut same_ignore_files = |dir: &str| -> bool {
         *same_dirs.entry(dir.to_string()).or_insert_with(|| {
             crate::scan::IGNORE_FILES.iter().all(|name| {
-                let at = |root: &Path| std::fs::read(root.join(dir).join(name)).ok();
-                at(top) == at(tree)
+                let path = if dir.is_empty() {
+                    (*name).to_string()
+                } else {
+                    format!("{dir}/{name}")
+                };
+                let in_tree = written
+                    .contains(&path)
+                    .then(|| std::fs::read(tree.join(&path)).ok())
+                    .flatten();
+                std::fs::read(top.join(&path)).ok() == in_tree
             })
         })
     };
@@ -201,7 +213,7 @@ struct HowToScan {
     /// The result cache, if any.
     cache: Option<crate::cache::Location>,
     /// Files of a base revision read in the work tree: (path in the base tree, work-tree path).
-    borrowed: Vec<(PathBuf, PathBuf)>,
+    borrowed: Vec<crate::scan::Borrowed>,
     /// Directories left out: the apps below this one.
     skip: Vec<PathBuf>,
 }
@@ -339,14 +351,22 @@ impl Workspace {
         // over the revision per scanned path (a few: the app and its workspace packages). A
         // source file this workspace's scan walked whose blob is the work tree's file is not
         // written: the scan reads it in the work tree (see `borrowed` below).
+        let relative = |s: &Path| Some(s.strip_prefix(&top).ok()?.to_str()?.replace('\\', "/"));
         let mut reuse = crate::git::Reuse {
             candidates: self
                 .walked
-                .sources
-                .iter()
-                .filter_map(|s| Some(s.strip_prefix(&top).ok()?.to_str()?.replace('\\', "/")))
+                .outcomes
+                .keys()
+                .filter_map(|s| relative(s))
                 .collect(),
             taken: Vec::new(),
+            written: Default::default(),
+            stats: self
+                .walked
+                .stats
+                .iter()
+                .filter_map(|(s, stat)| Some((relative(s)?, stat.file_stat())))
+                .collect(),
         };
         let mut roots = Vec::new();
         for root in &self.roots {
@@ -377,7 +397,15 @@ impl Workspace {
                 crate::git::materialize_file(&top, &commit, &rel, &tree)?;
             }
         }
-        let borrowed = borrowable(&top, &commit, &tree, reuse.taken)?;
+        // a borrowed file's content is the one this scan read there: what it made of it holds
+        let borrowed = borrowable(&top, &commit, &tree, reuse)?
+            .into_iter()
+            .map(|(shown, read)| crate::scan::Borrowed {
+                known: self.walked.outcomes.get(&read).cloned(),
+                shown,
+                read,
+            })
+            .collect();
         let primary = match self.primary.strip_prefix(&top) {
             Ok(rel) => tree.join(rel),
             Err(_) => tree.clone(),
