@@ -170,6 +170,17 @@ pub struct Walked {
     /// cache, none of a file changed in the last seconds): the work-tree side of
     /// `git::same_as_work_tree`, which then needs no `stat` of its own.
     pub stats: std::collections::HashMap<PathBuf, Stat>,
+    /// The ignore files ([`IGNORE_FILES`]) the walk met: a directory the walk entered has
+    /// these and no others, unless one ignores itself (then it only adds rules the walk
+    /// applied anyway, and it is not looked for again).
+    pub ignore_files: std::collections::HashSet<PathBuf>,
+}
+
+/// What the walk's workers met besides results (see [`Walked`]).
+#[derive(Debug, Default)]
+struct Found {
+    stats: Vec<(PathBuf, Stat)>,
+    ignore_files: Vec<PathBuf>,
 }
 
 /// The names of the ignore files the source walk honours in each directory (src/walk.rs).
@@ -204,7 +215,7 @@ pub fn scan_walked(
         .clone()
         .map(|at| Cache::open(at, crate::cache::settings_key(&Limits::default())));
     let results: Mutex<Vec<FileResult>> = Mutex::new(Vec::new());
-    let stats: Mutex<Vec<(PathBuf, Stat)>> = Mutex::new(Vec::new());
+    let found: Mutex<Found> = Mutex::default();
     let walker = walk::source_walker(&root_refs, &options.walk)
         .map_err(|e| anyhow::anyhow!("include/exclude: {e}"))?;
     let new_worker = || Worker {
@@ -215,8 +226,8 @@ pub fn scan_walked(
         base: base.as_deref(),
         no_prefilter: options.no_prefilter,
         cache: cache.as_ref(),
-        stats: Vec::new(),
-        stat_sink: &stats,
+        found: Found::default(),
+        found_sink: &found,
         last_stat: None,
     };
     walker.run(|| {
@@ -224,7 +235,12 @@ pub fn scan_walked(
         Box::new(move |entry| {
             match entry {
                 Ok(entry) => match entry.file_type() {
-                    Some(t) if t.is_file() => worker.file(entry.path(), true),
+                    Some(t) if t.is_file() => {
+                        if IGNORE_FILES.iter().any(|name| entry.file_name() == *name) {
+                            worker.found.ignore_files.push(entry.path().to_path_buf());
+                        }
+                        worker.file(entry.path(), true);
+                    }
                     Some(t) if t.is_symlink() => worker.symlink(entry.path()),
                     Some(t) if !t.is_dir() => worker.special(entry.path()),
                     _ => {}
@@ -258,12 +274,15 @@ pub fn scan_walked(
         cache.save();
     }
     resolve_python_project(&mut files);
-    let stats = stats
+    let found = found
         .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .into_iter()
-        .collect();
-    Ok((Inventory::from_files(files), Walked { outcomes, stats }))
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let walked = Walked {
+        outcomes,
+        stats: found.stats.into_iter().collect(),
+        ignore_files: found.ignore_files.into_iter().collect(),
+    };
+    Ok((Inventory::from_files(files), walked))
 }
 
 /// Scans the borrowed files (see [`ScanOptions::borrowed`]): those with a known outcome take
@@ -651,10 +670,9 @@ struct Worker<'a> {
     base: Option<&'a Path>,
     no_prefilter: bool,
     cache: Option<&'a Cache>,
-    /// The stat of each regular source file the walk met, as the cache took it: the scan of a
-    /// base revision tells unchanged files by it (see [`Walked::stats`]).
-    stats: Vec<(PathBuf, Stat)>,
-    stat_sink: &'a Mutex<Vec<(PathBuf, Stat)>>,
+    /// What this worker's part of the walk met besides results, and where it goes at the end.
+    found: Found,
+    found_sink: &'a Mutex<Found>,
     /// The stat [`Worker::outcome`] took of the file it was last given, if it took one.
     last_stat: Option<Stat>,
 }
@@ -667,7 +685,7 @@ impl Worker<'_> {
         };
         let outcome = self.outcome(language, path);
         if regular && let Some(stat) = self.last_stat.take() {
-            self.stats.push((path.to_path_buf(), stat));
+            self.found.stats.push((path.to_path_buf(), stat));
         }
         self.results.push(FileResult {
             path: display_path(self.base, path),
@@ -803,10 +821,12 @@ impl Drop for Worker<'_> {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         sink.append(&mut self.results);
         drop(sink);
-        self.stat_sink
+        let mut found = self
+            .found_sink
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .append(&mut self.stats);
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        found.stats.append(&mut self.found.stats);
+        found.ignore_files.append(&mut self.found.ignore_files);
     }
 }
 

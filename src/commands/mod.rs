@@ -96,13 +96,16 @@ fn directory_of(path: &Path) -> PathBuf {
 /// fewer files that could mark a directory as a virtualenv); the work tree may also ignore by
 /// `.git/info/exclude`, which only leaves more files to write. Any other taken file is
 /// written now, from git. An ignore file the tree was not given (`reuse.written`) is not
-/// there: only the work tree's is looked for.
+/// there, and in a directory under `roots` the work tree has the ignore files its walk met
+/// (`walked`): only where either has one are the two read and compared.
 fn borrowable(
     top: &Path,
     commit: &str,
     tree: &Path,
     reuse: crate::git::Reuse,
+    walked: (&[PathBuf], &std::collections::HashSet<PathBuf>),
 ) -> anyhow::Result<Vec<(PathBuf, PathBuf)>> {
+    let (roots, work_ignore_files) = walked;
     let crate::git::Reuse {
         mut taken, written, ..
     } = reuse;
@@ -110,6 +113,9 @@ fn borrowable(
     taken.dedup();
     let mut same_dirs: std::collections::HashMap<String, bool> = Default::default();
     let mut same_ignore_files = |dir: &str| -> bool {
+        if let Some(same) = same_dirs.get(dir) {
+            return *same;
+        }
         *same_dirs.entry(dir.to_string()).or_insert_with(|| {
             crate::scan::IGNORE_FILES.iter().all(|name| {
                 let path = if dir.is_empty() {
@@ -117,11 +123,16 @@ fn borrowable(
                 } else {
                     format!("{dir}/{name}")
                 };
-                let in_tree = written
-                    .contains(&path)
+                let (in_tree, in_work) = (written.contains(&path), top.join(&path));
+                // in a directory the walk entered, it met every ignore file there is
+                let entered = roots.iter().any(|root| top.join(dir).starts_with(root));
+                if !in_tree && entered && !work_ignore_files.contains(&in_work) {
+                    return true;
+                }
+                let in_tree = in_tree
                     .then(|| std::fs::read(tree.join(&path)).ok())
                     .flatten();
-                std::fs::read(top.join(&path)).ok() == in_tree
+                std::fs::read(in_work).ok() == in_tree
             })
         })
     };
@@ -398,14 +409,20 @@ impl Workspace {
             }
         }
         // a borrowed file's content is the one this scan read there: what it made of it holds
-        let borrowed = borrowable(&top, &commit, &tree, reuse)?
-            .into_iter()
-            .map(|(shown, read)| crate::scan::Borrowed {
-                known: self.walked.outcomes.get(&read).cloned(),
-                shown,
-                read,
-            })
-            .collect();
+        let borrowed = borrowable(
+            &top,
+            &commit,
+            &tree,
+            reuse,
+            (&self.roots, &self.walked.ignore_files),
+        )?
+        .into_iter()
+        .map(|(shown, read)| crate::scan::Borrowed {
+            known: self.walked.outcomes.get(&read).cloned(),
+            shown,
+            read,
+        })
+        .collect();
         let primary = match self.primary.strip_prefix(&top) {
             Ok(rel) => tree.join(rel),
             Err(_) => tree.clone(),
