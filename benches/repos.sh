@@ -47,9 +47,10 @@ prepare() {
         git_ init -q .
         git_ add -A . >/dev/null 2>&1
         git_ commit -qm base
-        # the first source file, in sorted order, that reads the environment
+        # the first source file, in sorted order, that reads the environment (`sed`, not
+        # `head`: a reader that stops early would fail the pipeline under pipefail)
         file=$(rg -l --sort path -g '*.py' -g '*.ts' -g '*.tsx' -g '*.js' \
-            -e 'os\.getenv\(|process\.env\.' . | grep -v -e node_modules -e '/test' | head -n 1)
+            -e 'os\.getenv\(|process\.env\.' . | grep -v -e node_modules -e '/test' | sed -n 1p)
         case "$file" in
             *.py) printf '\nBENCH_CHANGE = os.getenv("BENCH_CHANGE")\n' >>"$file" ;;
             *) printf '\nexport const BENCH_CHANGE = process.env.BENCH_CHANGE;\n' >>"$file" ;;
