@@ -4,7 +4,7 @@
 //! are merged once per thread when the walk ends, so no lock is taken per file. The merge is then
 //! sorted, so the output does not depend on the number of threads.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, LazyLock, Mutex};
@@ -181,7 +181,23 @@ pub struct Walked {
 struct Found {
     stats: Vec<(PathBuf, Stat)>,
     ignore_files: Vec<PathBuf>,
+    /// The Python files the prefilter skipped, as read, up to [`KEPT_TEXT_BUDGET`] bytes in all:
+    /// the search for project helpers looks in them without reading them again.
+    python_texts: Vec<(PathBuf, KeptText)>,
 }
+
+/// A skipped Python file's text, its reading note and the stat the cache took.
+#[derive(Debug)]
+struct KeptText {
+    text: Box<[u8]>,
+    note: Option<String>,
+    stat: Option<Stat>,
+}
+
+/// The most bytes of skipped Python files a scan keeps for the search for project helpers
+/// (beyond it, that search reads the files again): on polar (1,932 skipped Python files) reading
+/// them a second time was a third of an uncached run.
+const KEPT_TEXT_BUDGET: usize = 64 << 20;
 
 /// The names of the ignore files the source walk honours in each directory (src/walk.rs).
 pub const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
@@ -216,6 +232,7 @@ pub fn scan_walked(
         .map(|at| Cache::open(at, crate::cache::settings_key(&Limits::default())));
     let results: Mutex<Vec<FileResult>> = Mutex::new(Vec::new());
     let found: Mutex<Found> = Mutex::default();
+    let kept = AtomicUsize::new(0);
     let walker = walk::source_walker(&root_refs, &options.walk)
         .map_err(|e| anyhow::anyhow!("include/exclude: {e}"))?;
     let new_worker = || Worker {
@@ -228,6 +245,7 @@ pub fn scan_walked(
         cache: cache.as_ref(),
         found: Found::default(),
         found_sink: &found,
+        kept: &kept,
         last_stat: None,
     };
     walker.run(|| {
@@ -267,16 +285,22 @@ pub fn scan_walked(
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    let found = found
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if !options.no_prefilter {
-        parse_files_naming_project_helpers(&mut files, options.walk.threads, cache.as_ref());
+        let texts: HashMap<PathBuf, KeptText> = found.python_texts.into_iter().collect();
+        parse_files_naming_project_helpers(
+            &mut files,
+            options.walk.threads,
+            cache.as_ref(),
+            &texts,
+        );
     }
     if let Some(cache) = cache {
         cache.save();
     }
     resolve_python_project(&mut files);
-    let found = found
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let walked = Walked {
         outcomes,
         stats: found.stats.into_iter().collect(),
@@ -341,6 +365,7 @@ fn parse_files_naming_project_helpers(
     files: &mut [FileResult],
     threads: usize,
     cache: Option<&Cache>,
+    texts: &HashMap<PathBuf, KeptText>,
 ) {
     let mut searched: HashSet<String> = HashSet::new();
     loop {
@@ -368,7 +393,8 @@ fn parse_files_naming_project_helpers(
             .map(|(i, f)| (i, f.source.clone()))
             .collect();
         let digest = crate::cache::names_digest(&names);
-        let parsed = parse_naming(&candidates, &matcher, threads, cache.map(|c| (c, digest)));
+        let cache = cache.map(|c| (c, digest));
+        let parsed = parse_naming(&candidates, &matcher, threads, cache, texts);
         if parsed.is_empty() {
             return;
         }
@@ -431,13 +457,15 @@ fn project_names(files: &[FileResult]) -> BTreeSet<String> {
     names
 }
 
-/// Reads each candidate and parses those that name one of `matcher`'s names as a whole
-/// identifier, on `threads` threads (0: one per core). Returns `(index, outcome)` of those.
+/// Reads each candidate (or takes the text the walk kept of it) and parses those that name one
+/// of `matcher`'s names as a whole identifier, on `threads` threads (0: one per core). Returns
+/// `(index, outcome)` of those.
 fn parse_naming(
     candidates: &[(usize, PathBuf)],
     matcher: &AhoCorasick,
     threads: usize,
     cache: Option<(&Cache, [u8; 32])>,
+    texts: &HashMap<PathBuf, KeptText>,
 ) -> Vec<(usize, Outcome)> {
     let threads = match threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -453,6 +481,19 @@ fn parse_naming(
             let Some((i, path)) = candidates.get(next.fetch_add(1, Ordering::Relaxed)) else {
                 return out;
             };
+            if let Some(kept) = texts.get(path) {
+                let src = &kept.text[..];
+                if !names_any(matcher, src) {
+                    if let (Some((c, names)), Some(stat)) = (cache, kept.stat) {
+                        c.put_stat(stat, Known::SkippedWithout { names });
+                    }
+                } else if memchr::memchr(0, src).is_none() {
+                    let cached = cache.map(|(cache, _)| (cache, None));
+                    let note = kept.note.clone();
+                    out.push((*i, parse(Language::Python, src, &mut parsers, note, cached)));
+                }
+                continue;
+            }
             // a file unchanged since a run found it names none of these names is not read
             let stat =
                 cache.and_then(|(c, names)| Some((c, names, Stat::of(path, Language::Python)?)));
@@ -673,6 +714,8 @@ struct Worker<'a> {
     /// What this worker's part of the walk met besides results, and where it goes at the end.
     found: Found,
     found_sink: &'a Mutex<Found>,
+    /// Bytes of skipped Python files kept so far, by every worker (see [`KEPT_TEXT_BUDGET`]).
+    kept: &'a AtomicUsize,
     /// The stat [`Worker::outcome`] took of the file it was last given, if it took one.
     last_stat: Option<Stat>,
 }
@@ -783,6 +826,16 @@ impl Worker<'_> {
             if let Some((cache, stat)) = stat {
                 cache.put_stat(stat, Known::Skipped);
             }
+            if language == Language::Python
+                && self.kept.fetch_add(src.len(), Ordering::Relaxed) + src.len() <= KEPT_TEXT_BUDGET
+            {
+                let kept = KeptText {
+                    text: src.into(),
+                    note,
+                    stat: stat.map(|(_, stat)| stat),
+                };
+                self.found.python_texts.push((path.to_path_buf(), kept));
+            }
             return Outcome::Skipped;
         }
         if memchr::memchr(0, src).is_some() {
@@ -827,6 +880,7 @@ impl Drop for Worker<'_> {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         found.stats.append(&mut self.found.stats);
         found.ignore_files.append(&mut self.found.ignore_files);
+        found.python_texts.append(&mut self.found.python_texts);
     }
 }
 
