@@ -19,33 +19,13 @@ use serde_json::Value;
 
 #[path = "support/repo.rs"]
 mod repo;
-use repo::write;
+use repo::{git, write};
 
 /// Generous: the debug binary on a busy two-core machine. It only catches a hang or a blow-up.
 const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The committed production password: must never be printed.
 const CANARY: &str = "CANARY-git-Zq8k2Lm41wR";
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Process::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "Dev")
-        .env("GIT_AUTHOR_EMAIL", "dev@example.com")
-        .env("GIT_COMMITTER_NAME", "Dev")
-        .env("GIT_COMMITTER_EMAIL", "dev@example.com")
-        .stdin(Stdio::null())
-        .output()
-        .expect("git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
 
 /// `git` with its input on stdin (`mktree`).
 fn git_in(dir: &Path, args: &[&str], input: &str) -> String {

@@ -12,8 +12,9 @@ pub fn write(root: &Path, rel: &str, text: &str) {
     fs::write(path, text).expect("write");
 }
 
-/// Runs git in `dir` with a fixed author; fails the test when git fails.
-pub fn git(dir: &Path, args: &[&str]) {
+/// Runs git in `dir` with a fixed author and returns its output, trimmed; fails the test when
+/// git fails.
+pub fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -30,4 +31,5 @@ pub fn git(dir: &Path, args: &[&str]) {
         "git {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
