@@ -126,11 +126,7 @@ mod tests {
     fn fly_toml_env() {
         let text = "app = \"api\"\nprimary_region = \"ams\"\n\n[build]\n  image = \"x\"\n\n[env]\n  LOG_LEVEL = \"CANARY-FLY-UNIT-1\"\n  EMPTY = ''\n  PORT = 8080\n  DEBUG = false\n\n[[services]]\n  internal_port = 8080\n";
         let data = read("fly.toml", text).expect("reads");
-        let got: Vec<(&str, Option<bool>, usize)> = data
-            .provided
-            .iter()
-            .map(|p| (p.name.as_str(), p.state.is_empty(), p.line))
-            .collect();
+        let got = crate::sources::testing::provided(&data);
         assert_eq!(
             got,
             [
@@ -165,16 +161,15 @@ mod tests {
 
     #[test]
     fn errors_without_values() {
-        for (text, line) in [
-            ("[env]\nA = \"CANARY-FLY-2\nB = 1\n", 2),
-            ("[env]\nA = [\"CANARY-FLY-3\"]\n", 2),
-            ("[env]\n\"A B\" = \"CANARY-FLY-4\"\n", 2),
-            ("env = \"CANARY-FLY-5\"\n", 1),
-            ("[\n{\"name\": \"A=CANARY-FLY-6\"}]", 2),
-        ] {
-            let err = read("fly.toml", text).expect_err(text);
-            assert_eq!(err.line, Some(line), "{text}: {err}");
-            assert!(!format!("{err} {err:?}").contains("CANARY"), "{err}");
-        }
+        crate::sources::testing::errors_without_values(
+            |text| read("fly.toml", text),
+            &[
+                ("[env]\nA = \"CANARY-FLY-2\nB = 1\n", 2),
+                ("[env]\nA = [\"CANARY-FLY-3\"]\n", 2),
+                ("[env]\n\"A B\" = \"CANARY-FLY-4\"\n", 2),
+                ("env = \"CANARY-FLY-5\"\n", 1),
+                ("[\n{\"name\": \"A=CANARY-FLY-6\"}]", 2),
+            ],
+        );
     }
 }

@@ -57,11 +57,7 @@ mod tests {
         let text = r#"[{"key":"DATABASE_URL","workspace":"w1","value":"CANARY-INF-UNIT-1","type":"shared","_id":"1","secretPath":"/","tags":[],"comment":"","Etag":"e","skipMultilineEncoding":false},
 {"key":"EMPTY","workspace":"w1","value":"","type":"shared","_id":"2","secretPath":"/","tags":[],"comment":""}]"#;
         let data = read("inf.json", text).expect("reads");
-        let got: Vec<(&str, Option<bool>, usize)> = data
-            .provided
-            .iter()
-            .map(|p| (p.name.as_str(), p.state.is_empty(), p.line))
-            .collect();
+        let got = crate::sources::testing::provided(&data);
         assert_eq!(
             got,
             [("DATABASE_URL", Some(false), 1), ("EMPTY", Some(true), 2)]
@@ -71,14 +67,13 @@ mod tests {
 
     #[test]
     fn errors_without_values() {
-        for (text, line) in [
-            ("{\"DATABASE_URL\": \"CANARY-INF-2\"}", 1),
-            ("[\n{\"value\": \"CANARY-INF-3\"}]", 2),
-            ("[\n{\"key\": \"A=CANARY-INF-4\", \"value\": \"x\"}]", 2),
-        ] {
-            let err = read("inf.json", text).expect_err(text);
-            assert_eq!(err.line, Some(line), "{text}: {err}");
-            assert!(!format!("{err} {err:?}").contains("CANARY"), "{err}");
-        }
+        crate::sources::testing::errors_without_values(
+            |text| read("inf.json", text),
+            &[
+                ("{\"DATABASE_URL\": \"CANARY-INF-2\"}", 1),
+                ("[\n{\"value\": \"CANARY-INF-3\"}]", 2),
+                ("[\n{\"key\": \"A=CANARY-INF-4\", \"value\": \"x\"}]", 2),
+            ],
+        );
     }
 }

@@ -28,6 +28,8 @@ pub mod kubernetes;
 pub mod reference;
 pub mod render;
 pub mod ssm;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod vault;
 pub mod vault_kv;
 pub(crate) mod yaml;

@@ -85,11 +85,7 @@ mod tests {
     #[test]
     fn kv_v2() {
         let data = read("kv.json", V2).expect("reads");
-        let got: Vec<(&str, Option<bool>, usize)> = data
-            .provided
-            .iter()
-            .map(|p| (p.name.as_str(), p.state.is_empty(), p.line))
-            .collect();
+        let got = crate::sources::testing::provided(&data);
         assert_eq!(
             got,
             [
@@ -115,14 +111,13 @@ mod tests {
 
     #[test]
     fn errors_without_values() {
-        for (text, line) in [
-            ("[\"CANARY-VKV-2\"]", 1),
-            ("{\"data\": \"CANARY-VKV-3\"}", 1),
-            ("{\"data\": {\n\"A B\": \"CANARY-VKV-4\"}}", 2),
-        ] {
-            let err = read("kv.json", text).expect_err(text);
-            assert_eq!(err.line, Some(line), "{text}: {err}");
-            assert!(!format!("{err} {err:?}").contains("CANARY"), "{err}");
-        }
+        crate::sources::testing::errors_without_values(
+            |text| read("kv.json", text),
+            &[
+                ("[\"CANARY-VKV-2\"]", 1),
+                ("{\"data\": \"CANARY-VKV-3\"}", 1),
+                ("{\"data\": {\n\"A B\": \"CANARY-VKV-4\"}}", 2),
+            ],
+        );
     }
 }
