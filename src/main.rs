@@ -56,11 +56,19 @@ fn main() -> ExitCode {
     // terminal, NO_COLOR, --color never) and keeps them with CLICOLOR_FORCE or --color always.
     let stdout = anstream::AutoStream::new(std::io::stdout().lock(), choice);
     let mut out = std::io::BufWriter::new(stdout);
-    let mut err = anstream::AutoStream::new(std::io::stderr().lock(), choice);
+    // standard error unlocked: a worker thread's panic prints through the hook above while this
+    // thread waits for it, which a lock held here for the whole run would block for ever
+    let mut err = anstream::AutoStream::new(std::io::stderr(), choice);
     let status = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        // lets the test suite check that a panic payload never reaches the user
+        // lets the test suite check that a panic payload never reaches the user; on a thread of
+        // its own, as a scan worker's or the base revision's, whose panic the run resumes here
         if let Ok(payload) = std::env::var("ENVCHECK_PANIC_FOR_TESTS") {
-            panic!("{payload}");
+            std::thread::scope(|scope| {
+                let worker = scope.spawn(move || -> () { panic!("{payload}") });
+                worker
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            });
         }
         envcheck::run(cli, &mut out, &mut err)
     })) {

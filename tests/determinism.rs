@@ -41,12 +41,16 @@ fn same_output_for_one_thread_and_many_in_every_format() {
     }
 }
 
+/// The test hook panics on a thread the run joins, as a scan worker or the base revision's
+/// thread would: its message gets out while the main thread waits (a stream locked for the whole
+/// run hung here; the timeout makes that a failure, not a stuck suite).
 #[test]
 fn a_panic_prints_no_payload_and_exits_2() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = Command::cargo_bin("envcheck")
         .expect("binary")
         .current_dir(dir.path())
+        .timeout(std::time::Duration::from_secs(60))
         .env("ENVCHECK_PANIC_FOR_TESTS", "CANARY-PANIC-PAYLOAD")
         .args(["scan"])
         .output()
