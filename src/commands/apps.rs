@@ -254,31 +254,16 @@ pub fn diff(
         info.environments = targets.iter().map(|t| t.name.clone()).collect();
         let selection = RuleSelection::new(&ws.loaded.config, &report.select, &report.ignore)?
             .with_config_relative(ws.config_relative());
-        let mut own = Vec::new();
-        for target in &targets {
-            own.extend(super::diff::diff_findings(ws, target, &selection, report)?);
-        }
-        if let Some(rev) = &report.base {
-            let tree = tempfile::tempdir()?;
-            let base = ws.at_revision(&args.walk, rev, tree.path(), &[])?;
-            // each target as it was at the base revision, as `diff --base` of one app
-            let base_targets = super::diff::targets_at_revision(ws, &base, rev, &targets, &[])?;
-            let mut base_findings = Vec::new();
-            let mut app_target_changes = Vec::new();
-            for (target, at_base) in targets.iter().zip(&base_targets) {
-                base_findings.extend(super::diff::diff_findings(
-                    &base, at_base, &selection, report,
-                )?);
-                app_target_changes.extend(crate::target_changes::compare(at_base, target));
-            }
-            baseline::mark_new(&mut own, &base_findings);
-            target_changes.extend(app_target_changes.iter().cloned());
-            info.target_changes = Some(app_target_changes);
-            let app_changes = baseline::changes(&base.inventory, &ws.inventory, targets.first());
+        // each target as it was at the base revision, as `diff --base` of one app
+        let (mut own, at_base) =
+            super::diff::findings_with_base(ws, &args.walk, &targets, &[], &selection, report)?;
+        if let Some(at_base) = at_base {
+            target_changes.extend(at_base.target_changes.iter().cloned());
+            info.target_changes = Some(at_base.target_changes);
             changes
                 .get_or_insert_with(Vec::new)
-                .extend(app_changes.iter().cloned());
-            info.changes = Some(app_changes);
+                .extend(at_base.changes.iter().cloned());
+            info.changes = Some(at_base.changes);
         }
         check::summarize(&mut own);
         let scope = ws.scope()?;

@@ -14,8 +14,9 @@ use super::check::{
     ReportContext, exit_status, print_file_notes, suppress_and_report_unused, write_report,
 };
 use crate::baseline;
-use crate::cli::ReportArgs;
+use crate::cli::{ReportArgs, WalkArgs};
 use crate::finding::Finding;
+use crate::target_changes::TargetChange;
 
 pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let report = &args.report;
@@ -42,31 +43,11 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
     }
     let selection = RuleSelection::new(config, &report.select, &report.ignore)?
         .with_config_relative(ws.config_relative());
-    let mut findings = Vec::new();
-    for target in &targets {
-        findings.extend(diff_findings(&ws, target, &selection, report)?);
-    }
-    // the base revision's code against each target as it was there: a finding is new when the
-    // code or the configuration changed it
-    let mut target_changes = Vec::new();
-    let changes = match &report.base {
-        Some(rev) => {
-            let tree = tempfile::tempdir()?;
-            let base = ws.at_revision(&args.walk, rev, tree.path(), &[])?;
-            let base_targets = targets_at_revision(&ws, &base, rev, &targets, &extra)?;
-            let mut base_findings = Vec::new();
-            for (target, at_base) in targets.iter().zip(&base_targets) {
-                base_findings.extend(diff_findings(&base, at_base, &selection, report)?);
-                target_changes.extend(crate::target_changes::compare(at_base, target));
-            }
-            baseline::mark_new(&mut findings, &base_findings);
-            Some(baseline::changes(
-                &base.inventory,
-                &ws.inventory,
-                targets.first(),
-            ))
-        }
-        None => None,
+    let (mut findings, at_base) =
+        findings_with_base(&ws, &args.walk, &targets, &extra, &selection, report)?;
+    let (changes, target_changes) = match at_base {
+        Some(at_base) => (Some(at_base.changes), at_base.target_changes),
+        None => (None, Vec::new()),
     };
     check::summarize(&mut findings);
     let scope = ws.scope()?;
@@ -105,6 +86,72 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
         report.exit_zero,
         report.base.is_some() && !report.fail_on_existing,
     ))
+}
+
+/// What `--base` adds to a diff: how the code's reads and each target changed since the base
+/// revision.
+pub(super) struct AtBase {
+    pub changes: Vec<baseline::Change>,
+    pub target_changes: Vec<TargetChange>,
+}
+
+/// The diff findings of `ws` against each of `targets`; with `--base`, each marked new or not
+/// by the base revision's code against each target as it was there (a finding is new when the
+/// code or the configuration changed it), and what changed.
+///
+/// The base revision is read and scanned on a thread of its own while this one runs the rules
+/// over the work tree: those are one core's work, and reading the revision needs nothing they
+/// make, so on two cores `--base` costs about what its scan costs beyond them.
+pub(super) fn findings_with_base(
+    ws: &Workspace,
+    walk: &WalkArgs,
+    targets: &[target::Target],
+    extra: &[crate::config::SourceTable],
+    selection: &RuleSelection,
+    report: &ReportArgs,
+) -> anyhow::Result<(Vec<Finding>, Option<AtBase>)> {
+    let head = || -> anyhow::Result<Vec<Finding>> {
+        let mut findings = Vec::new();
+        for target in targets {
+            findings.extend(diff_findings(ws, target, selection, report)?);
+        }
+        Ok(findings)
+    };
+    let Some(rev) = &report.base else {
+        return Ok((head()?, None));
+    };
+    let at_base = || -> anyhow::Result<(Vec<Finding>, AtBase)> {
+        let tree = tempfile::tempdir()?;
+        let base = ws.at_revision(walk, rev, tree.path(), &[])?;
+        let base_targets = targets_at_revision(ws, &base, rev, targets, extra)?;
+        let mut findings = Vec::new();
+        let mut target_changes = Vec::new();
+        for (target, at_base) in targets.iter().zip(&base_targets) {
+            findings.extend(diff_findings(&base, at_base, selection, report)?);
+            target_changes.extend(crate::target_changes::compare(at_base, target));
+        }
+        let changes = baseline::changes(&base.inventory, &ws.inventory, targets.first());
+        Ok((
+            findings,
+            AtBase {
+                changes,
+                target_changes,
+            },
+        ))
+    };
+    let (findings, at_base) = std::thread::scope(|scope| {
+        let at_base = scope.spawn(at_base);
+        let findings = head();
+        // a panic on the base revision's thread takes the run down (exit 2), as on this one
+        let at_base = at_base
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (findings, at_base)
+    });
+    let mut findings = findings?;
+    let (base_findings, at_base) = at_base?;
+    baseline::mark_new(&mut findings, &base_findings);
+    Ok((findings, Some(at_base)))
 }
 
 /// Each target as it was at the base revision `base` (read from `rev`): the files its sources
