@@ -272,6 +272,7 @@ pub(crate) mod testing {
                             Box::new(extract(language, text.as_bytes(), &mut parsers)),
                             None,
                         ),
+                        stat: None,
                     });
                 } else {
                     env_files.push(EnvFile {

@@ -29,6 +29,10 @@ pub struct FileResult {
     /// Path on disk.
     pub source: PathBuf,
     pub outcome: Outcome,
+    /// The stat the result cache took of the regular file at `source` (none without the cache,
+    /// for a file changed in the last seconds, or one reached through a link): what later looks
+    /// at the file (the search for project helpers, a base revision's scan) need not `stat` it.
+    pub stat: Option<Stat>,
 }
 
 /// One per walked source file, most of them skipped: the parsed facts are boxed so that the
@@ -157,6 +161,8 @@ pub struct Borrowed {
     /// What the scan of this tree's walk made of that content ([`Walked::outcomes`]), when it
     /// made something: used as it is, the file is not even looked at again.
     pub known: Option<Outcome>,
+    /// The stat that scan's cache took of `read` ([`Walked::stats`]).
+    pub stat: Option<Stat>,
 }
 
 /// What a walk met besides the inventory, for the reuse of this scan by a base revision's.
@@ -179,19 +185,17 @@ pub struct Walked {
 /// What the walk's workers met besides results (see [`Walked`]).
 #[derive(Debug, Default)]
 struct Found {
-    stats: Vec<(PathBuf, Stat)>,
     ignore_files: Vec<PathBuf>,
     /// The Python files the prefilter skipped, as read, up to [`KEPT_TEXT_BUDGET`] bytes in all:
     /// the search for project helpers looks in them without reading them again.
     python_texts: Vec<(PathBuf, KeptText)>,
 }
 
-/// A skipped Python file's text, its reading note and the stat the cache took.
+/// A skipped Python file's text and its reading note.
 #[derive(Debug)]
 struct KeptText {
     text: Box<[u8]>,
     note: Option<String>,
-    stat: Option<Stat>,
 }
 
 /// The most bytes of skipped Python files a scan keeps for the search for project helpers
@@ -269,12 +273,20 @@ pub fn scan_walked(
             WalkState::Continue
         })
     });
-    let outcomes = results
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .iter()
-        .map(|f| (f.source.clone(), f.outcome.clone()))
-        .collect();
+    let (outcomes, stats) = {
+        let walked = results
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let outcomes = walked
+            .iter()
+            .map(|f| (f.source.clone(), f.outcome.clone()))
+            .collect();
+        let stats = walked
+            .iter()
+            .filter_map(|f| Some((f.source.clone(), f.stat?)))
+            .collect();
+        (outcomes, stats)
+    };
     scan_borrowed(
         &options.borrowed,
         options.walk.threads,
@@ -304,7 +316,7 @@ pub fn scan_walked(
     resolve_python_project(&mut files);
     let walked = Walked {
         outcomes,
-        stats: found.stats.into_iter().collect(),
+        stats,
         ignore_files: found.ignore_files.into_iter().collect(),
     };
     Ok((Inventory::from_files(files), walked))
@@ -329,6 +341,7 @@ fn scan_borrowed<'a>(
                 path: display_path(base, &b.shown),
                 source: b.read.clone(),
                 outcome: b.known.clone()?,
+                stat: b.stat,
             })
         }));
     if borrowed.is_empty() {
@@ -386,12 +399,12 @@ fn parse_files_naming_project_helpers(
         else {
             return;
         };
-        let candidates: Vec<(usize, PathBuf)> = files
+        let candidates: Vec<(usize, PathBuf, Option<Stat>)> = files
             .iter()
             .enumerate()
             .filter(|(_, f)| matches!(f.outcome, Outcome::Skipped))
             .filter(|(_, f)| Language::from_path(&f.source) == Some(Language::Python))
-            .map(|(i, f)| (i, f.source.clone()))
+            .map(|(i, f)| (i, f.source.clone(), f.stat))
             .collect();
         let digest = crate::cache::names_digest(&names);
         let cache = cache.map(|c| (c, digest));
@@ -462,7 +475,7 @@ fn project_names(files: &[FileResult]) -> BTreeSet<String> {
 /// of `matcher`'s names as a whole identifier, on `threads` threads (0: one per core). Returns
 /// `(index, outcome)` of those.
 fn parse_naming(
-    candidates: &[(usize, PathBuf)],
+    candidates: &[(usize, PathBuf, Option<Stat>)],
     matcher: &AhoCorasick,
     threads: usize,
     cache: Option<(&Cache, [u8; 32])>,
@@ -479,13 +492,18 @@ fn parse_naming(
         let mut buf = Vec::new();
         let mut out = Vec::new();
         loop {
-            let Some((i, path)) = candidates.get(next.fetch_add(1, Ordering::Relaxed)) else {
+            let Some((i, path, known_stat)) = candidates.get(next.fetch_add(1, Ordering::Relaxed))
+            else {
                 return out;
             };
+            // (the stat the walk took is as good as a new one)
+            let stat = || known_stat.or_else(|| Stat::of(path, Language::Python));
             if let Some(kept) = texts.get(path) {
                 let src = &kept.text[..];
                 if !names_any(matcher, src) {
-                    if let (Some((c, names)), Some(stat)) = (cache, kept.stat) {
+                    if let Some((c, names)) = cache
+                        && let Some(stat) = stat()
+                    {
                         c.put_stat(stat, Known::SkippedWithout { names });
                     }
                 } else if memchr::memchr(0, src).is_none() {
@@ -496,8 +514,7 @@ fn parse_naming(
                 continue;
             }
             // a file unchanged since a run found it names none of these names is not read
-            let stat =
-                cache.and_then(|(c, names)| Some((c, names, Stat::of(path, Language::Python)?)));
+            let stat = cache.and_then(|(c, names)| Some((c, names, stat()?)));
             if let Some((c, names, stat)) = stat
                 && let Some((Known::SkippedWithout { names: known }, _)) = c.by_stat(&stat)
                 && known == names
@@ -728,13 +745,12 @@ impl Worker<'_> {
             return;
         };
         let outcome = self.outcome(language, path);
-        if regular && let Some(stat) = self.last_stat.take() {
-            self.found.stats.push((path.to_path_buf(), stat));
-        }
+        let stat = self.last_stat.take().filter(|_| regular);
         self.results.push(FileResult {
             path: display_path(self.base, path),
             source: path.to_path_buf(),
             outcome,
+            stat,
         });
     }
 
@@ -748,6 +764,7 @@ impl Worker<'_> {
             path: display_path(self.base, shown),
             source: read.to_path_buf(),
             outcome,
+            stat: self.last_stat.take(),
         });
     }
 
@@ -784,6 +801,7 @@ impl Worker<'_> {
             path: display_path(self.base, path),
             source: path.to_path_buf(),
             outcome,
+            stat: None,
         });
     }
 
@@ -833,7 +851,6 @@ impl Worker<'_> {
                 let kept = KeptText {
                     text: src.into(),
                     note,
-                    stat: stat.map(|(_, stat)| stat),
                 };
                 self.found.python_texts.push((path.to_path_buf(), kept));
             }
@@ -863,6 +880,7 @@ impl Worker<'_> {
                 .unwrap_or_else(|| "<walk>".to_string()),
             source,
             outcome: Outcome::Error(message),
+            stat: None,
         });
     }
 }
@@ -879,7 +897,6 @@ impl Drop for Worker<'_> {
             .found_sink
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        found.stats.append(&mut self.found.stats);
         found.ignore_files.append(&mut self.found.ignore_files);
         found.python_texts.append(&mut self.found.python_texts);
     }

@@ -419,6 +419,7 @@ impl Workspace {
         .into_iter()
         .map(|(shown, read)| crate::scan::Borrowed {
             known: self.walked.outcomes.get(&read).cloned(),
+            stat: self.walked.stats.get(&read).copied(),
             shown,
             read,
         })
