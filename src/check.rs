@@ -269,7 +269,7 @@ pub(crate) mod testing {
                         path: path.to_string(),
                         source: PathBuf::from(path),
                         outcome: Outcome::Parsed(
-                            Box::new(extract(language, text.as_bytes(), &mut parsers)),
+                            std::sync::Arc::new(extract(language, text.as_bytes(), &mut parsers)),
                             None,
                         ),
                         stat: None,

@@ -239,12 +239,15 @@ pub fn toplevel(dir: &Path) -> Result<PathBuf, GitError> {
 /// The commit `rev` names; a clear error for a shallow clone that lacks it. A revision that
 /// starts with `-` is refused (it would be an option to git, and is no name).
 pub fn resolve_commit(dir: &Path, rev: &str) -> Result<String, GitError> {
+    resolve_in(&discover(dir)?, rev)
+}
+
+fn resolve_in(repo: &gix::Repository, rev: &str) -> Result<String, GitError> {
     if rev.starts_with('-') {
         return Err(GitError::UnknownRevision {
             rev: rev.to_string(),
         });
     }
-    let repo = discover(dir)?;
     let spec = format!("{rev}^{{commit}}");
     match repo.rev_parse_single(spec.as_str()) {
         Ok(id) => Ok(id.detach().to_string()),
@@ -456,26 +459,7 @@ pub fn materialize_files(
     paths: &[&str],
     dest: &Path,
 ) -> Result<(), GitError> {
-    let paths: Vec<&str> = paths
-        .iter()
-        .copied()
-        .filter(|path| path.split('/').all(plain_name))
-        .collect();
-    if paths.is_empty() {
-        return Ok(());
-    }
-    let repo = discover(repo)?;
-    let tree = repo
-        .find_tree(commit_tree(&repo, commit)?)
-        .map_err(|e| failed("tree", e))?;
-    for path in paths {
-        if let Ok(Some(entry)) = tree.lookup_entry_by_path(path)
-            && entry.mode().is_blob()
-        {
-            write_blob(&repo, entry.object_id(), path, dest)?;
-        }
-    }
-    Ok(())
+    Revision::at_commit(repo, commit)?.materialize_files(paths, dest)
 }
 
 /// Writes the files of `commit` that a scan of `prefix` (a directory relative to the repository
@@ -494,15 +478,7 @@ pub fn materialize(
     dest: &Path,
     reuse: Option<&mut Reuse>,
 ) -> Result<usize, GitError> {
-    let git = discover(repo)?;
-    let prefix = prefix.trim_matches('/');
-    let under = |path: &str| prefix.is_empty() || path.starts_with(&format!("{prefix}/"));
-    let select = Select {
-        file: &|path| needed(path, prefix),
-        submodule: &under,
-        links: false,
-    };
-    materialize_in(&git, repo, commit, &select, dest, reuse)
+    Revision::at_commit(repo, commit)?.materialize(prefix, dest, reuse)
 }
 
 /// Writes the regular files of `commit` whose paths (relative to the repository top, with `/`)
@@ -515,14 +491,146 @@ pub fn materialize_where(
     dest: &Path,
     wanted: &dyn Fn(&str) -> bool,
 ) -> Result<usize, GitError> {
-    let git = discover(repo)?;
-    let select = Select {
-        file: wanted,
-        submodule: &|_| true,
-        // a manifest linked into the deploy directory is read now: read it at the revision too
-        links: true,
-    };
-    materialize_in(&git, repo, commit, &select, dest, None)
+    Revision::at_commit(repo, commit)?.materialize_where(dest, wanted)
+}
+
+/// A commit of a repository, opened once for everything a base scan reads from it: the
+/// repository is discovered once and the commit's trees are read once (by the first
+/// `materialize*`), however many times the scan and the targets ask.
+pub struct Revision {
+    git: gix::Repository,
+    top: PathBuf,
+    commit: String,
+    trees: std::cell::OnceCell<Trees>,
+}
+
+impl Revision {
+    /// The commit `rev` names in the repository holding `dir` (errors as [`resolve_commit`]).
+    pub fn open(dir: &Path, rev: &str) -> Result<Revision, GitError> {
+        let git = discover(dir)?;
+        let commit = resolve_in(&git, rev)?;
+        Revision::new(git, dir, commit)
+    }
+
+    /// `commit`, a full hex id already resolved.
+    fn at_commit(dir: &Path, commit: &str) -> Result<Revision, GitError> {
+        Revision::new(discover(dir)?, dir, commit.to_string())
+    }
+
+    fn new(git: gix::Repository, dir: &Path, commit: String) -> Result<Revision, GitError> {
+        let top = git
+            .workdir()
+            .map(Path::to_path_buf)
+            .ok_or_else(|| GitError::NotARepository {
+                path: dir.display().to_string(),
+            })?;
+        Ok(Revision {
+            git,
+            top,
+            commit,
+            trees: std::cell::OnceCell::new(),
+        })
+    }
+
+    /// The top directory of the work tree.
+    pub fn top(&self) -> &Path {
+        &self.top
+    }
+
+    /// The commit's full hex id.
+    pub fn commit(&self) -> &str {
+        &self.commit
+    }
+
+    fn trees(&self) -> Result<&Trees, GitError> {
+        if let Some(trees) = self.trees.get() {
+            return Ok(trees);
+        }
+        let trees = Trees::read(
+            &self.git,
+            commit_tree(&self.git, &self.commit)?,
+            &self.commit,
+        )?;
+        Ok(self.trees.get_or_init(|| trees))
+    }
+
+    /// [`materialize`] of this revision.
+    pub fn materialize(
+        &self,
+        prefix: &str,
+        dest: &Path,
+        reuse: Option<&mut Reuse>,
+    ) -> Result<usize, GitError> {
+        let prefix = prefix.trim_matches('/');
+        let under = |path: &str| prefix.is_empty() || path.starts_with(&format!("{prefix}/"));
+        let select = Select {
+            file: &|path| needed(path, prefix),
+            submodule: &under,
+            links: false,
+        };
+        let at = At {
+            git: &self.git,
+            repo: &self.top,
+            commit: &self.commit,
+            trees: Some(self.trees()?),
+        };
+        materialize_in(&at, &select, dest, reuse)
+    }
+
+    /// [`materialize_where`] of this revision.
+    pub fn materialize_where(
+        &self,
+        dest: &Path,
+        wanted: &dyn Fn(&str) -> bool,
+    ) -> Result<usize, GitError> {
+        let select = Select {
+            file: wanted,
+            submodule: &|_| true,
+            // a manifest linked into the deploy directory is read now: read it at the revision
+            // too
+            links: true,
+        };
+        let at = At {
+            git: &self.git,
+            repo: &self.top,
+            commit: &self.commit,
+            trees: Some(self.trees()?),
+        };
+        materialize_in(&at, &select, dest, None)
+    }
+
+    /// [`materialize_files`] of this revision.
+    pub fn materialize_files(&self, paths: &[&str], dest: &Path) -> Result<(), GitError> {
+        let paths: Vec<&str> = paths
+            .iter()
+            .copied()
+            .filter(|path| path.split('/').all(plain_name))
+            .collect();
+        if paths.is_empty() {
+            return Ok(());
+        }
+        let tree = self
+            .git
+            .find_tree(commit_tree(&self.git, &self.commit)?)
+            .map_err(|e| failed("tree", e))?;
+        for path in paths {
+            if let Ok(Some(entry)) = tree.lookup_entry_by_path(path)
+                && entry.mode().is_blob()
+            {
+                write_blob(&self.git, entry.object_id(), path, dest)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The repository and commit [`materialize_in`] reads: `repo` is the work tree's directory,
+/// `trees` the commit's trees when already read.
+struct At<'a> {
+    git: &'a gix::Repository,
+    repo: &'a Path,
+    commit: &'a str,
+    trees: Option<&'a Trees>,
 }
 
 /// Which entries of a revision's tree are written: regular files by `file`, submodules to read
@@ -539,16 +647,15 @@ struct Select<'a> {
 /// [`materialize`]).
 #[derive(Debug, Default)]
 pub struct Reuse {
-    /// Paths relative to the repository top, with `/`: the files the work tree's scan walked.
-    pub candidates: std::collections::HashSet<String>,
+    /// Paths relative to the repository top, with `/`: the files the work tree's scan walked,
+    /// each with its stat as that scan took it moments ago, when it took one: such a file is
+    /// compared with the index without a `stat` of its own.
+    pub candidates: std::collections::HashMap<String, Option<FileStat>>,
     /// The candidates whose blob is the work tree's file, not written.
     pub taken: Vec<String>,
     /// The files written into the tree (all of them, not only candidates): a file of the
     /// revision not here is not in the tree.
     pub written: std::collections::HashSet<String>,
-    /// The stat of candidates as the work tree's scan took it moments ago: such a file is
-    /// compared with the index without a `stat` of its own.
-    pub stats: std::collections::HashMap<String, FileStat>,
 }
 
 /// What of a file's stat tells it unchanged since git staged it.
@@ -765,15 +872,23 @@ fn unfold_limit(distinct: u64) -> u64 {
 }
 
 fn materialize_in(
-    git: &gix::Repository,
-    repo: &Path,
-    commit: &str,
+    at: &At,
     select: &Select,
     dest: &Path,
     mut reuse: Option<&mut Reuse>,
 ) -> Result<usize, GitError> {
+    let At {
+        git, repo, commit, ..
+    } = *at;
     let root = commit_tree(git, commit)?;
-    let trees = Trees::read(git, root, commit)?;
+    let read;
+    let trees = match at.trees {
+        Some(trees) => trees,
+        None => {
+            read = Trees::read(git, root, commit)?;
+            &read
+        }
+    };
     let mut submodules: Vec<(gix::ObjectId, String)> = Vec::new();
     let mut blobs: Vec<(gix::ObjectId, String)> = Vec::new();
     let mut links: Vec<(gix::ObjectId, String)> = Vec::new();
@@ -829,29 +944,20 @@ fn materialize_in(
             submodule: &submodule,
             links: select.links,
         };
-        written += materialize_in(
-            &sub_git,
-            &sub_repo,
-            &object.to_string(),
-            &inner,
-            &dest.join(path),
-            None,
-        )
-        .map_err(sub_error)?;
+        let sub_at = At {
+            git: &sub_git,
+            repo: &sub_repo,
+            commit: &object.to_string(),
+            trees: None,
+        };
+        written += materialize_in(&sub_at, &inner, &dest.join(path), None).map_err(sub_error)?;
     }
     for (object, path) in &blobs {
         written += 1;
+        // (the object itself is not needed: the index or the file's hash tells)
         if let Some(reuse) = reuse.as_deref_mut()
-            && reuse.candidates.contains(path)
-            && git.has_object(*object)
-            && same_as_work_tree(
-                git,
-                index.as_ref(),
-                repo,
-                *object,
-                path,
-                reuse.stats.get(path.as_str()),
-            )
+            && let Some(known) = reuse.candidates.get(path.as_str())
+            && same_as_work_tree(git, index.as_ref(), repo, *object, path, known.as_ref())
         {
             reuse.taken.push(path.clone());
             continue;

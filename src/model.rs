@@ -113,6 +113,8 @@ impl Inventory {
                     });
                 }
                 Outcome::Parsed(facts, note) => {
+                    // shared with what the walk kept (`scan::Walked`): copied only then
+                    let facts = std::sync::Arc::unwrap_or_clone(facts);
                     inv.files.parsed += 1;
                     if let Some(message) = note {
                         inv.notices.push(FileNotice {

@@ -7,7 +7,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, LazyLock, Mutex};
+use std::sync::{Arc, Condvar, LazyLock, Mutex};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use ignore::WalkState;
@@ -35,15 +35,17 @@ pub struct FileResult {
     pub stat: Option<Stat>,
 }
 
-/// One per walked source file, most of them skipped: the parsed facts are boxed so that the
-/// result lists the workers grow, merge and sort hold small values (unboxed, a file's result
-/// was 440 bytes, and moving them touched megabytes of fresh memory on a 5,000-file tree).
+/// One per walked source file, most of them skipped: the parsed facts are behind a pointer so
+/// that the result lists the workers grow, merge and sort hold small values (unboxed, a file's
+/// result was 440 bytes, and moving them touched megabytes of fresh memory on a 5,000-file
+/// tree), and shared ([`Walked::files`] and a base revision's scan hold the same facts; the
+/// project pass copies a file's facts before it changes them).
 #[derive(Clone, Debug)]
 pub enum Outcome {
     /// No trigger word: cannot hold a read, not parsed.
     Skipped,
     /// Parsed, with an optional note for the user (e.g. invalid UTF-8).
-    Parsed(Box<FileFacts>, Option<String>),
+    Parsed(Arc<FileFacts>, Option<String>),
     /// Not parsed, for the reason given (too large, minified, binary).
     NotParsed(String),
     /// Could not be read.
@@ -158,11 +160,10 @@ pub struct Borrowed {
     pub shown: PathBuf,
     /// Where its content is read.
     pub read: PathBuf,
-    /// What the scan of this tree's walk made of that content ([`Walked::outcomes`]), when it
-    /// made something: used as it is, the file is not even looked at again.
-    pub known: Option<Outcome>,
-    /// The stat that scan's cache took of `read` ([`Walked::stats`]).
-    pub stat: Option<Stat>,
+    /// What the scan of this tree's walk made of that content, and the stat its cache took
+    /// ([`Walked::files`]), when it made something: used as it is, the file is not even looked
+    /// at again.
+    pub known: Option<(Outcome, Option<Stat>)>,
 }
 
 /// What a walk met besides the inventory, for the reuse of this scan by a base revision's.
@@ -170,12 +171,11 @@ pub struct Borrowed {
 pub struct Walked {
     /// Every source file the walk yielded (absolute when the roots are), with what the walk made
     /// of it: the outcome of the file alone, before the Python project pass and the search for
-    /// project helpers, which a scan of another tree does for itself.
-    pub outcomes: std::collections::HashMap<PathBuf, Outcome>,
-    /// The stat of each regular file among them that the result cache took (none without the
-    /// cache, none of a file changed in the last seconds): the work-tree side of
-    /// `git::same_as_work_tree`, which then needs no `stat` of its own.
-    pub stats: std::collections::HashMap<PathBuf, Stat>,
+    /// project helpers, which a scan of another tree does for itself; and the stat the result
+    /// cache took of it when it is a regular file (none without the cache, none of a file
+    /// changed in the last seconds): the work-tree side of `git::same_as_work_tree`, which then
+    /// needs no `stat` of its own.
+    pub files: std::collections::HashMap<PathBuf, (Outcome, Option<Stat>)>,
     /// The ignore files ([`IGNORE_FILES`]) the walk met: a directory the walk entered has
     /// these and no others, unless one ignores itself (then it only adds rules the walk
     /// applied anyway, and it is not looked for again).
@@ -273,20 +273,13 @@ pub fn scan_walked(
             WalkState::Continue
         })
     });
-    let (outcomes, stats) = {
-        let walked = results
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let outcomes = walked
-            .iter()
-            .map(|f| (f.source.clone(), f.outcome.clone()))
-            .collect();
-        let stats = walked
-            .iter()
-            .filter_map(|f| Some((f.source.clone(), f.stat?)))
-            .collect();
-        (outcomes, stats)
-    };
+    // (the parsed facts are shared, not copied)
+    let walked_files = results
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .iter()
+        .map(|f| (f.source.clone(), (f.outcome.clone(), f.stat)))
+        .collect();
     scan_borrowed(
         &options.borrowed,
         options.walk.threads,
@@ -315,8 +308,7 @@ pub fn scan_walked(
     }
     resolve_python_project(&mut files);
     let walked = Walked {
-        outcomes,
-        stats,
+        files: walked_files,
         ignore_files: found.ignore_files.into_iter().collect(),
     };
     Ok((Inventory::from_files(files), walked))
@@ -337,11 +329,12 @@ fn scan_borrowed<'a>(
     sink.lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
         .extend(known.into_iter().filter_map(|b| {
+            let (outcome, stat) = b.known.clone()?;
             Some(FileResult {
                 path: display_path(base, &b.shown),
                 source: b.read.clone(),
-                outcome: b.known.clone()?,
-                stat: b.stat,
+                outcome,
+                stat,
             })
         }));
     if borrowed.is_empty() {
@@ -602,7 +595,7 @@ fn parse(
         let note = note.clone();
         cache.put_stat(stat, Known::Parsed { content, note });
     }
-    Outcome::Parsed(Box::new(facts), note)
+    Outcome::Parsed(Arc::new(facts), note)
 }
 
 /// Extracts a file's facts within the shared budget of bytes parsed at once.
@@ -623,7 +616,7 @@ pub(crate) fn resolve_python_project(files: &mut [FileResult]) {
         .iter_mut()
         .filter(|f| f.path.ends_with(".py"))
         .filter_map(|f| match &mut f.outcome {
-            Outcome::Parsed(facts, _) => Some((f.path.as_str(), &mut **facts)),
+            Outcome::Parsed(facts, _) => Some((f.path.as_str(), Arc::make_mut(facts))),
             _ => None,
         })
         .collect();
@@ -818,7 +811,7 @@ impl Worker<'_> {
             match known {
                 (Known::Skipped | Known::SkippedWithout { .. }, _) => return Outcome::Skipped,
                 (Known::Parsed { note, .. }, Some(facts)) => {
-                    return Outcome::Parsed(Box::new(facts), note);
+                    return Outcome::Parsed(Arc::new(facts), note);
                 }
                 (Known::Parsed { .. }, None) => {}
             }

@@ -118,7 +118,8 @@ pub fn check(
         let (mut own, _, covers) = check_findings(ws, args, true)?;
         if let Some(rev) = &report.base {
             let tree = tempfile::tempdir()?;
-            let base = ws.at_revision(&args.walk, rev, tree.path(), &[])?;
+            let revision = crate::git::Revision::open(&ws.primary, rev)?;
+            let base = ws.at_revision(&args.walk, &revision, tree.path(), &[])?;
             let (base_findings, ..) = check_findings(&base, args, false)?;
             baseline::mark_new(&mut own, &base_findings);
             let app_changes = baseline::changes(&base.inventory, &ws.inventory, None);

@@ -33,7 +33,8 @@ pub fn run(
         Some(rev) => {
             let tree = tempfile::tempdir()?;
             let extra: Vec<&std::path::Path> = args.example.as_deref().into_iter().collect();
-            let base = ws.at_revision(&args.walk, rev, tree.path(), &extra)?;
+            let revision = crate::git::Revision::open(&ws.primary, rev)?;
+            let base = ws.at_revision(&args.walk, &revision, tree.path(), &extra)?;
             let (base_findings, ..) = check_findings(&base, &args, false)?;
             baseline::mark_new(&mut findings, &base_findings);
             Some(baseline::changes(&base.inventory, &ws.inventory, None))

@@ -122,8 +122,9 @@ pub(super) fn findings_with_base(
     };
     let at_base = || -> anyhow::Result<(Vec<Finding>, AtBase)> {
         let tree = tempfile::tempdir()?;
-        let base = ws.at_revision(walk, rev, tree.path(), &[])?;
-        let base_targets = targets_at_revision(ws, &base, rev, targets, extra)?;
+        let revision = crate::git::Revision::open(&ws.primary, rev)?;
+        let base = ws.at_revision(walk, &revision, tree.path(), &[])?;
+        let base_targets = targets_at_revision(ws, &base, &revision, targets, extra)?;
         let mut findings = Vec::new();
         let mut target_changes = Vec::new();
         for (target, at_base) in targets.iter().zip(&base_targets) {
@@ -154,23 +155,22 @@ pub(super) fn findings_with_base(
     Ok((findings, Some(at_base)))
 }
 
-/// Each target as it was at the base revision `base` (read from `rev`): the files its sources
-/// read are written into the revision's tree beside the code, and read from there.
+/// Each target as it was at the base revision `base` (read from `revision`): the files its
+/// sources read are written into the revision's tree beside the code, and read from there.
 pub(super) fn targets_at_revision(
     ws: &Workspace,
     base: &Workspace,
-    rev: &str,
+    revision: &crate::git::Revision,
     targets: &[target::Target],
     extra: &[crate::config::SourceTable],
 ) -> anyhow::Result<Vec<target::Target>> {
     let Some((top, tree)) = &base.revision else {
         anyhow::bail!("the base revision was not read from git");
     };
-    let commit = crate::git::resolve_commit(top, rev)?;
     let cwd = std::env::current_dir()?;
     let cwd = cwd.canonicalize().unwrap_or(cwd);
     let wanted = target::revision_files(&ws.loaded, top, &cwd, extra, targets)?;
-    crate::git::materialize_where(top, &commit, tree, &|path| wanted.is_match(path))?;
+    revision.materialize_where(tree, &|path| wanted.is_match(path))?;
     let display = |p: &std::path::Path| base.display(p);
     targets
         .iter()

@@ -99,13 +99,13 @@ fn directory_of(path: &Path) -> PathBuf {
 /// there, and in a directory under `roots` the work tree has the ignore files its walk met
 /// (`walked`): only where either has one are the two read and compared.
 fn borrowable(
-    top: &Path,
-    commit: &str,
+    revision: &crate::git::Revision,
     tree: &Path,
     reuse: crate::git::Reuse,
     walked: (&[PathBuf], &std::collections::HashSet<PathBuf>),
 ) -> anyhow::Result<Vec<(PathBuf, PathBuf)>> {
     let (roots, work_ignore_files) = walked;
+    let top = &absolute(revision.top());
     let crate::git::Reuse {
         mut taken, written, ..
     } = reuse;
@@ -138,16 +138,27 @@ fn borrowable(
     };
     let mut borrowed = Vec::with_capacity(taken.len());
     let mut written: Vec<&str> = Vec::new();
+    // sorted: the files of a directory come together, and share its answer
+    let mut last: Option<(&str, bool)> = None;
     for path in &taken {
-        let mut dirs =
-            std::iter::once("").chain(path.match_indices('/').map(|(at, _)| &path[..at]));
-        if dirs.all(&mut same_ignore_files) {
+        let dir = path.rfind('/').map_or("", |at| &path[..at]);
+        let same = match last {
+            Some((last_dir, same)) if last_dir == dir => same,
+            _ => {
+                let mut dirs =
+                    std::iter::once("").chain(path.match_indices('/').map(|(at, _)| &path[..at]));
+                let same = dirs.all(&mut same_ignore_files);
+                last = Some((dir, same));
+                same
+            }
+        };
+        if same {
             borrowed.push((tree.join(path), top.join(path)));
         } else {
             written.push(path);
         }
     }
-    crate::git::materialize_files(top, commit, &written, tree)?;
+    revision.materialize_files(&written, tree)?;
     Ok(borrowed)
 }
 
@@ -343,19 +354,18 @@ impl Workspace {
         })
     }
 
-    /// The same project at a git revision: its files are read from git into `tree` (a temporary
-    /// directory), scanned with this workspace's configuration. `extra` files of the working
+    /// The same project at a git revision (`revision`, of the repository holding it): its files
+    /// are read from git into `tree` (a temporary directory), scanned with this workspace's
+    /// configuration. `extra` files of the working
     /// tree (an `--example` file) are read at the revision too.
     pub fn at_revision(
         &self,
         walk: &WalkArgs,
-        rev: &str,
+        revision: &crate::git::Revision,
         tree: &Path,
         extra: &[&Path],
     ) -> anyhow::Result<Workspace> {
-        let top = crate::git::toplevel(&self.primary)?;
-        let top = absolute(&top);
-        let commit = crate::git::resolve_commit(&top, rev)?;
+        let top = absolute(revision.top());
         let tree = absolute(tree);
         // the tree is laid out as the repository is: each scanned path at the same place under
         // it, with the files a scan looks for above them (example file, ignore files); one pass
@@ -366,18 +376,12 @@ impl Workspace {
         let mut reuse = crate::git::Reuse {
             candidates: self
                 .walked
-                .outcomes
-                .keys()
-                .filter_map(|s| relative(s))
+                .files
+                .iter()
+                .filter_map(|(s, (_, stat))| Some((relative(s)?, stat.map(|s| s.file_stat()))))
                 .collect(),
             taken: Vec::new(),
             written: Default::default(),
-            stats: self
-                .walked
-                .stats
-                .iter()
-                .filter_map(|(s, stat)| Some((relative(s)?, stat.file_stat())))
-                .collect(),
         };
         let mut roots = Vec::new();
         for root in &self.roots {
@@ -386,10 +390,10 @@ impl Workspace {
             };
             let prefix = rel.to_string_lossy().replace('\\', "/");
             if root.is_dir() {
-                crate::git::materialize(&top, &commit, &prefix, &tree, Some(&mut reuse))?;
+                revision.materialize(&prefix, &tree, Some(&mut reuse))?;
                 std::fs::create_dir_all(tree.join(rel))?;
             } else {
-                crate::git::materialize_file(&top, &commit, &prefix, &tree)?;
+                revision.materialize_files(&[&prefix], &tree)?;
             }
             let at = tree.join(rel);
             if at.exists() {
@@ -405,21 +409,19 @@ impl Workspace {
                         .replace('\\', "/"),
                 )
             }) {
-                crate::git::materialize_file(&top, &commit, &rel, &tree)?;
+                revision.materialize_files(&[&rel], &tree)?;
             }
         }
         // a borrowed file's content is the one this scan read there: what it made of it holds
         let borrowed = borrowable(
-            &top,
-            &commit,
+            revision,
             &tree,
             reuse,
             (&self.roots, &self.walked.ignore_files),
         )?
         .into_iter()
         .map(|(shown, read)| crate::scan::Borrowed {
-            known: self.walked.outcomes.get(&read).cloned(),
-            stat: self.walked.stats.get(&read).copied(),
+            known: self.walked.files.get(&read).cloned(),
             shown,
             read,
         })
