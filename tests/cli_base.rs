@@ -175,6 +175,25 @@ fn diff_marks_new_findings_lists_changes_and_gates_on_new_only() {
         in_target,
         vec![false, false, true, true, false, false, false, false]
     );
+    // the base revision is read on a thread of its own, or with `--threads 1` after the work
+    // tree, on this one: the same report either way
+    for threads in ["1", "3"] {
+        let other = envcheck(
+            root,
+            &[
+                "diff",
+                "prod",
+                "--base",
+                "deploy-1",
+                "--format",
+                "json",
+                "--threads",
+                threads,
+            ],
+        );
+        assert_eq!(other.status.code(), Some(1), "--threads {threads}");
+        assert_eq!(json(&other), doc, "--threads {threads}");
+    }
 
     // with the new problems allowlisted, only old ones remain: not this change's fault
     write(

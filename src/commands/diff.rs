@@ -100,8 +100,9 @@ pub(super) struct AtBase {
 /// code or the configuration changed it), and what changed.
 ///
 /// The base revision is read and scanned on a thread of its own while this one runs the rules
-/// over the work tree: those are one core's work, and reading the revision needs nothing they
-/// make, so on two cores `--base` costs about what its scan costs beyond them.
+/// over the work tree (unless `--threads 1`): those are one core's work, and reading the
+/// revision needs nothing they make, so on two cores `--base` costs about what its scan costs
+/// beyond them.
 pub(super) fn findings_with_base(
     ws: &Workspace,
     walk: &WalkArgs,
@@ -140,15 +141,21 @@ pub(super) fn findings_with_base(
             },
         ))
     };
-    let (findings, at_base) = std::thread::scope(|scope| {
-        let at_base = scope.spawn(at_base);
+    // `--threads 1`: one thread, the base after the work tree
+    let (findings, at_base) = if walk.threads == 1 {
         let findings = head();
-        // a panic on the base revision's thread takes the run down (exit 2), as on this one
-        let at_base = at_base
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        (findings, at_base)
-    });
+        (findings, at_base())
+    } else {
+        std::thread::scope(|scope| {
+            let at_base = scope.spawn(at_base);
+            let findings = head();
+            // a panic on the base revision's thread takes the run down (exit 2), as on this one
+            let at_base = at_base
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (findings, at_base)
+        })
+    };
     let mut findings = findings?;
     let (base_findings, at_base) = at_base?;
     baseline::mark_new(&mut findings, &base_findings);
