@@ -537,11 +537,6 @@ impl Revision {
         &self.top
     }
 
-    /// The commit's full hex id.
-    pub fn commit(&self) -> &str {
-        &self.commit
-    }
-
     fn trees(&self) -> Result<&Trees, GitError> {
         if let Some(trees) = self.trees.get() {
             return Ok(trees);

@@ -356,8 +356,8 @@ impl Workspace {
 
     /// The same project at a git revision (`revision`, of the repository holding it): its files
     /// are read from git into `tree` (a temporary directory), scanned with this workspace's
-    /// configuration. `extra` files of the working
-    /// tree (an `--example` file) are read at the revision too.
+    /// configuration. `extra` files of the working tree (an `--example` file) are read at the
+    /// revision too.
     pub fn at_revision(
         &self,
         walk: &WalkArgs,
