@@ -271,7 +271,7 @@ pub fn diff(
         info.matrix = Some(crate::matrix::build(
             &ws.inventory,
             &targets.iter().collect::<Vec<_>>(),
-            &scope,
+            scope,
         ));
         if !report.quiet {
             super::print_source_notices(&targets, err)?;

@@ -100,7 +100,7 @@ pub(super) fn check_findings(
     let project = Project {
         inventory: &ws.inventory,
         env_files: &env_files,
-        scope: &scope,
+        scope,
         covers_project,
         scanned: match ws.display(&ws.primary) {
             d if d.is_empty() => ".".to_string(),

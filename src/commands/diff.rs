@@ -51,7 +51,7 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
     };
     check::summarize(&mut findings);
     let scope = ws.scope()?;
-    let matrix = crate::matrix::build(&ws.inventory, &targets.iter().collect::<Vec<_>>(), &scope);
+    let matrix = crate::matrix::build(&ws.inventory, &targets.iter().collect::<Vec<_>>(), scope);
     if !report.quiet {
         super::print_source_notices(&targets, err)?;
         if !covers_project(&ws) {
@@ -212,7 +212,7 @@ pub(super) fn diff_findings(
     let project = DiffProject {
         inventory: &ws.inventory,
         target,
-        scope: &scope,
+        scope,
         covers_project: covers_project(ws),
     };
     let findings = selection.apply(rules::run_diff(&project));

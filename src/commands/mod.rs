@@ -65,6 +65,8 @@ pub struct Workspace {
     /// Directories of other apps below the scanned paths: neither their code nor their env
     /// files are this workspace's (see [`crate::apps`]).
     pub skip: Vec<PathBuf>,
+    /// [`Workspace::scope`], made once: finding the consumers walks the whole repository.
+    scope: std::sync::OnceLock<crate::rules::context::Scope>,
 }
 
 /// An absolute, canonical form of `path` (itself when it cannot be resolved).
@@ -351,6 +353,7 @@ impl Workspace {
             packages: Vec::new(),
             named: false,
             skip,
+            scope: std::sync::OnceLock::new(),
         })
     }
 
@@ -507,7 +510,10 @@ impl Workspace {
 
     /// The rules' shared policy from this workspace's configuration, with what uses names
     /// besides the scanned code in the files of the repository.
-    pub fn scope(&self) -> anyhow::Result<crate::rules::context::Scope> {
+    pub fn scope(&self) -> anyhow::Result<&crate::rules::context::Scope> {
+        if let Some(scope) = self.scope.get() {
+            return Ok(scope);
+        }
         let dir = self
             .loaded
             .dir()
@@ -516,7 +522,7 @@ impl Workspace {
         let mut scope =
             crate::rules::context::Scope::new(&self.loaded.config, &dir, self.config_relative())?;
         scope.consumers = crate::consumers::Consumers::collect(self.repo.root(), &self.primary);
-        Ok(scope)
+        Ok(self.scope.get_or_init(|| scope))
     }
 
     /// `path` of the working tree as it sits in this workspace: itself, or for a base revision,
