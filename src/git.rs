@@ -537,16 +537,22 @@ impl Revision {
         &self.top
     }
 
-    fn trees(&self) -> Result<&Trees, GitError> {
-        if let Some(trees) = self.trees.get() {
-            return Ok(trees);
-        }
-        let trees = Trees::read(
-            &self.git,
-            commit_tree(&self.git, &self.commit)?,
-            &self.commit,
-        )?;
-        Ok(self.trees.get_or_init(|| trees))
+    /// What [`materialize_in`] reads, with the commit's trees (read on the first call).
+    fn at(&self) -> Result<At<'_>, GitError> {
+        let trees = match self.trees.get() {
+            Some(trees) => trees,
+            None => {
+                let root = commit_tree(&self.git, &self.commit)?;
+                let trees = Trees::read(&self.git, root, &self.commit)?;
+                self.trees.get_or_init(|| trees)
+            }
+        };
+        Ok(At {
+            git: &self.git,
+            repo: &self.top,
+            commit: &self.commit,
+            trees: Some(trees),
+        })
     }
 
     /// [`materialize`] of this revision.
@@ -563,13 +569,7 @@ impl Revision {
             submodule: &under,
             links: false,
         };
-        let at = At {
-            git: &self.git,
-            repo: &self.top,
-            commit: &self.commit,
-            trees: Some(self.trees()?),
-        };
-        materialize_in(&at, &select, dest, reuse)
+        materialize_in(&self.at()?, &select, dest, reuse)
     }
 
     /// [`materialize_where`] of this revision.
@@ -585,13 +585,7 @@ impl Revision {
             // too
             links: true,
         };
-        let at = At {
-            git: &self.git,
-            repo: &self.top,
-            commit: &self.commit,
-            trees: Some(self.trees()?),
-        };
-        materialize_in(&at, &select, dest, None)
+        materialize_in(&self.at()?, &select, dest, None)
     }
 
     /// [`materialize_files`] of this revision.

@@ -117,10 +117,9 @@ pub fn check(
         let mut info = describe(ws);
         let (mut own, _, covers) = check_findings(ws, args, true)?;
         if let Some(rev) = &report.base {
-            let tree = tempfile::tempdir()?;
-            let revision = crate::git::Revision::open(&ws.primary, rev)?;
-            let base = ws.at_revision(&args.walk, &revision, tree.path(), &[])?;
-            let (base_findings, ..) = check_findings(&base, args, false)?;
+            let at_base = ws.at_base(&args.walk, rev, &[])?;
+            let base = &at_base.ws;
+            let (base_findings, ..) = check_findings(base, args, false)?;
             baseline::mark_new(&mut own, &base_findings);
             let app_changes = baseline::changes(&base.inventory, &ws.inventory, None);
             changes

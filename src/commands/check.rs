@@ -31,11 +31,10 @@ pub fn run(
     let (mut findings, _, covers) = check_findings(&ws, &args, true)?;
     let changes = match &report.base {
         Some(rev) => {
-            let tree = tempfile::tempdir()?;
             let extra: Vec<&std::path::Path> = args.example.as_deref().into_iter().collect();
-            let revision = crate::git::Revision::open(&ws.primary, rev)?;
-            let base = ws.at_revision(&args.walk, &revision, tree.path(), &extra)?;
-            let (base_findings, ..) = check_findings(&base, &args, false)?;
+            let at_base = ws.at_base(&args.walk, rev, &extra)?;
+            let base = &at_base.ws;
+            let (base_findings, ..) = check_findings(base, &args, false)?;
             baseline::mark_new(&mut findings, &base_findings);
             Some(baseline::changes(&base.inventory, &ws.inventory, None))
         }

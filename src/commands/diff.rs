@@ -122,14 +122,13 @@ pub(super) fn findings_with_base(
         return Ok((head()?, None));
     };
     let at_base = || -> anyhow::Result<(Vec<Finding>, AtBase)> {
-        let tree = tempfile::tempdir()?;
-        let revision = crate::git::Revision::open(&ws.primary, rev)?;
-        let base = ws.at_revision(walk, &revision, tree.path(), &[])?;
-        let base_targets = targets_at_revision(ws, &base, &revision, targets, extra)?;
+        let read = ws.at_base(walk, rev, &[])?;
+        let base = &read.ws;
+        let base_targets = targets_at_revision(ws, base, &read.revision, targets, extra)?;
         let mut findings = Vec::new();
         let mut target_changes = Vec::new();
         for (target, at_base) in targets.iter().zip(&base_targets) {
-            findings.extend(diff_findings(&base, at_base, selection, report)?);
+            findings.extend(diff_findings(base, at_base, selection, report)?);
             target_changes.extend(crate::target_changes::compare(at_base, target));
         }
         let changes = baseline::changes(&base.inventory, &ws.inventory, targets.first());

@@ -164,6 +164,15 @@ fn borrowable(
     Ok(borrowed)
 }
 
+/// A workspace at a base revision ([`Workspace::at_base`]), with the revision it was read from
+/// (the targets read theirs there too) and the temporary tree that holds its files, removed when
+/// this is dropped.
+pub struct BaseWorkspace {
+    pub ws: Workspace,
+    pub revision: crate::git::Revision,
+    _tree: tempfile::TempDir,
+}
+
 /// Where report paths are relative to (see [`Workspace::base`]).
 fn display_base(primary: &Path, roots: &[PathBuf]) -> PathBuf {
     if let Some(top) = crate::boundary::repository_top(primary) {
@@ -354,6 +363,24 @@ impl Workspace {
             named: false,
             skip,
             scope: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// The same project at the base revision `rev`, read into a temporary tree (see
+    /// [`Workspace::at_revision`]); `extra` as there.
+    pub fn at_base(
+        &self,
+        walk: &WalkArgs,
+        rev: &str,
+        extra: &[&Path],
+    ) -> anyhow::Result<BaseWorkspace> {
+        let tree = tempfile::tempdir()?;
+        let revision = crate::git::Revision::open(&self.primary, rev)?;
+        let ws = self.at_revision(walk, &revision, tree.path(), extra)?;
+        Ok(BaseWorkspace {
+            ws,
+            revision,
+            _tree: tree,
         })
     }
 
