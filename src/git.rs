@@ -342,23 +342,22 @@ pub fn tracks(dir: &Path, name: &str) -> bool {
     tracked().unwrap_or(false)
 }
 
-/// Does a path of the base tree matter to a scan? Source files, env files, configuration.
-fn wanted(path: &str) -> bool {
+/// Does a path of the base tree matter to a scan? Source files and ignore files; with
+/// `env_files`, env files and configuration files too.
+fn wanted(path: &str, env_files: bool) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     Language::from_path(Path::new(name)).is_some()
-        || walk::is_env_file_name(name)
-        || matches!(
-            name,
-            ".gitignore" | ".ignore" | "envcheck.toml" | ".envcheck.toml" | "pyproject.toml"
-        )
+        || matches!(name, ".gitignore" | ".ignore")
+        || (env_files
+            && (walk::is_env_file_name(name) || crate::config::FILE_NAMES.contains(&name)))
 }
 
 /// Whether `path` (relative to the repository top) is what a scan of `prefix` needs: a file it
-/// would scan under `prefix`, or anywhere, a file a scan may look for outside it (env files such
-/// as an example file above it or named with `--example`, the configuration, ignore files).
-/// Those are few and small; source files outside `prefix` are never needed.
-fn needed(path: &str, prefix: &str) -> bool {
-    if !wanted(path) {
+/// would scan under `prefix`, or anywhere, a file a scan may look for outside it (ignore files;
+/// with `env_files`, env files such as an example file above it or named with `--example`, and
+/// the configuration). Those are few and small; source files outside `prefix` are never needed.
+fn needed(path: &str, prefix: &str, env_files: bool) -> bool {
+    if !wanted(path, env_files) {
         return false;
     }
     if prefix.is_empty() || path.starts_with(&format!("{prefix}/")) {
@@ -471,6 +470,7 @@ pub fn materialize_files(
 /// With `reuse`, a candidate file whose blob is byte for byte the work tree's file at the same
 /// path is not written but listed in [`Reuse::taken`]: creating files is most of what reading
 /// a revision costs, and a scan can read those in the work tree (the result cache knows them).
+/// Env files and configuration files are written too (what `check` reads at a revision).
 pub fn materialize(
     repo: &Path,
     commit: &str,
@@ -478,7 +478,7 @@ pub fn materialize(
     dest: &Path,
     reuse: Option<&mut Reuse>,
 ) -> Result<usize, GitError> {
-    Revision::at_commit(repo, commit)?.materialize(prefix, dest, reuse)
+    Revision::at_commit(repo, commit)?.materialize(prefix, dest, reuse, true)
 }
 
 /// Writes the regular files of `commit` whose paths (relative to the repository top, with `/`)
@@ -555,17 +555,20 @@ impl Revision {
         })
     }
 
-    /// [`materialize`] of this revision.
+    /// [`materialize`] of this revision; env files and configuration files only with
+    /// `env_files` (`diff` reads neither at a revision: its targets' files are read by
+    /// [`Revision::materialize_where`]).
     pub fn materialize(
         &self,
         prefix: &str,
         dest: &Path,
         reuse: Option<&mut Reuse>,
+        env_files: bool,
     ) -> Result<usize, GitError> {
         let prefix = prefix.trim_matches('/');
         let under = |path: &str| prefix.is_empty() || path.starts_with(&format!("{prefix}/"));
         let select = Select {
-            file: &|path| needed(path, prefix),
+            file: &|path| needed(path, prefix, env_files),
             submodule: &under,
             links: false,
         };
@@ -586,6 +589,41 @@ impl Revision {
             links: true,
         };
         materialize_in(&self.at()?, &select, dest, None)
+    }
+
+    /// Writes the ignore files of `ignore_files` ([`Reuse::ignore_files`]) that sit in a
+    /// directory above one of `files` (paths relative to the top) into `dest`: the walk of the
+    /// tree then treats those files as the revision's own ignore files would.
+    pub fn materialize_ignore_files(
+        &self,
+        ignore_files: &std::collections::HashMap<String, gix::ObjectId>,
+        files: &[&str],
+        dest: &Path,
+    ) -> Result<(), GitError> {
+        let mut dirs: BTreeSet<&str> = BTreeSet::new();
+        for file in files {
+            dirs.insert("");
+            dirs.extend(file.match_indices('/').map(|(at, _)| &file[..at]));
+        }
+        for dir in dirs {
+            for name in crate::scan::IGNORE_FILES {
+                let path = if dir.is_empty() {
+                    name.to_string()
+                } else {
+                    format!("{dir}/{name}")
+                };
+                if let Some(id) = ignore_files.get(&path) {
+                    write_blob(&self.git, *id, &path, dest)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `data` is the content of the blob `id` (told by its hash; the blob is not read).
+    pub fn is_blob(&self, id: gix::ObjectId, data: &[u8]) -> bool {
+        gix::objs::compute_hash(self.git.object_hash(), gix::objs::Kind::Blob, data)
+            .is_ok_and(|hash| hash == id)
     }
 
     /// [`materialize_files`] of this revision.
@@ -611,6 +649,12 @@ impl Revision {
         }
         Ok(())
     }
+}
+
+/// Whether `path` names an ignore file of the source walk.
+fn is_ignore_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    crate::scan::IGNORE_FILES.contains(&name)
 }
 
 /// The repository and commit [`materialize_in`] reads: `repo` is the work tree's directory,
@@ -643,8 +687,13 @@ pub struct Reuse {
     /// The candidates whose blob is the work tree's file, not written.
     pub taken: Vec<String>,
     /// The files written into the tree (all of them, not only candidates): a file of the
-    /// revision not here is not in the tree.
+    /// revision not here is not in the tree, except an ignore file.
     pub written: std::collections::HashSet<String>,
+    /// The revision's ignore files ([`crate::scan::IGNORE_FILES`]) and their blobs, not written:
+    /// they matter to the walk of the tree only above a source file written there (the others
+    /// are read in the work tree), so [`Revision::materialize_ignore_files`] writes them there
+    /// and nowhere else.
+    pub ignore_files: std::collections::HashMap<String, gix::ObjectId>,
 }
 
 /// What of a file's stat tells it unchanged since git staged it.
@@ -949,6 +998,12 @@ fn materialize_in(
             && same_as_work_tree(git, index.as_ref(), repo, *object, path, known.as_ref())
         {
             reuse.taken.push(path.clone());
+            continue;
+        }
+        if let Some(reuse) = reuse.as_deref_mut()
+            && is_ignore_file(path)
+        {
+            reuse.ignore_files.insert(path.clone(), *object);
             continue;
         }
         write_blob(git, *object, path, dest)?;

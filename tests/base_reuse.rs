@@ -78,15 +78,41 @@ fn base_revision(root: &Path) {
     );
     write(root, "web/plain.ts", "export const b = 1;\n");
     write(root, "gen/made.py", "import os\nos.environ['GENERATED']\n");
+    // committed, and ignored at both revisions, by an ignore file at the top and by one in
+    // the file's own directory: neither revision scans them
+    write(root, ".gitignore", "vendored/\n");
+    write(
+        root,
+        "vendored/lib.py",
+        "import os\nos.environ['VENDORED']\n",
+    );
+    write(root, "app/.ignore", "local_*.py\n");
+    write(
+        root,
+        "app/local_dev.py",
+        "import os\nos.environ['LOCAL_DEV']\n",
+    );
     git(root, &["add", "-A"]);
-    git(root, &["add", "-f", "gen/made.py"]);
+    git(root, &["add", "-f", "gen/made.py", "vendored/lib.py"]);
     git(root, &["commit", "-q", "-m", "base"]);
     git(root, &["tag", "base"]);
 }
 
 /// The work tree since `base`: one file changed and committed, one deleted, one edited but not
-/// committed, and `gen/made.py` no longer ignored.
+/// committed, and `gen/made.py` no longer ignored; the files ignored at both revisions edited
+/// too (the work tree's walk never meets them, so the revision's are written out and its
+/// ignore files must be there to leave them out).
 fn change(root: &Path) {
+    write(
+        root,
+        "vendored/lib.py",
+        "import os\nos.environ['VENDORED_NEW']\n",
+    );
+    write(
+        root,
+        "app/local_dev.py",
+        "import os\nos.environ['LOCAL_NEW']\n",
+    );
     write(
         root,
         "app/changed.py",

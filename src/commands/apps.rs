@@ -117,7 +117,7 @@ pub fn check(
         let mut info = describe(ws);
         let (mut own, _, covers) = check_findings(ws, args, true)?;
         if let Some(rev) = &report.base {
-            let at_base = ws.at_base(&args.walk, rev, &[])?;
+            let at_base = ws.at_base(&args.walk, rev, &[], true)?;
             let base = &at_base.ws;
             let (base_findings, ..) = check_findings(base, args, false)?;
             baseline::mark_new(&mut own, &base_findings);

@@ -32,7 +32,7 @@ pub fn run(
     let changes = match &report.base {
         Some(rev) => {
             let extra: Vec<&std::path::Path> = args.example.as_deref().into_iter().collect();
-            let at_base = ws.at_base(&args.walk, rev, &extra)?;
+            let at_base = ws.at_base(&args.walk, rev, &extra, true)?;
             let base = &at_base.ws;
             let (base_findings, ..) = check_findings(base, &args, false)?;
             baseline::mark_new(&mut findings, &base_findings);

@@ -122,7 +122,7 @@ pub(super) fn findings_with_base(
         return Ok((head()?, None));
     };
     let at_base = || -> anyhow::Result<(Vec<Finding>, AtBase)> {
-        let read = ws.at_base(walk, rev, &[])?;
+        let read = ws.at_base(walk, rev, &[], false)?;
         let base = &read.ws;
         let base_targets = targets_at_revision(ws, base, &read.revision, targets, extra)?;
         let mut findings = Vec::new();

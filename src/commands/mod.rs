@@ -97,9 +97,10 @@ fn directory_of(path: &Path) -> PathBuf {
 /// configuration's globs and the directory names, are the same in both; the base tree holds
 /// fewer files that could mark a directory as a virtualenv); the work tree may also ignore by
 /// `.git/info/exclude`, which only leaves more files to write. Any other taken file is
-/// written now, from git. An ignore file the tree was not given (`reuse.written`) is not
-/// there, and in a directory under `roots` the work tree has the ignore files its walk met
-/// (`walked`): only where either has one are the two read and compared.
+/// written now, from git, with the revision's ignore files above it ([`crate::git::Reuse`]:
+/// they are written nowhere else). The revision's ignore files are `reuse.ignore_files`, and in
+/// a directory under `roots` the work tree has the ignore files its walk met (`walked`): only
+/// where either has one is the work tree's read and compared with the blob.
 fn borrowable(
     revision: &crate::git::Revision,
     tree: &Path,
@@ -109,7 +110,10 @@ fn borrowable(
     let (roots, work_ignore_files) = walked;
     let top = &absolute(revision.top());
     let crate::git::Reuse {
-        mut taken, written, ..
+        mut taken,
+        written: written_before,
+        ignore_files,
+        ..
     } = reuse;
     taken.sort();
     taken.dedup();
@@ -125,16 +129,17 @@ fn borrowable(
                 } else {
                     format!("{dir}/{name}")
                 };
-                let (in_tree, in_work) = (written.contains(&path), top.join(&path));
+                let (in_tree, in_work) = (ignore_files.get(&path), top.join(&path));
                 // in a directory the walk entered, it met every ignore file there is
                 let entered = roots.iter().any(|root| top.join(dir).starts_with(root));
-                if !in_tree && entered && !work_ignore_files.contains(&in_work) {
+                if in_tree.is_none() && entered && !work_ignore_files.contains(&in_work) {
                     return true;
                 }
-                let in_tree = in_tree
-                    .then(|| std::fs::read(tree.join(&path)).ok())
-                    .flatten();
-                std::fs::read(in_work).ok() == in_tree
+                match (in_tree, std::fs::read(in_work).ok()) {
+                    (None, None) => true,
+                    (Some(id), Some(data)) => revision.is_blob(*id, &data),
+                    _ => false,
+                }
             })
         })
     };
@@ -161,6 +166,15 @@ fn borrowable(
         }
     }
     revision.materialize_files(&written, tree)?;
+    // the walk of the tree meets the source files written there: the revision's ignore files
+    // above them decide which it scans, as they would in the revision
+    let sources: Vec<&str> = written_before
+        .iter()
+        .map(String::as_str)
+        .filter(|path| crate::lang::Language::from_path(Path::new(path)).is_some())
+        .chain(written)
+        .collect();
+    revision.materialize_ignore_files(&ignore_files, &sources, tree)?;
     Ok(borrowed)
 }
 
@@ -367,16 +381,17 @@ impl Workspace {
     }
 
     /// The same project at the base revision `rev`, read into a temporary tree (see
-    /// [`Workspace::at_revision`]); `extra` as there.
+    /// [`Workspace::at_revision`]); `extra` and `env_files` as there.
     pub fn at_base(
         &self,
         walk: &WalkArgs,
         rev: &str,
         extra: &[&Path],
+        env_files: bool,
     ) -> anyhow::Result<BaseWorkspace> {
         let tree = tempfile::tempdir()?;
         let revision = crate::git::Revision::open(&self.primary, rev)?;
-        let ws = self.at_revision(walk, &revision, tree.path(), extra)?;
+        let ws = self.at_revision(walk, &revision, tree.path(), extra, env_files)?;
         Ok(BaseWorkspace {
             ws,
             revision,
@@ -387,13 +402,15 @@ impl Workspace {
     /// The same project at a git revision (`revision`, of the repository holding it): its files
     /// are read from git into `tree` (a temporary directory), scanned with this workspace's
     /// configuration. `extra` files of the working tree (an `--example` file) are read at the
-    /// revision too.
+    /// revision too. `env_files`: the tree holds the revision's env files (the example file, the
+    /// committed env files: what `check` reads); without, only what the scan reads.
     pub fn at_revision(
         &self,
         walk: &WalkArgs,
         revision: &crate::git::Revision,
         tree: &Path,
         extra: &[&Path],
+        env_files: bool,
     ) -> anyhow::Result<Workspace> {
         let top = absolute(revision.top());
         let tree = absolute(tree);
@@ -410,8 +427,7 @@ impl Workspace {
                 .iter()
                 .filter_map(|(s, (_, stat))| Some((relative(s)?, stat.map(|s| s.file_stat()))))
                 .collect(),
-            taken: Vec::new(),
-            written: Default::default(),
+            ..Default::default()
         };
         let mut roots = Vec::new();
         for root in &self.roots {
@@ -420,7 +436,7 @@ impl Workspace {
             };
             let prefix = rel.to_string_lossy().replace('\\', "/");
             if root.is_dir() {
-                revision.materialize(&prefix, &tree, Some(&mut reuse))?;
+                revision.materialize(&prefix, &tree, Some(&mut reuse), env_files)?;
                 std::fs::create_dir_all(tree.join(rel))?;
             } else {
                 revision.materialize_files(&[&prefix], &tree)?;
