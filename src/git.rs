@@ -470,6 +470,8 @@ pub fn materialize_files(
 /// With `reuse`, a candidate file whose blob is byte for byte the work tree's file at the same
 /// path is not written but listed in [`Reuse::taken`]: creating files is most of what reading
 /// a revision costs, and a scan can read those in the work tree (the result cache knows them).
+/// Other candidates are listed in [`Reuse::changed`] and ignore files in
+/// [`Reuse::ignore_files`], for the caller to read or write.
 /// Env files and configuration files are written too (what `check` reads at a revision).
 pub fn materialize(
     repo: &Path,
@@ -620,6 +622,45 @@ impl Revision {
         Ok(())
     }
 
+    /// The content of the blob `id` (the source file at `path`), when it is at most
+    /// [`crate::scan::MAX_FILE_SIZE`] bytes and `budget`: `None` when larger (the size is read
+    /// from the object's header first).
+    pub fn source_text(
+        &self,
+        id: gix::ObjectId,
+        path: &str,
+        budget: usize,
+    ) -> Result<Option<Vec<u8>>, GitError> {
+        if !self.git.has_object(id) {
+            return Err(missing(id, path));
+        }
+        let size = self
+            .git
+            .find_header(id)
+            .map_err(|e| failed("object", format!("{path}: {e}")))?
+            .size();
+        if size > crate::scan::MAX_FILE_SIZE || size > budget as u64 {
+            return Ok(None);
+        }
+        let mut blob = self
+            .git
+            .find_blob(id)
+            .map_err(|e| failed("object", format!("{path}: {e}")))?;
+        Ok(Some(blob.take_data()))
+    }
+
+    /// Writes each `(path, blob)` of `blobs` to `dest/path` as [`materialize`] writes files.
+    pub fn write_blobs(
+        &self,
+        blobs: &[(&str, gix::ObjectId)],
+        dest: &Path,
+    ) -> Result<(), GitError> {
+        for (path, id) in blobs {
+            write_blob(&self.git, *id, path, dest)?;
+        }
+        Ok(())
+    }
+
     /// Whether `data` is the content of the blob `id` (told by its hash; the blob is not read).
     pub fn is_blob(&self, id: gix::ObjectId, data: &[u8]) -> bool {
         gix::objs::compute_hash(self.git.object_hash(), gix::objs::Kind::Blob, data)
@@ -686,6 +727,9 @@ pub struct Reuse {
     pub candidates: std::collections::HashMap<String, Option<FileStat>>,
     /// The candidates whose blob is the work tree's file, not written.
     pub taken: Vec<String>,
+    /// The candidates whose blob is not the work tree's file, with that blob, not written: the
+    /// caller reads them ([`Revision::source_text`]) or writes them ([`Revision::write_blobs`]).
+    pub changed: Vec<(String, gix::ObjectId)>,
     /// The files written into the tree (all of them, not only candidates): a file of the
     /// revision not here is not in the tree, except an ignore file.
     pub written: std::collections::HashSet<String>,
@@ -993,18 +1037,19 @@ fn materialize_in(
     for (object, path) in &blobs {
         written += 1;
         // (the object itself is not needed: the index or the file's hash tells)
-        if let Some(reuse) = reuse.as_deref_mut()
-            && let Some(known) = reuse.candidates.get(path.as_str())
-            && same_as_work_tree(git, index.as_ref(), repo, *object, path, known.as_ref())
-        {
-            reuse.taken.push(path.clone());
-            continue;
-        }
-        if let Some(reuse) = reuse.as_deref_mut()
-            && is_ignore_file(path)
-        {
-            reuse.ignore_files.insert(path.clone(), *object);
-            continue;
+        if let Some(reuse) = reuse.as_deref_mut() {
+            if let Some(known) = reuse.candidates.get(path.as_str()) {
+                if same_as_work_tree(git, index.as_ref(), repo, *object, path, known.as_ref()) {
+                    reuse.taken.push(path.clone());
+                } else {
+                    reuse.changed.push((path.clone(), *object));
+                }
+                continue;
+            }
+            if is_ignore_file(path) {
+                reuse.ignore_files.insert(path.clone(), *object);
+                continue;
+            }
         }
         write_blob(git, *object, path, dest)?;
         if let Some(reuse) = reuse.as_deref_mut() {

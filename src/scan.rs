@@ -151,6 +151,19 @@ pub struct ScanOptions {
     /// tree's, read there instead of being written out (see `Workspace::at_revision`). The
     /// caller decides they belong to the scan.
     pub borrowed: Vec<Borrowed>,
+    /// Files scanned besides the walk, given by their content: a base revision's source files
+    /// changed since, read from git instead of being written out. The caller decides they
+    /// belong to the scan.
+    pub given: Vec<Given>,
+}
+
+/// A file of another tree given by its content (see [`ScanOptions::given`]).
+#[derive(Clone, Debug)]
+pub struct Given {
+    /// Where it is shown: its path in the other tree (nothing is read there).
+    pub shown: PathBuf,
+    /// Its bytes, as a file of that tree holds them.
+    pub text: Vec<u8>,
 }
 
 /// A file of another tree whose content is a file of this one (see [`ScanOptions::borrowed`]).
@@ -281,7 +294,7 @@ pub fn scan_walked(
         .map(|f| (f.source.clone(), (f.outcome.clone(), f.stat)))
         .collect();
     scan_borrowed(
-        &options.borrowed,
+        (&options.borrowed, &options.given),
         options.walk.threads,
         &results,
         base.as_deref(),
@@ -314,11 +327,11 @@ pub fn scan_walked(
     Ok((Inventory::from_files(files), walked))
 }
 
-/// Scans the borrowed files (see [`ScanOptions::borrowed`]): those with a known outcome take
-/// it, the others are read in parallel, each worker made by `new_worker`; their results join
-/// the walk's.
+/// Scans the borrowed and the given files (see [`ScanOptions::borrowed`]): those with a known
+/// outcome take it, the others are read (or taken as given) in parallel, each worker made by
+/// `new_worker`; their results join the walk's.
 fn scan_borrowed<'a>(
-    borrowed: &[Borrowed],
+    (borrowed, given): (&[Borrowed], &[Given]),
     threads: usize,
     sink: &Mutex<Vec<FileResult>>,
     base: Option<&Path>,
@@ -337,19 +350,27 @@ fn scan_borrowed<'a>(
                 stat,
             })
         }));
-    if borrowed.is_empty() {
+    let count = borrowed.len() + given.len();
+    if count == 0 {
         return;
     }
     let threads = match threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     }
-    .clamp(1, borrowed.len());
+    .clamp(1, count);
     let next = AtomicUsize::new(0);
     let work = || {
         let mut worker = new_worker();
-        while let Some(b) = borrowed.get(next.fetch_add(1, Ordering::Relaxed)) {
-            worker.borrowed(&b.shown, &b.read);
+        loop {
+            let at = next.fetch_add(1, Ordering::Relaxed);
+            if let Some(b) = borrowed.get(at) {
+                worker.borrowed(&b.shown, &b.read);
+            } else if let Some(g) = at.checked_sub(borrowed.len()).and_then(|at| given.get(at)) {
+                worker.given(&g.shown, &g.text);
+            } else {
+                break;
+            }
         }
     };
     std::thread::scope(|scope| {
@@ -761,6 +782,28 @@ impl Worker<'_> {
         });
     }
 
+    /// A file shown at `shown` given by its content `text` (a given file): read as a file
+    /// holding those bytes is, without the cache's stat.
+    fn given(&mut self, shown: &Path, text: &[u8]) {
+        let Some(language) = Language::from_path(shown) else {
+            return;
+        };
+        let outcome = if text.len() as u64 > MAX_FILE_SIZE {
+            too_large()
+        } else {
+            self.buf.clear();
+            self.buf.extend_from_slice(text);
+            let note = walk::decode(&mut self.buf);
+            self.outcome_of_text(language, shown, note, None, true)
+        };
+        self.results.push(FileResult {
+            path: display_path(self.base, shown),
+            source: shown.to_path_buf(),
+            outcome,
+            stat: None,
+        });
+    }
+
     /// A symbolic link named like a source file. Links to files are read through (the code
     /// behind them is code of the project); links to directories are not followed (the walk
     /// could loop); a dangling or looping link gets a note.
@@ -819,12 +862,7 @@ impl Worker<'_> {
         // One open and one fstat per file; the buffer is the worker's, reused.
         let note = match walk::read_source(path, MAX_FILE_SIZE, &mut self.buf) {
             Ok(SourceText::Read(note)) => note,
-            Ok(SourceText::TooLarge) => {
-                return Outcome::NotParsed(format!(
-                    "larger than {} MiB, not parsed",
-                    MAX_FILE_SIZE / (1024 * 1024)
-                ));
-            }
+            Ok(SourceText::TooLarge) => return too_large(),
             Ok(SourceText::NotRegular) => return not_regular(),
             Ok(SourceText::Kernel) => {
                 return Outcome::NotParsed(
@@ -833,13 +871,29 @@ impl Worker<'_> {
             }
             Err(err) => return Outcome::Error(io_message(&err)),
         };
+        self.outcome_of_text(language, path, note, stat, false)
+    }
+
+    /// [`Worker::outcome`] of the text in the buffer (`note`: what reading it noted). A skipped
+    /// Python file's text is kept for the search for project helpers within the budget, or
+    /// always (`keep`: it cannot be read again).
+    fn outcome_of_text(
+        &mut self,
+        language: Language,
+        path: &Path,
+        note: Option<String>,
+        stat: Option<(&Cache, Stat)>,
+        keep: bool,
+    ) -> Outcome {
         let src = &self.buf[..];
         if !self.no_prefilter && !may_hold_reads(language.family(), src) {
             if let Some((cache, stat)) = stat {
                 cache.put_stat(stat, Known::Skipped);
             }
             if language == Language::Python
-                && self.kept.fetch_add(src.len(), Ordering::Relaxed) + src.len() <= KEPT_TEXT_BUDGET
+                && (self.kept.fetch_add(src.len(), Ordering::Relaxed) + src.len()
+                    <= KEPT_TEXT_BUDGET
+                    || keep)
             {
                 let kept = KeptText {
                     text: src.into(),
@@ -893,6 +947,14 @@ impl Drop for Worker<'_> {
         found.ignore_files.append(&mut self.found.ignore_files);
         found.python_texts.append(&mut self.found.python_texts);
     }
+}
+
+/// The outcome of a source file larger than a scan reads.
+fn too_large() -> Outcome {
+    Outcome::NotParsed(format!(
+        "larger than {} MiB, not parsed",
+        MAX_FILE_SIZE / (1024 * 1024)
+    ))
 }
 
 /// An I/O error as a message, without the OS's "(os error N)" suffix.

@@ -60,6 +60,12 @@ fn base_revision(root: &Path) {
         "from app.env import flag\n\nBETA = flag('BETA_FLAG')\n",
     );
     write(root, "app/same.py", "import os\nos.environ['SAME']\n");
+    // changed since: read at the revision only through the helper, no trigger word either time
+    write(
+        root,
+        "app/flagged.py",
+        "from app.env import flag\n\nOLD = flag('FLAG_OLD')\n",
+    );
     write(
         root,
         "app/changed.py",
@@ -105,6 +111,11 @@ fn base_revision(root: &Path) {
 fn change(root: &Path) {
     write(
         root,
+        "app/flagged.py",
+        "from app.env import flag\n\nNEW = flag('FLAG_NEW')\n",
+    );
+    write(
+        root,
         "vendored/lib.py",
         "import os\nos.environ['VENDORED_NEW']\n",
     );
@@ -135,6 +146,8 @@ fn want() -> Vec<(String, String)> {
         ("CHANGED_OLD", "removed"),
         ("EDITED_NEW", "added"),
         ("EDITED_OLD", "removed"),
+        ("FLAG_NEW", "added"),
+        ("FLAG_OLD", "removed"),
         ("GENERATED", "added"),
         ("GONE", "removed"),
     ]

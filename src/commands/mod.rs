@@ -89,34 +89,50 @@ fn directory_of(path: &Path) -> PathBuf {
     }
 }
 
-/// The files of a base revision's tree (`tree`, read from `commit` of the repository at `top`)
-/// that its scan reads in the work tree, as `(path in the tree, path in the work tree)`: those
-/// of `taken` (relative to the top; their blobs are the work tree's files, not written) that
-/// the base tree's walk would meet as the work tree's did. That holds when every directory
-/// above the file has the same ignore files in both trees (the walk's other rules, the
-/// configuration's globs and the directory names, are the same in both; the base tree holds
-/// fewer files that could mark a directory as a virtualenv); the work tree may also ignore by
-/// `.git/info/exclude`, which only leaves more files to write. Any other taken file is
-/// written now, from git, with the revision's ignore files above it ([`crate::git::Reuse`]:
-/// they are written nowhere else). The revision's ignore files are `reuse.ignore_files`, and in
-/// a directory under `roots` the work tree has the ignore files its walk met (`walked`): only
+/// The most bytes of a base revision's changed source files a scan takes from git in memory
+/// ([`ReadElsewhere::given`]); beyond it they are written into the tree like any other file.
+const GIVEN_BUDGET: usize = 32 << 20;
+
+/// The files of a base revision that its scan does not read in its tree ([`borrowable`]).
+struct ReadElsewhere {
+    /// `(path in the tree, path in the work tree)`: the blob is the work tree's file.
+    borrowed: Vec<(PathBuf, PathBuf)>,
+    /// `(path in the tree, content)`: a source file changed since, its blob read from git.
+    given: Vec<(PathBuf, Vec<u8>)>,
+}
+
+/// The files of a base revision's tree (`tree`, read from `revision`) that its scan reads
+/// elsewhere than in the tree: the candidates ([`crate::git::Reuse`]) the base tree's walk would
+/// meet as the work tree's did. That holds when every directory above the file has the same
+/// ignore files in both trees (the walk's other rules, the configuration's globs and the
+/// directory names, are the same in both; the base tree holds fewer files that could mark a
+/// directory as a virtualenv); the work tree may also ignore by `.git/info/exclude`, which only
+/// leaves more files to write. Such a file whose blob is the work tree's file (`reuse.taken`) is
+/// read in the work tree; one changed since (`reuse.changed`) is read from git into memory, up
+/// to [`GIVEN_BUDGET`] bytes in all. Any other candidate is written now, from git, with the
+/// revision's ignore files above it, and so is every source file written before (they are
+/// written nowhere else). The revision's ignore files are `reuse.ignore_files`, and in a
+/// directory under `roots` the work tree has the ignore files its walk met (`walked`): only
 /// where either has one is the work tree's read and compared with the blob.
 fn borrowable(
     revision: &crate::git::Revision,
     tree: &Path,
     reuse: crate::git::Reuse,
     walked: (&[PathBuf], &std::collections::HashSet<PathBuf>),
-) -> anyhow::Result<Vec<(PathBuf, PathBuf)>> {
+) -> anyhow::Result<ReadElsewhere> {
     let (roots, work_ignore_files) = walked;
     let top = &absolute(revision.top());
     let crate::git::Reuse {
         mut taken,
+        mut changed,
         written: written_before,
         ignore_files,
         ..
     } = reuse;
     taken.sort();
     taken.dedup();
+    changed.sort();
+    changed.dedup();
     let mut same_dirs: std::collections::HashMap<String, bool> = Default::default();
     let mut same_ignore_files = |dir: &str| -> bool {
         if let Some(same) = same_dirs.get(dir) {
@@ -143,29 +159,47 @@ fn borrowable(
             })
         })
     };
-    let mut borrowed = Vec::with_capacity(taken.len());
-    let mut written: Vec<&str> = Vec::new();
     // sorted: the files of a directory come together, and share its answer
-    let mut last: Option<(&str, bool)> = None;
-    for path in &taken {
+    let mut last: Option<(String, bool)> = None;
+    let mut walked_the_same = |path: &str| -> bool {
         let dir = path.rfind('/').map_or("", |at| &path[..at]);
-        let same = match last {
-            Some((last_dir, same)) if last_dir == dir => same,
+        match &last {
+            Some((last_dir, same)) if last_dir == dir => *same,
             _ => {
                 let mut dirs =
                     std::iter::once("").chain(path.match_indices('/').map(|(at, _)| &path[..at]));
                 let same = dirs.all(&mut same_ignore_files);
-                last = Some((dir, same));
+                last = Some((dir.to_string(), same));
                 same
             }
-        };
-        if same {
-            borrowed.push((tree.join(path), top.join(path)));
+        }
+    };
+    let mut read = ReadElsewhere {
+        borrowed: Vec::with_capacity(taken.len()),
+        given: Vec::new(),
+    };
+    let mut written: Vec<&str> = Vec::new();
+    for path in &taken {
+        if walked_the_same(path) {
+            read.borrowed.push((tree.join(path), top.join(path)));
         } else {
             written.push(path);
         }
     }
+    let mut budget = GIVEN_BUDGET;
+    let mut written_changed = Vec::new();
+    for (path, id) in &changed {
+        if walked_the_same(path)
+            && let Some(text) = revision.source_text(*id, path, budget)?
+        {
+            budget -= text.len();
+            read.given.push((tree.join(path), text));
+        } else {
+            written_changed.push((path.as_str(), *id));
+        }
+    }
     revision.materialize_files(&written, tree)?;
+    revision.write_blobs(&written_changed, tree)?;
     // the walk of the tree meets the source files written there: the revision's ignore files
     // above them decide which it scans, as they would in the revision
     let sources: Vec<&str> = written_before
@@ -173,9 +207,10 @@ fn borrowable(
         .map(String::as_str)
         .filter(|path| crate::lang::Language::from_path(Path::new(path)).is_some())
         .chain(written)
+        .chain(written_changed.iter().map(|(path, _)| *path))
         .collect();
     revision.materialize_ignore_files(&ignore_files, &sources, tree)?;
-    Ok(borrowed)
+    Ok(read)
 }
 
 /// A workspace at a base revision ([`Workspace::at_base`]), with the revision it was read from
@@ -261,6 +296,8 @@ struct HowToScan {
     cache: Option<crate::cache::Location>,
     /// Files of a base revision read in the work tree: (path in the base tree, work-tree path).
     borrowed: Vec<crate::scan::Borrowed>,
+    /// Files of a base revision given by their content (changed since, read from git).
+    given: Vec<crate::scan::Given>,
     /// Directories left out: the apps below this one.
     skip: Vec<PathBuf>,
 }
@@ -322,6 +359,7 @@ impl Workspace {
         let how = HowToScan {
             cache,
             borrowed: Vec::new(),
+            given: Vec::new(),
             skip,
         };
         Self::scan_cached(base, primary, roots, loaded, walk, how)
@@ -339,6 +377,7 @@ impl Workspace {
         let HowToScan {
             cache,
             borrowed,
+            given,
             skip,
         } = how;
         let config = &loaded.config;
@@ -359,6 +398,7 @@ impl Workspace {
             cache: cache.clone(),
             display_base: Some(base.clone()),
             borrowed,
+            given,
         };
         let (inventory, walked) = crate::scan::scan_walked(&roots, &options)?;
         let repo = Boundary::for_project(&primary, loaded.path.as_deref());
@@ -458,20 +498,22 @@ impl Workspace {
                 revision.materialize_files(&[&rel], &tree)?;
             }
         }
-        // a borrowed file's content is the one this scan read there: what it made of it holds
-        let borrowed = borrowable(
+        let elsewhere = borrowable(
             revision,
             &tree,
             reuse,
             (&self.roots, &self.walked.ignore_files),
-        )?
-        .into_iter()
-        .map(|(shown, read)| crate::scan::Borrowed {
-            known: self.walked.files.get(&read).cloned(),
-            shown,
-            read,
-        })
-        .collect();
+        )?;
+        // a borrowed file's content is the one this scan read there: what it made of it holds
+        let borrowed = elsewhere
+            .borrowed
+            .into_iter()
+            .map(|(shown, read)| crate::scan::Borrowed {
+                known: self.walked.files.get(&read).cloned(),
+                shown,
+                read,
+            })
+            .collect();
         let primary = match self.primary.strip_prefix(&top) {
             Ok(rel) => tree.join(rel),
             Err(_) => tree.clone(),
@@ -501,6 +543,11 @@ impl Workspace {
         let how = HowToScan {
             cache: self.cache.clone(),
             borrowed,
+            given: elsewhere
+                .given
+                .into_iter()
+                .map(|(shown, text)| crate::scan::Given { shown, text })
+                .collect(),
             skip,
         };
         let mut ws = Self::scan_cached(tree.clone(), primary, roots, loaded, walk, how)?;

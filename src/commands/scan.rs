@@ -28,6 +28,7 @@ pub fn run(args: ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
         ),
         display_base: None,
         borrowed: Vec::new(),
+        given: Vec::new(),
     };
     let inventory = scan::scan(&roots, &options)?;
     match args.format {
