@@ -478,7 +478,7 @@ pub fn materialize(
     commit: &str,
     prefix: &str,
     dest: &Path,
-    reuse: Option<&mut Reuse>,
+    reuse: Option<&mut Reuse<'_>>,
 ) -> Result<usize, GitError> {
     Revision::at_commit(repo, commit)?.materialize(prefix, dest, reuse, true)
 }
@@ -564,7 +564,7 @@ impl Revision {
         &self,
         prefix: &str,
         dest: &Path,
-        reuse: Option<&mut Reuse>,
+        reuse: Option<&mut Reuse<'_>>,
         env_files: bool,
     ) -> Result<usize, GitError> {
         let prefix = prefix.trim_matches('/');
@@ -719,12 +719,12 @@ struct Select<'a> {
 
 /// Files of a revision that may be read in the work tree instead of written (see
 /// [`materialize`]).
-#[derive(Debug, Default)]
-pub struct Reuse {
-    /// Paths relative to the repository top, with `/`: the files the work tree's scan walked,
-    /// each with its stat as that scan took it moments ago, when it took one: such a file is
-    /// compared with the index without a `stat` of its own.
-    pub candidates: std::collections::HashMap<String, Option<FileStat>>,
+pub struct Reuse<'a> {
+    /// Tells the files the work tree's scan walked, by their paths relative to the repository
+    /// top with `/`: each with its stat as that scan took it moments ago, when it took one (such
+    /// a file is compared with the index without a `stat` of its own); `None` for a path the
+    /// walk did not yield.
+    pub candidates: &'a (dyn Fn(&str) -> Option<Option<FileStat>> + 'a),
     /// The candidates whose blob is the work tree's file, not written.
     pub taken: Vec<String>,
     /// The candidates whose blob is not the work tree's file, with that blob, not written: the
@@ -738,6 +738,19 @@ pub struct Reuse {
     /// are read in the work tree), so [`Revision::materialize_ignore_files`] writes them there
     /// and nowhere else.
     pub ignore_files: std::collections::HashMap<String, gix::ObjectId>,
+}
+
+impl<'a> Reuse<'a> {
+    /// Nothing told yet, of the files `candidates` tells.
+    pub fn new(candidates: &'a (dyn Fn(&str) -> Option<Option<FileStat>> + 'a)) -> Reuse<'a> {
+        Reuse {
+            candidates,
+            taken: Vec::new(),
+            changed: Vec::new(),
+            written: Default::default(),
+            ignore_files: Default::default(),
+        }
+    }
 }
 
 /// What of a file's stat tells it unchanged since git staged it.
@@ -957,7 +970,7 @@ fn materialize_in(
     at: &At,
     select: &Select,
     dest: &Path,
-    mut reuse: Option<&mut Reuse>,
+    mut reuse: Option<&mut Reuse<'_>>,
 ) -> Result<usize, GitError> {
     let At {
         git, repo, commit, ..
@@ -998,11 +1011,8 @@ fn materialize_in(
             }
         }
     }
-    // the work tree's index, read only when there are candidates to tell
-    let index = reuse
-        .as_deref()
-        .filter(|reuse| !reuse.candidates.is_empty())
-        .and_then(|_| git.open_index().ok());
+    // the work tree's index, read at the first candidate to tell
+    let mut index: Option<Option<gix::index::File>> = None;
     let mut written = 0;
     for (object, path) in &submodules {
         // a submodule that is not checked out is not scanned at HEAD either; one reached
@@ -1038,7 +1048,8 @@ fn materialize_in(
         written += 1;
         // (the object itself is not needed: the index or the file's hash tells)
         if let Some(reuse) = reuse.as_deref_mut() {
-            if let Some(known) = reuse.candidates.get(path.as_str()) {
+            if let Some(known) = (reuse.candidates)(path) {
+                let index = index.get_or_insert_with(|| git.open_index().ok());
                 if same_as_work_tree(git, index.as_ref(), repo, *object, path, known.as_ref()) {
                     reuse.taken.push(path.clone());
                 } else {

@@ -169,8 +169,9 @@ pub struct Given {
 /// A file of another tree whose content is a file of this one (see [`ScanOptions::borrowed`]).
 #[derive(Clone, Debug)]
 pub struct Borrowed {
-    /// Where it is shown: its path in the other tree.
-    pub shown: PathBuf,
+    /// Where it is shown: its path in the other tree, as a report shows it (relative to the
+    /// scan's display base, `/`-separated).
+    pub shown: String,
     /// Where its content is read.
     pub read: PathBuf,
     /// What the scan of this tree's walk made of that content, and the stat its cache took
@@ -179,16 +180,26 @@ pub struct Borrowed {
     pub known: Option<(Outcome, Option<Stat>)>,
 }
 
+/// A source file a walk yielded ([`Walked::files`]).
+#[derive(Clone, Debug)]
+pub struct WalkedFile {
+    /// Where it was read (absolute when the roots are).
+    pub source: PathBuf,
+    /// The outcome of the file alone, before the Python project pass and the search for
+    /// project helpers, which a scan of another tree does for itself.
+    pub outcome: Outcome,
+    /// The stat the result cache took of it when it is a regular file (none without the cache,
+    /// none of a file changed in the last seconds): the work-tree side of
+    /// `git::same_as_work_tree`, which then needs no `stat` of its own.
+    pub stat: Option<Stat>,
+}
+
 /// What a walk met besides the inventory, for the reuse of this scan by a base revision's.
 #[derive(Debug, Default)]
 pub struct Walked {
-    /// Every source file the walk yielded (absolute when the roots are), with what the walk made
-    /// of it: the outcome of the file alone, before the Python project pass and the search for
-    /// project helpers, which a scan of another tree does for itself; and the stat the result
-    /// cache took of it when it is a regular file (none without the cache, none of a file
-    /// changed in the last seconds): the work-tree side of `git::same_as_work_tree`, which then
-    /// needs no `stat` of its own.
-    pub files: std::collections::HashMap<PathBuf, (Outcome, Option<Stat>)>,
+    /// Every source file the walk yielded, by its path as shown ([`FileResult::path`]:
+    /// relative to the display base), with what the walk made of it ([`WalkedFile`]).
+    pub files: std::collections::HashMap<String, WalkedFile>,
     /// The ignore files ([`IGNORE_FILES`]) the walk met: a directory the walk entered has
     /// these and no others, unless one ignores itself (then it only adds rules the walk
     /// applied anyway, and it is not looked for again).
@@ -291,13 +302,19 @@ pub fn scan_walked(
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
         .iter()
-        .map(|f| (f.source.clone(), (f.outcome.clone(), f.stat)))
+        .map(|f| {
+            let file = WalkedFile {
+                source: f.source.clone(),
+                outcome: f.outcome.clone(),
+                stat: f.stat,
+            };
+            (f.path.clone(), file)
+        })
         .collect();
     scan_borrowed(
         (&options.borrowed, &options.given),
         options.walk.threads,
         &results,
-        base.as_deref(),
         new_worker,
     );
     let mut files = results
@@ -334,7 +351,6 @@ fn scan_borrowed<'a>(
     (borrowed, given): (&[Borrowed], &[Given]),
     threads: usize,
     sink: &Mutex<Vec<FileResult>>,
-    base: Option<&Path>,
     new_worker: impl Fn() -> Worker<'a> + Sync,
 ) {
     let (known, borrowed): (Vec<&Borrowed>, Vec<&Borrowed>) =
@@ -344,7 +360,7 @@ fn scan_borrowed<'a>(
         .extend(known.into_iter().filter_map(|b| {
             let (outcome, stat) = b.known.clone()?;
             Some(FileResult {
-                path: display_path(base, &b.shown),
+                path: b.shown.clone(),
                 source: b.read.clone(),
                 outcome,
                 stat,
@@ -768,14 +784,14 @@ impl Worker<'_> {
         });
     }
 
-    /// A file shown at `shown` whose content is read at `read` (a borrowed file).
-    fn borrowed(&mut self, shown: &Path, read: &Path) {
+    /// A file shown as `shown` whose content is read at `read` (a borrowed file).
+    fn borrowed(&mut self, shown: &str, read: &Path) {
         let Some(language) = Language::from_path(read) else {
             return;
         };
         let outcome = self.outcome(language, read);
         self.results.push(FileResult {
-            path: display_path(self.base, shown),
+            path: shown.to_string(),
             source: read.to_path_buf(),
             outcome,
             stat: self.last_stat.take(),

@@ -95,8 +95,8 @@ const GIVEN_BUDGET: usize = 32 << 20;
 
 /// The files of a base revision that its scan does not read in its tree ([`borrowable`]).
 struct ReadElsewhere {
-    /// `(path in the tree, path in the work tree)`: the blob is the work tree's file.
-    borrowed: Vec<(PathBuf, PathBuf)>,
+    /// Paths relative to the top whose blob is the work tree's file.
+    borrowed: Vec<String>,
     /// `(path in the tree, content)`: a source file changed since, its blob read from git.
     given: Vec<(PathBuf, Vec<u8>)>,
 }
@@ -117,7 +117,7 @@ struct ReadElsewhere {
 fn borrowable(
     revision: &crate::git::Revision,
     tree: &Path,
-    reuse: crate::git::Reuse,
+    reuse: crate::git::Reuse<'_>,
     walked: (&[PathBuf], &std::collections::HashSet<PathBuf>),
 ) -> anyhow::Result<ReadElsewhere> {
     let (roots, work_ignore_files) = walked;
@@ -181,7 +181,7 @@ fn borrowable(
     let mut written: Vec<&str> = Vec::new();
     for path in &taken {
         if walked_the_same(path) {
-            read.borrowed.push((tree.join(path), top.join(path)));
+            read.borrowed.push(path.clone());
         } else {
             written.push(path);
         }
@@ -459,16 +459,24 @@ impl Workspace {
         // over the revision per scanned path (a few: the app and its workspace packages). A
         // source file this workspace's scan walked whose blob is the work tree's file is not
         // written: the scan reads it in the work tree (see `borrowed` below).
-        let relative = |s: &Path| Some(s.strip_prefix(&top).ok()?.to_str()?.replace('\\', "/"));
-        let mut reuse = crate::git::Reuse {
-            candidates: self
-                .walked
-                .files
-                .iter()
-                .filter_map(|(s, (_, stat))| Some((relative(s)?, stat.map(|s| s.file_stat()))))
-                .collect(),
-            ..Default::default()
+        // the walked files by their paths relative to the top: the paths they are shown by
+        // when those are relative to it (they are, in a repository); a name that is not UTF-8
+        // is shown lossily, so such a file is not one
+        let walked = if self.base == top {
+            std::borrow::Cow::Borrowed(&self.walked.files)
+        } else {
+            let relative = |s: &Path| Some(s.strip_prefix(&top).ok()?.to_str()?.replace('\\', "/"));
+            std::borrow::Cow::Owned(
+                self.walked
+                    .files
+                    .values()
+                    .filter_map(|f| Some((relative(&f.source)?, f.clone())))
+                    .collect(),
+            )
         };
+        let walked = |path: &str| walked.get(path).filter(|f| f.source.to_str().is_some());
+        let candidates = |path: &str| walked(path).map(|f| f.stat.map(|s| s.file_stat()));
+        let mut reuse = crate::git::Reuse::new(&candidates);
         let mut roots = Vec::new();
         for root in &self.roots {
             let Ok(rel) = root.strip_prefix(&top) else {
@@ -508,10 +516,13 @@ impl Workspace {
         let borrowed = elsewhere
             .borrowed
             .into_iter()
-            .map(|(shown, read)| crate::scan::Borrowed {
-                known: self.walked.files.get(&read).cloned(),
-                shown,
-                read,
+            .filter_map(|shown| {
+                let file = walked(&shown)?;
+                Some(crate::scan::Borrowed {
+                    read: file.source.clone(),
+                    known: Some((file.outcome.clone(), file.stat)),
+                    shown,
+                })
             })
             .collect();
         let primary = match self.primary.strip_prefix(&top) {
