@@ -176,7 +176,10 @@ pub(super) fn targets_at_revision(
     let cwd = std::env::current_dir()?;
     let cwd = cwd.canonicalize().unwrap_or(cwd);
     let wanted = target::revision_files(&ws.loaded, top, &cwd, extra, targets)?;
-    revision.materialize_where(tree, &|path| wanted.is_match(path))?;
+    // (the revision's trees are listed only when a target reads a file)
+    if !wanted.is_empty() {
+        revision.materialize_where(tree, &|path| wanted.is_match(path))?;
+    }
     let display = |p: &std::path::Path| base.display(p);
     targets
         .iter()
