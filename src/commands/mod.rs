@@ -439,11 +439,14 @@ impl Workspace {
         })
     }
 
-    /// The same project at a git revision (`revision`, of the repository holding it): its files
-    /// are read from git into `tree` (a temporary directory), scanned with this workspace's
-    /// configuration. `extra` files of the working tree (an `--example` file) are read at the
-    /// revision too. `env_files`: the tree holds the revision's env files (the example file, the
-    /// committed env files: what `check` reads); without, only what the scan reads.
+    /// The same project at a git revision (`revision`, of the repository holding it), scanned
+    /// with this workspace's configuration and shown as laid out under `tree` (a temporary
+    /// directory). Its files are read where they are cheapest: in the work tree when the blob
+    /// is the work tree's file, from git in memory when a walked file changed since, else
+    /// written into `tree` ([`borrowable`]); after a small change the tree stays empty. `extra`
+    /// files of the working tree (an `--example` file) are read at the revision too.
+    /// `env_files`: the tree holds the revision's env files (the example file, the committed
+    /// env files: what `check` reads); without, only what the scan reads.
     pub fn at_revision(
         &self,
         walk: &WalkArgs,
@@ -457,8 +460,8 @@ impl Workspace {
         // the tree is laid out as the repository is: each scanned path at the same place under
         // it, with the files a scan looks for above them (example file, ignore files); one pass
         // over the revision per scanned path (a few: the app and its workspace packages). A
-        // source file this workspace's scan walked whose blob is the work tree's file is not
-        // written: the scan reads it in the work tree (see `borrowed` below).
+        // source file this workspace's scan walked is not written: the scan reads it in the work
+        // tree, or its blob from memory (see `borrowable`).
         // the walked files by their paths relative to the top: the paths they are shown by
         // when those are relative to it (they are, in a repository); a name that is not UTF-8
         // is shown lossily, so such a file is not one
