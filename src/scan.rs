@@ -584,13 +584,27 @@ fn parse_naming(
     parsed
 }
 
-/// Whether `src` holds one of the names as a whole identifier (not inside a longer one).
+/// Whether the Python source `src` uses one of the names: as a whole identifier (not inside a
+/// longer one), in code (not in a comment or in a string's text, where a docstring or a message
+/// naming a settings class would cost a parse of its whole module for nothing).
 fn names_any(matcher: &AhoCorasick, src: &[u8]) -> bool {
     let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    matcher.find_iter(src).any(|m| {
+    let mut whole = matcher.find_iter(src).filter(|m| {
         let before = m.start().checked_sub(1).map(|i| src[i]);
         let after = src.get(m.end()).copied();
         !before.is_some_and(ident) && !after.is_some_and(ident)
+    });
+    let Some(first) = whole.next() else {
+        return false;
+    };
+    // (only a file that names one at all is lexed)
+    let literal = crate::extract::python::lexer::literal_spans(src);
+    std::iter::once(first).chain(whole).any(|m| {
+        // the last span starting at or before the match is the only one that can hold it
+        let after = literal.partition_point(|span| span.start <= m.start());
+        !after
+            .checked_sub(1)
+            .is_some_and(|i| literal[i].contains(&m.start()))
     })
 }
 

@@ -117,3 +117,50 @@ fn settings_base_class_and_helpers_in_other_modules() {
         .collect();
     assert_eq!(got, want);
 }
+
+/// A module with no trigger word is parsed for the project pass only when it uses a helper's
+/// name in code: a docstring, a comment or a message naming it costs no parse, a call inside an
+/// f-string's replacement field is found.
+#[test]
+fn a_helper_named_only_in_text_costs_no_parse() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "shop/envutil.py",
+        "import os\n\n\ndef env_bool(name, default=False):\n    return os.getenv(name, str(default)).lower() in (\"1\", \"true\")\n",
+    );
+    write(
+        root,
+        "shop/docs.py",
+        "\"\"\"Flags are read with env_bool(\"NAME\").\"\"\"\n\n# see env_bool\nHELP = f'call env_bool {{env_bool}} ' + r\"env_bool\\\" env_bool\"\n",
+    );
+    write(
+        root,
+        "shop/banner.py",
+        "from .envutil import env_bool\n\nBANNER = f\"beta: {env_bool('SHOP_BETA')!r:>{5}}\"\n",
+    );
+    let out = Command::cargo_bin("envcheck")
+        .expect("binary")
+        .args(["scan", "--format", "json", "--no-cache"])
+        .arg(root)
+        .output()
+        .expect("run");
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        doc["files"]["parsed"], 2,
+        "envutil.py and banner.py, not docs.py: {}",
+        doc["files"]
+    );
+    let got = reads(root);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        (
+            got[0].0.as_str(),
+            got[0].1.as_str(),
+            got[0].2,
+            got[0].5.as_str()
+        ),
+        ("SHOP_BETA", "shop/banner.py", 3, "env_bool")
+    );
+}

@@ -18,6 +18,7 @@ use super::{Ctx, FileFacts, Key, MAX_CLIMB, Read, ReadExtra, ReadKind, plausible
 use semantics::Use;
 
 mod frameworks;
+pub(crate) mod lexer;
 mod loops;
 pub mod project;
 mod semantics;
