@@ -240,3 +240,64 @@ fn a_directory_ignored_only_now_is_scanned_at_the_revision() {
         vec![("NOW_IGNORED".to_string(), "removed".to_string())]
     );
 }
+
+/// More changed source files than the base scan keeps in memory (32 MiB of them): those beyond
+/// the budget are written into the base tree and scanned there, and every one of them counts.
+#[test]
+fn changed_files_beyond_the_memory_budget_are_still_the_revision() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("repo");
+    fs::create_dir_all(&root).expect("mkdir");
+    git(&root, &["init", "-q", "-b", "main"]);
+    // nine files of 3.9 MB (under the 4 MiB file limit): eight fit in the budget, one does not
+    // (one long string, not comment lines: the Python grammar's scanner takes time quadratic
+    // in a run of comment lines)
+    let padding = "padding line that keeps this module large, and nothing else\n".repeat(64_000);
+    let module = |name: &str| {
+        format!("import os\n\n{name} = os.environ['{name}']\nDOC = \"\"\"\n{padding}\"\"\"\n")
+    };
+    for n in 0..9 {
+        write(
+            &root,
+            &format!("app/big_{n}.py"),
+            &module(&format!("OLD_{n}")),
+        );
+    }
+    git(&root, &["add", "."]);
+    git(&root, &["commit", "-q", "-m", "base"]);
+    git(&root, &["tag", "base"]);
+    for n in 0..9 {
+        write(
+            &root,
+            &format!("app/big_{n}.py"),
+            &module(&format!("NEW_{n}")),
+        );
+    }
+    git(&root, &["commit", "-q", "-am", "change"]);
+    let mut want: Vec<(String, String)> = (0..9)
+        .flat_map(|n| {
+            [
+                (format!("NEW_{n}"), "added".to_string()),
+                (format!("OLD_{n}"), "removed".to_string()),
+            ]
+        })
+        .collect();
+    want.sort();
+    let diff = [
+        "diff",
+        "prod",
+        "--source",
+        "names:SAME",
+        "--format",
+        "json",
+        "--exit-zero",
+        "--no-cache",
+        "--base",
+        "base",
+    ];
+    assert_eq!(changes(&root, &diff), want);
+    assert!(
+        fs::metadata(root.join("app/big_8.py")).expect("stat").len() > 3_800_000,
+        "the files are as large as the budget needs"
+    );
+}
