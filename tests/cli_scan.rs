@@ -320,3 +320,49 @@ fn output_does_not_depend_on_the_thread_count() {
     assert_eq!(one.stdout, many.stdout);
     assert!(!one.stdout.is_empty());
 }
+
+/// Long runs of comment lines, as in a settings module with a block commented out: the Python
+/// grammar scans them in time quadratic in the run (3,000 lines ran past the parse time limit,
+/// and the file went unread), so the parser reads comments as blanks. Every read is found, on
+/// its line, with a comment after it.
+#[test]
+fn long_runs_of_python_comment_lines_are_parsed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let block =
+        "# DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3'}}\n".repeat(20_000);
+    let indented = format!("    {}", block.replace('\n', "\n    "))
+        .trim_end()
+        .to_string();
+    write(
+        root,
+        "app/settings.py",
+        &format!(
+            "import os\n\nSECRET_KEY = os.environ['SECRET_KEY']\n{block}\ndef cache():\n{indented}\n    return os.getenv('CACHE_URL')  # after the block\n{block}LEGACY = os.environ['LEGACY']  # envcheck: ignore\n"
+        ),
+    );
+    let doc = scan_json(root, &["--no-cache"]);
+    assert_eq!(doc["files"]["parsed"], 1, "{}", doc["files"]);
+    assert_eq!(doc["files"]["partial"], 0, "{}", doc["files"]);
+    let lines: Vec<(String, u64)> = doc["variables"]
+        .as_array()
+        .expect("variables")
+        .iter()
+        .flat_map(|v| {
+            let name = v["name"].as_str().expect("name").to_string();
+            v["reads"]
+                .as_array()
+                .expect("reads")
+                .iter()
+                .map(move |r| (name.clone(), r["line"].as_u64().expect("line")))
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("CACHE_URL".to_string(), 40_006),
+            ("LEGACY".to_string(), 60_007),
+            ("SECRET_KEY".to_string(), 3)
+        ]
+    );
+}

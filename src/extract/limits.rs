@@ -15,6 +15,7 @@
 //! steps.
 
 use std::cell::Cell;
+use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use tree_sitter::{ParseOptions, ParseState, Parser, Tree};
@@ -45,7 +46,16 @@ impl Default for Limits {
 }
 
 /// Parses `src`, giving up after `budget` of wall time. The error is the note for the user.
-pub(crate) fn parse(parser: &mut Parser, src: &[u8], budget: Duration) -> Result<Tree, String> {
+/// The parser reads each range of `blank` (sorted, disjoint, ASCII at both ends) as spaces:
+/// comments the tree does not need, whose text some grammars scan in quadratic time. Every
+/// node keeps its offsets in `src`.
+pub(crate) fn parse(
+    parser: &mut Parser,
+    src: &[u8],
+    blank: &[Range<usize>],
+    budget: Duration,
+) -> Result<Tree, String> {
+    static SPACES: [u8; 4096] = [b' '; 4096];
     let start = Instant::now();
     let timed_out = Cell::new(false);
     let mut progress = |_: &ParseState| {
@@ -56,7 +66,16 @@ pub(crate) fn parse(parser: &mut Parser, src: &[u8], budget: Duration) -> Result
         over
     };
     let tree = parser.parse_with_options(
-        &mut |offset, _| src.get(offset..).unwrap_or_default(),
+        &mut |offset, _| {
+            let next = blank.partition_point(|range| range.end <= offset);
+            match blank.get(next) {
+                Some(range) if range.start <= offset => {
+                    &SPACES[..(range.end - offset).min(SPACES.len())]
+                }
+                Some(range) => &src[offset..range.start],
+                None => src.get(offset..).unwrap_or_default(),
+            }
+        },
         None,
         Some(ParseOptions::new().progress_callback(&mut progress)),
     );
@@ -162,14 +181,44 @@ mod tests {
         let mut parsers = Parsers::default();
         let parser = parsers.get(Language::Python);
         let src = "import os\nx = os.getenv('A')\n".repeat(20_000);
-        let err = parse(parser, src.as_bytes(), Duration::ZERO).err();
+        let err = parse(parser, src.as_bytes(), &[], Duration::ZERO).err();
         assert_eq!(
             err.as_deref(),
             Some("parsing took longer than 0 s, not parsed")
         );
         // the halted parse is not resumed: the next file parses on its own
-        let tree = parse(parser, b"y = 1\n", Duration::from_secs(60));
+        let tree = parse(parser, b"y = 1\n", &[], Duration::from_secs(60));
         assert!(tree.is_ok_and(|t| t.root_node().end_byte() == 6));
+    }
+
+    /// Blanked ranges read as spaces, also past one chunk of them: no comment node, and every
+    /// other node where it is in the text.
+    #[test]
+    fn blank_ranges_parse_as_spaces_at_their_offsets() {
+        let mut parsers = Parsers::default();
+        let parser = parsers.get(Language::Python);
+        let src = format!("x = 1  # {}\n# b\ny = 2\n", "a".repeat(10_000));
+        let comments = crate::extract::python::lexer::comments(src.as_bytes());
+        assert_eq!(comments.len(), 2);
+        let Ok(tree) = parse(parser, src.as_bytes(), &comments, Duration::from_secs(60)) else {
+            panic!("no tree");
+        };
+        let root = tree.root_node();
+        assert!(!root.has_error());
+        let mut w = root.walk();
+        let kinds: Vec<(&str, usize)> = root
+            .children(&mut w)
+            .map(|n| (n.kind(), n.start_byte()))
+            .collect();
+        let y = src.find("y = 2").expect("y");
+        assert_eq!(
+            kinds,
+            [("expression_statement", 0), ("expression_statement", y)]
+        );
+        let Ok(with) = parse(parser, src.as_bytes(), &[], Duration::from_secs(60)) else {
+            panic!("no tree");
+        };
+        assert_eq!(with.root_node().named_child_count(), 4, "two comments kept");
     }
 
     #[test]
@@ -177,7 +226,7 @@ mod tests {
         let mut parsers = Parsers::default();
         let parser = parsers.get(Language::Python);
         let src = format!("x = {}1{}\n", "(".repeat(100), ")".repeat(100));
-        let Ok(tree) = parse(parser, src.as_bytes(), Duration::from_secs(60)) else {
+        let Ok(tree) = parse(parser, src.as_bytes(), &[], Duration::from_secs(60)) else {
             panic!("no tree");
         };
         // module > expression_statement > assignment > 100 parentheses > integer
@@ -228,6 +277,7 @@ mod tests {
             let tree = parse(
                 parsers.get(language),
                 src.as_bytes(),
+                &[],
                 Duration::from_secs(60),
             )
             .unwrap_or_else(|e| panic!("{e}"));

@@ -181,7 +181,11 @@ pub fn extract_limited(
         abandoned: Some(reason),
         ..FileFacts::default()
     };
-    let tree = match limits::parse(parsers.get(language), src, limits.parse_time) {
+    let comments = match language.family() {
+        Family::Python => python::lexer::comments(src),
+        Family::Script => Vec::new(),
+    };
+    let tree = match limits::parse(parsers.get(language), src, &comments, limits.parse_time) {
         Ok(tree) => tree,
         Err(reason) => return abandoned(reason),
     };
@@ -554,7 +558,7 @@ mod tests {
         assert!(ranges.len() >= 4, "{ranges:?}");
         for language in [Language::TypeScript, Language::Tsx, Language::JavaScript] {
             let mut parsers = Parsers::default();
-            let tree = limits::parse(parsers.get(language), bytes, Duration::from_secs(60))
+            let tree = limits::parse(parsers.get(language), bytes, &[], Duration::from_secs(60))
                 .unwrap_or_else(|e| panic!("{e}"));
             let run = |ranges: &[std::ops::Range<usize>]| {
                 let ctx = Ctx {
