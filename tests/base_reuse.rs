@@ -46,6 +46,23 @@ fn changes(dir: &Path, args: &[&str]) -> Vec<(String, String)> {
     got
 }
 
+/// `diff prod [extra...]` against `base`, with `source` as the target, as JSON, never failing
+/// on findings.
+fn diff_args<'a>(source: &'a str, base: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["diff", "prod"];
+    args.extend_from_slice(extra);
+    args.extend([
+        "--source",
+        source,
+        "--format",
+        "json",
+        "--exit-zero",
+        "--base",
+        base,
+    ]);
+    args
+}
+
 const HELPER: &str = "import os\n\n\ndef flag(name):\n    return os.getenv(name) == '1'\n";
 
 /// The revision `base`: reads in files that stay, change, go, and are ignored.
@@ -165,40 +182,18 @@ fn a_base_revision_read_partly_from_the_work_tree_is_that_revision() {
     fs::create_dir_all(&root).expect("mkdir");
     base_revision(&root);
     change(&root);
-    let diff = [
-        "diff",
-        "prod",
-        "--source",
-        "names:SAME",
-        "--format",
-        "json",
-        "--exit-zero",
-        "--base",
-        "base",
-    ];
+    let diff = diff_args("names:SAME", "base", &[]);
     let got = changes(&root, &diff);
     assert_eq!(got, want(), "cold");
     // warm: the cache knows every unchanged file by its stat (let the times age first)
     std::thread::sleep(std::time::Duration::from_millis(2100));
     assert_eq!(changes(&root, &diff), want(), "filling the cache");
     assert_eq!(changes(&root, &diff), want(), "warm");
-    let mut uncached = diff.to_vec();
-    uncached.push("--no-cache");
+    let uncached = diff_args("names:SAME", "base", &["--no-cache"]);
     assert_eq!(changes(&root, &uncached), want(), "uncached");
 
     // the same with the project scanned as a subdirectory
-    let sub = [
-        "diff",
-        "prod",
-        "app",
-        "--source",
-        "names:SAME",
-        "--format",
-        "json",
-        "--exit-zero",
-        "--base",
-        "base",
-    ];
+    let sub = diff_args("names:SAME", "base", &["app"]);
     let want_sub: Vec<(String, String)> = want()
         .into_iter()
         .filter(|(v, _)| v != "GENERATED")
@@ -221,20 +216,7 @@ fn a_directory_ignored_only_now_is_scanned_at_the_revision() {
     write(&root, ".gitignore", "old/\n");
     git(&root, &["add", "-A"]);
     git(&root, &["commit", "-q", "-m", "ignore old/"]);
-    let got = changes(
-        &root,
-        &[
-            "diff",
-            "prod",
-            "--source",
-            "names:KEPT",
-            "--format",
-            "json",
-            "--exit-zero",
-            "--base",
-            "HEAD~1",
-        ],
-    );
+    let got = changes(&root, &diff_args("names:KEPT", "HEAD~1", &[]));
     assert_eq!(
         got,
         vec![("NOW_IGNORED".to_string(), "removed".to_string())]
@@ -283,18 +265,7 @@ fn changed_files_beyond_the_memory_budget_are_still_the_revision() {
         })
         .collect();
     want.sort();
-    let diff = [
-        "diff",
-        "prod",
-        "--source",
-        "names:SAME",
-        "--format",
-        "json",
-        "--exit-zero",
-        "--no-cache",
-        "--base",
-        "base",
-    ];
+    let diff = diff_args("names:SAME", "base", &["--no-cache"]);
     assert_eq!(changes(&root, &diff), want);
     assert!(
         fs::metadata(root.join("app/big_8.py")).expect("stat").len() > 3_800_000,

@@ -10,6 +10,9 @@ use serde_json::Value;
 mod repo;
 use repo::write;
 
+/// An env helper module: `env_bool(name)` reads the variable `name`.
+const ENV_BOOL: &str = "import os\n\n\ndef env_bool(name, default=False):\n    return os.getenv(name, str(default)).lower() in (\"1\", \"true\")\n";
+
 /// `(name, path, line, kind, api, detail)` of every read.
 fn reads(root: &Path) -> Vec<(String, String, u64, String, String, String)> {
     let out = Command::cargo_bin("envcheck")
@@ -56,11 +59,7 @@ fn settings_base_class_and_helpers_in_other_modules() {
         "shop/settings.py",
         "from shop.core.base_settings import ShopBase\n\n\nclass Settings(ShopBase):\n    database_url: str\n    sentry_dsn: str | None = None\n",
     );
-    write(
-        root,
-        "shop/envutil.py",
-        "import os\n\n\ndef env_bool(name, default=False):\n    return os.getenv(name, str(default)).lower() in (\"1\", \"true\")\n",
-    );
+    write(root, "shop/envutil.py", ENV_BOOL);
     // Nor does this one: it calls the helper.
     write(
         root,
@@ -125,11 +124,7 @@ fn settings_base_class_and_helpers_in_other_modules() {
 fn a_helper_named_only_in_text_costs_no_parse() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
-    write(
-        root,
-        "shop/envutil.py",
-        "import os\n\n\ndef env_bool(name, default=False):\n    return os.getenv(name, str(default)).lower() in (\"1\", \"true\")\n",
-    );
+    write(root, "shop/envutil.py", ENV_BOOL);
     write(
         root,
         "shop/docs.py",

@@ -56,7 +56,7 @@ fn spans_of(src: &[u8], spans: &mut Vec<Range<usize>>, comments: &mut Vec<Range<
                 comments.push(i..end);
                 i = end;
             }
-            b'\'' | b'"' => literal = Some(Quote::open(src, i, Prefix::default())),
+            b'\'' | b'"' => literal = Some(Quote::open(src, i, false)),
             b'{' if !fields.is_empty() => {
                 if let Some((_, depth)) = fields.last_mut() {
                     *depth += 1;
@@ -78,9 +78,9 @@ fn spans_of(src: &[u8], spans: &mut Vec<Range<usize>>, comments: &mut Vec<Range<
                     i += 1;
                 }
                 if matches!(src.get(i), Some(b'\'' | b'"'))
-                    && let Some(prefix) = Prefix::parse(&src[start..i])
+                    && let Some(fields) = prefix_fields(&src[start..i])
                 {
-                    literal = Some(Quote::open(src, i, prefix));
+                    literal = Some(Quote::open(src, i, fields));
                 }
             }
             _ => i += 1,
@@ -102,21 +102,16 @@ fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
-/// A string prefix: `r`, `b`, `u`, `f`, `t` and their two-letter combinations, in any case.
-#[derive(Clone, Copy, Default)]
-struct Prefix {
-    /// `f` or `t`: the literal has replacement fields.
-    fields: bool,
-}
-
-impl Prefix {
-    fn parse(word: &[u8]) -> Option<Prefix> {
-        let lower: Vec<u8> = word.iter().map(u8::to_ascii_lowercase).collect();
-        match &lower[..] {
-            b"r" | b"u" | b"b" | b"br" | b"rb" => Some(Prefix { fields: false }),
-            b"f" | b"t" | b"fr" | b"rf" | b"tr" | b"rt" => Some(Prefix { fields: true }),
-            _ => None,
-        }
+/// Whether `word` is a string prefix (`r`, `b`, `u`, `f`, `t` and their two-letter
+/// combinations, in any case), and if so whether the literal has replacement fields (`f`, `t`).
+fn prefix_fields(word: &[u8]) -> Option<bool> {
+    let lower = |i: usize| word.get(i).map(u8::to_ascii_lowercase);
+    match (word.len(), lower(0), lower(1)) {
+        (1, Some(b'r' | b'u' | b'b'), _) => Some(false),
+        (2, Some(b'b'), Some(b'r')) | (2, Some(b'r'), Some(b'b')) => Some(false),
+        (1, Some(b'f' | b't'), _) => Some(true),
+        (2, Some(b'f' | b't'), Some(b'r')) | (2, Some(b'r'), Some(b'f' | b't')) => Some(true),
+        _ => None,
     }
 }
 
@@ -130,13 +125,13 @@ struct Quote {
 
 impl Quote {
     /// The literal whose opening quote is at `at`, and where its text starts.
-    fn open(src: &[u8], at: usize, prefix: Prefix) -> (Quote, usize) {
+    fn open(src: &[u8], at: usize, fields: bool) -> (Quote, usize) {
         let byte = src[at];
         let triple = src.get(at + 1) == Some(&byte) && src.get(at + 2) == Some(&byte);
         let quote = Quote {
             byte,
             triple,
-            fields: prefix.fields,
+            fields,
         };
         (quote, at + if triple { 3 } else { 1 })
     }
