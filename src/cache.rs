@@ -60,7 +60,7 @@ pub const DIR_ENV: &str = "ENVCHECK_CACHE_DIR";
 const FILE_NAME: &str = "facts.bin";
 const MAGIC: &[u8; 16] = b"envcheck-facts\n\0";
 /// Bumped whenever the encoding below changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// A cache file larger than this is not read (a damaged or foreign file, not ours).
 const MAX_FILE: u64 = 512 * 1024 * 1024;
 /// Entries no run used for this long are dropped when the cache is written.
@@ -267,10 +267,11 @@ impl Cache {
         }
     }
 
-    /// The entry key of a file's content in a grammar.
-    pub fn entry_key(language: Language, src: &[u8]) -> Hash {
+    /// The entry key of a file's content in a grammar, parsed whole or without what cannot
+    /// hold a read (`whole: false`, [`crate::extract::extract_needed`]).
+    pub fn entry_key(language: Language, src: &[u8], whole: bool) -> Hash {
         let mut h = Sha256::new();
-        h.update([language as u8]);
+        h.update([language as u8, u8::from(whole)]);
         h.update(src);
         h.finalize().into()
     }
@@ -436,6 +437,10 @@ fn fits(facts: &FileFacts, lines: usize, len: usize) -> bool {
             .suppressions
             .iter()
             .all(|c| c.line >= 1 && c.line <= lines && c.target_line <= lines + 1)
+        && facts
+            .left_out
+            .iter()
+            .all(|r| r.start <= r.end && r.end <= len)
 }
 
 fn python_positions(p: &PyFacts) -> impl Iterator<Item = &Position> {
@@ -678,6 +683,11 @@ fn encode(f: &FileFacts, out: &mut Vec<u8>) {
             BuildSource::Define => 0,
             BuildSource::NextEnv => 1,
         });
+    }
+    put_u64(out, f.left_out.len() as u64);
+    for range in &f.left_out {
+        put_u64(out, range.start as u64);
+        put_u64(out, range.end as u64);
     }
 }
 
@@ -971,6 +981,7 @@ fn decode(bytes: &[u8]) -> Result<FileFacts, Bad> {
             },
         })
     })?;
+    let left_out = r.list(|r| Ok(r.usize()?..r.usize()?))?;
     if r.at != bytes.len() {
         return Err(Bad);
     }
@@ -985,6 +996,7 @@ fn decode(bytes: &[u8]) -> Result<FileFacts, Bad> {
         abandoned,
         notes,
         build_defines,
+        left_out,
     })
 }
 

@@ -402,9 +402,11 @@ fn scan_borrowed<'a>(
 
 /// The prefilter skips files without a trigger word, but a file may read the environment only
 /// through a helper function, a settings base class or an env instance defined in another
-/// module. Skipped Python files that name one of those are parsed now, in parallel; names that
-/// the files parsed this way define in turn (a settings class deriving from one in another
-/// module) are searched for again, until no new name turns up.
+/// module. Skipped Python files that name one of those are parsed now, in parallel, and so are
+/// again, whole, files whose parse left out a definition that names one (see
+/// [`extract::extract_needed`]); names that the files parsed this way define in turn (a settings
+/// class deriving from one in another module) are searched for again, until no new name turns
+/// up.
 fn parse_files_naming_project_helpers(
     files: &mut [FileResult],
     threads: usize,
@@ -429,12 +431,25 @@ fn parse_files_naming_project_helpers(
         else {
             return;
         };
-        let candidates: Vec<(usize, PathBuf, Option<Stat>)> = files
+        let candidates: Vec<Candidate> = files
             .iter()
             .enumerate()
-            .filter(|(_, f)| matches!(f.outcome, Outcome::Skipped))
             .filter(|(_, f)| Language::from_path(&f.source) == Some(Language::Python))
-            .map(|(i, f)| (i, f.source.clone(), f.stat))
+            .filter_map(|(index, f)| {
+                let left_out = match &f.outcome {
+                    Outcome::Skipped => None,
+                    Outcome::Parsed(facts, _) if !facts.left_out.is_empty() => {
+                        Some(facts.left_out.clone())
+                    }
+                    _ => return None,
+                };
+                Some(Candidate {
+                    index,
+                    path: f.source.clone(),
+                    stat: f.stat,
+                    left_out,
+                })
+            })
             .collect();
         let digest = crate::cache::names_digest(&names);
         let cache = cache.map(|c| (c, digest));
@@ -501,11 +516,21 @@ fn project_names(files: &[FileResult]) -> BTreeSet<String> {
     names
 }
 
+/// A Python file the project pass may parse (again).
+struct Candidate {
+    /// Its index in the scan's files.
+    index: usize,
+    path: PathBuf,
+    stat: Option<Stat>,
+    /// What its parse left out, for a file that was parsed; `None` for a skipped one.
+    left_out: Option<Vec<std::ops::Range<usize>>>,
+}
+
 /// Reads each candidate (or takes the text the walk kept of it) and parses those that name one
-/// of `matcher`'s names as a whole identifier, on `threads` threads (0: one per core). Returns
-/// `(index, outcome)` of those.
+/// of `matcher`'s names as a whole identifier (a parsed one: in what its parse left out), whole,
+/// on `threads` threads (0: one per core). Returns `(index, outcome)` of those.
 fn parse_naming(
-    candidates: &[(usize, PathBuf, Option<Stat>)],
+    candidates: &[Candidate],
     matcher: &AhoCorasick,
     threads: usize,
     cache: Option<(&Cache, [u8; 32])>,
@@ -522,10 +547,26 @@ fn parse_naming(
         let mut buf = Vec::new();
         let mut out = Vec::new();
         loop {
-            let Some((i, path, known_stat)) = candidates.get(next.fetch_add(1, Ordering::Relaxed))
-            else {
+            let Some(candidate) = candidates.get(next.fetch_add(1, Ordering::Relaxed)) else {
                 return out;
             };
+            let (i, path, known_stat) = (&candidate.index, &candidate.path, candidate.stat);
+            if let Some(left_out) = &candidate.left_out {
+                let note = match walk::read_source(path, MAX_FILE_SIZE, &mut buf) {
+                    Ok(SourceText::Read(note)) => note,
+                    _ => continue,
+                };
+                // (a file changed since its parse is parsed again whatever it names)
+                let names_one = left_out
+                    .iter()
+                    .any(|range| buf.get(range.clone()).is_none_or(|t| names_any(matcher, t)));
+                if names_one && memchr::memchr(0, &buf).is_none() {
+                    let cache = cache.map(|(cache, _)| (cache, known_stat));
+                    let outcome = parse(Language::Python, &buf, &mut parsers, note, cache, true);
+                    out.push((*i, outcome));
+                }
+                continue;
+            }
             // (the stat the walk took is as good as a new one)
             let stat = || known_stat.or_else(|| Stat::of(path, Language::Python));
             if let Some(kept) = texts.get(path) {
@@ -539,7 +580,8 @@ fn parse_naming(
                 } else if memchr::memchr(0, src).is_none() {
                     let cached = cache.map(|(cache, _)| (cache, None));
                     let note = kept.note.clone();
-                    out.push((*i, parse(Language::Python, src, &mut parsers, note, cached)));
+                    let outcome = parse(Language::Python, src, &mut parsers, note, cached, true);
+                    out.push((*i, outcome));
                 }
                 continue;
             }
@@ -563,7 +605,7 @@ fn parse_naming(
             }
             if memchr::memchr(0, &buf).is_none() {
                 let cache = cache.map(|(cache, _)| (cache, None));
-                let outcome = parse(Language::Python, &buf, &mut parsers, note, cache);
+                let outcome = parse(Language::Python, &buf, &mut parsers, note, cache, true);
                 out.push((*i, outcome));
             }
         }
@@ -609,25 +651,27 @@ fn names_any(matcher: &AhoCorasick, src: &[u8]) -> bool {
 }
 
 /// Parses a file that passed the prefilter (or every file, without it). `note` is what reading
-/// the file had to say (a UTF-16 file with invalid code units).
+/// the file had to say (a UTF-16 file with invalid code units). Unless `whole`, what cannot
+/// hold a read is left out of the parse ([`extract::extract_needed`]).
 fn parse(
     language: Language,
     src: &[u8],
     parsers: &mut Parsers,
     note: Option<String>,
     cache: Option<(&Cache, Option<Stat>)>,
+    whole: bool,
 ) -> Outcome {
-    let entry = cache.map(|_| Cache::entry_key(language, src));
+    let entry = cache.map(|_| Cache::entry_key(language, src, whole));
     let mut facts = match (cache, &entry) {
         (Some((cache, _)), Some(entry)) => match cache.get(entry, src) {
             Some(facts) => facts,
             None => {
-                let facts = extract_budgeted(language, src, parsers);
+                let facts = extract_budgeted(language, src, parsers, whole);
                 cache.put(*entry, &facts);
                 facts
             }
         },
-        _ => extract_budgeted(language, src, parsers),
+        _ => extract_budgeted(language, src, parsers, whole),
     };
     if let Some(reason) = facts.abandoned.take() {
         return Outcome::NotParsed(reason);
@@ -650,9 +694,18 @@ fn parse(
 }
 
 /// Extracts a file's facts within the shared budget of bytes parsed at once.
-fn extract_budgeted(language: Language, src: &[u8], parsers: &mut Parsers) -> FileFacts {
+fn extract_budgeted(
+    language: Language,
+    src: &[u8],
+    parsers: &mut Parsers,
+    whole: bool,
+) -> FileFacts {
     let _budget = ParseBudget::acquire(src.len());
-    extract::extract(language, src, parsers)
+    if whole {
+        extract::extract(language, src, parsers)
+    } else {
+        extract::extract_needed(language, src, parsers)
+    }
 }
 
 /// The outcome for a FIFO, socket or device named like a source file: never opened for a read
@@ -939,12 +992,14 @@ impl Worker<'_> {
         if language.family() == Family::Script && walk::looks_minified(src) {
             return Outcome::NotParsed("looks minified, not parsed".to_string());
         }
+        // (a given file cannot be read again for the project pass: parsed whole)
         parse(
             language,
             src,
             &mut self.parsers,
             note,
             self.cache.map(|cache| (cache, stat.map(|(_, stat)| stat))),
+            self.no_prefilter || keep,
         )
     }
 

@@ -159,3 +159,41 @@ fn a_helper_named_only_in_text_costs_no_parse() {
         ("SHOP_BETA", "shop/banner.py", 3, "env_bool")
     );
 }
+
+/// A module that passes the prefilter is parsed without the definitions that cannot hold a read
+/// (src/extract/python/partial.rs). One of them that calls a helper of another module makes the
+/// project pass parse it again whole; a model nested in a settings class is kept with it; a
+/// constant naming a read's key is always parsed. The same reads come from a cold run and a
+/// warm one.
+#[test]
+fn definitions_left_out_of_a_parse_are_parsed_when_they_call_a_project_helper() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, "shop/envutil.py", ENV_BOOL);
+    write(
+        root,
+        "shop/views.py",
+        "import os\nfrom functools import cache\nfrom .envutil import env_bool\n\nTIMEOUT = \"SHOP_TIMEOUT\"\n\n\nclass Unrelated:\n    def get(self):\n        return 1\n\n\ndef beta():\n    return env_bool(\"SHOP_BETA\")\n\n\n@cache\ndef timeout():\n    return os.environ[TIMEOUT]\n",
+    );
+    write(
+        root,
+        "shop/settings.py",
+        "from pydantic import BaseModel\nfrom pydantic_settings import BaseSettings, SettingsConfigDict\n\n\nclass Db(BaseModel):\n    host: str\n\n\nclass Other(BaseModel):\n    x: int\n\n\nclass Settings(BaseSettings):\n    model_config = SettingsConfigDict(env_nested_delimiter=\"__\")\n    db: Db\n",
+    );
+    let cold = reads(root);
+    assert!(root.join(".envcheck_cache").is_dir());
+    let warm = reads(root);
+    assert_eq!(cold, warm);
+    let rows: Vec<(&str, &str, u64)> = cold
+        .iter()
+        .map(|r| (r.0.as_str(), r.1.as_str(), r.2))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("DB__HOST", "shop/settings.py", 15),
+            ("SHOP_BETA", "shop/views.py", 14),
+            ("SHOP_TIMEOUT", "shop/views.py", 19),
+        ]
+    );
+}

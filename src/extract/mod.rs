@@ -143,6 +143,10 @@ pub struct FileFacts {
     /// Names this file tells a bundler to replace at build time (Vite `define`, webpack
     /// `DefinePlugin`, next.config `env`): applied to the project's reads after the merge.
     pub build_defines: Vec<BuildDefine>,
+    /// The byte ranges of the top-level Python definitions the parse left out, as no read can
+    /// be in them ([`python::partial`]): the project pass parses the file again whole when one
+    /// of them names a helper, reader instance or settings class of another module.
+    pub left_out: Vec<std::ops::Range<usize>>,
 }
 
 /// A name a build configuration replaces with a constant.
@@ -168,6 +172,13 @@ pub fn extract(language: Language, src: &[u8], parsers: &mut Parsers) -> FileFac
     extract_limited(language, src, parsers, &Limits::default())
 }
 
+/// [`extract`], without parsing the top-level Python definitions that cannot hold a read
+/// ([`python::partial`]; [`FileFacts::left_out`] lists them). Their reads through another
+/// module's helpers are the caller's to look for.
+pub fn extract_needed(language: Language, src: &[u8], parsers: &mut Parsers) -> FileFacts {
+    extract_with(language, src, parsers, &Limits::default(), true)
+}
+
 /// [`extract`] under explicit [`Limits`]. A file over a limit comes back with
 /// [`FileFacts::abandoned`] or [`FileFacts::notes`] set.
 pub fn extract_limited(
@@ -175,6 +186,19 @@ pub fn extract_limited(
     src: &[u8],
     parsers: &mut Parsers,
     limits: &Limits,
+) -> FileFacts {
+    extract_with(language, src, parsers, limits, false)
+}
+
+/// [`extract_limited`], leaving out what cannot hold a read when `leave_out` is set. A tree
+/// parsed so that has a syntax error (a real one, or a definition cut wrong) is parsed again
+/// whole, so that errors and what stands near them are as a whole parse sees them.
+fn extract_with(
+    language: Language,
+    src: &[u8],
+    parsers: &mut Parsers,
+    limits: &Limits,
+    leave_out: bool,
 ) -> FileFacts {
     let abandoned = |reason: String| FileFacts {
         partial: true,
@@ -185,6 +209,21 @@ pub fn extract_limited(
         Family::Python => python::lexer::comments(src),
         Family::Script => Vec::new(),
     };
+    let left_out = match language.family() {
+        Family::Python if leave_out => python::partial::unneeded_definitions(src),
+        _ => Vec::new(),
+    };
+    if !left_out.is_empty() {
+        let blank = python::partial::with_comments(&left_out, &comments);
+        if let Ok(tree) = limits::parse(parsers.get(language), src, &blank, limits.parse_time)
+            && !tree.root_node().has_error()
+            && limits::too_deep(&tree, limits.max_depth).is_none()
+        {
+            let mut facts = extract_tree_limited(language, &tree, src, limits);
+            facts.left_out = left_out;
+            return facts;
+        }
+    }
     let tree = match limits::parse(parsers.get(language), src, &comments, limits.parse_time) {
         Ok(tree) => tree,
         Err(reason) => return abandoned(reason),
@@ -484,6 +523,70 @@ pub(crate) mod testing {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    /// A parse that leaves out the definitions that cannot hold a read finds what the whole
+    /// parse finds, positions, kinds and contexts included, and says what it left out; a tree
+    /// with a syntax error is parsed again whole.
+    #[test]
+    fn a_parse_without_unneeded_definitions_finds_what_the_whole_parse_finds() {
+        let filler: String = (0..200)
+            .map(|i| format!("    def m{i}(self, x):\n        return [x for _ in range({i})]\n\n"))
+            .collect();
+        let src = format!(
+            "import os\nNAME = \"SHOP_TIMEOUT\"\n\n\nclass Unrelated:\n{filler}\n\
+             def timeout():\n    return int(os.environ.get(NAME, \"5\"))\n\n\n\
+             # a comment between definitions\n\
+             class Settings:\n    port = os.getenv(\"SHOP_PORT\")\n    # envcheck: ignore[ENV001]\n    \
+             debug = os.environ[\"SHOP_DEBUG\"]\n"
+        );
+        let mut parsers = Parsers::default();
+        let whole = extract(Language::Python, src.as_bytes(), &mut parsers);
+        let needed = extract_needed(Language::Python, src.as_bytes(), &mut parsers);
+        assert_eq!(needed.left_out.len(), 1, "{:?}", needed.left_out);
+        let left = &src[needed.left_out[0].clone()];
+        assert!(
+            left.starts_with("class Unrelated:") && left.ends_with("\n"),
+            "{left:?}"
+        );
+        assert_eq!(needed.reads.len(), 3);
+        assert!(
+            needed.suppressions.len() == 1 && !needed.partial,
+            "{:?} {:?}",
+            needed.suppressions,
+            needed.first_error
+        );
+        // calls with a computed argument in what was left out are not recorded: none is of
+        // a helper (a call of one would have kept its definition, or makes the project pass
+        // parse the file again)
+        assert!(
+            needed
+                .python
+                .computed_calls
+                .is_subset(&whole.python.computed_calls)
+        );
+        let mut python = needed.python.clone();
+        python.computed_calls = whole.python.computed_calls.clone();
+        assert_eq!(
+            FileFacts {
+                left_out: Vec::new(),
+                python,
+                ..needed
+            },
+            whole
+        );
+        // a syntax error where a read may be: the file is parsed again whole, and the error is
+        // reported as without leaving anything out
+        let broken = format!("{src}\ndef broken():\n    x = = os.getenv(\"B\")\n");
+        let whole = extract(Language::Python, broken.as_bytes(), &mut parsers);
+        let needed = extract_needed(Language::Python, broken.as_bytes(), &mut parsers);
+        assert!(whole.partial && whole.first_error.is_some());
+        assert_eq!(needed, whole);
+        // one inside a definition left out is not seen (no read can be in it)
+        let broken = format!("{src}\ndef broken():\n    x = = 1\n");
+        let needed = extract_needed(Language::Python, broken.as_bytes(), &mut parsers);
+        assert_eq!(needed.left_out.len(), 2);
+        assert!(!needed.partial && needed.first_error.is_none() && needed.reads.len() == 3);
+    }
 
     /// A computed key's static start is recorded, so that rules can let the read cover the
     /// example and target keys that start with it.

@@ -16,7 +16,9 @@ files not parsed at all (too large, binary, minified), and files that are not va
 
 ## Why is this bad?
 Reads inside the part envcheck could not parse are missing from every other check. Usually the
-file uses syntax newer than the grammar, or is generated. Where the only errors are valid
+file uses syntax newer than the grammar, or is generated. A syntax error inside a top-level
+Python `def` or `class` that holds no env trigger word is not reported: envcheck does not parse
+such a definition, as no read can be in it. Where the only errors are valid
 constructs the grammar is known to reject (a TypeScript function type `(string) => boolean`, a
 bare `&` in JSX text, a tagged template with type arguments), the message says so: the code is
 fine, and the reads outside the construct are kept.

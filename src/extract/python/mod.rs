@@ -20,6 +20,7 @@ use semantics::Use;
 mod frameworks;
 pub(crate) mod lexer;
 mod loops;
+pub(crate) mod partial;
 pub mod project;
 mod semantics;
 
