@@ -55,6 +55,71 @@ pub(crate) fn parse(
     blank: &[Range<usize>],
     budget: Duration,
 ) -> Result<Tree, String> {
+    parse_skipping(parser, src, blank, &[], budget)
+}
+
+/// [`parse`], without reading the ranges of `skip` at all (sorted and disjoint; tree-sitter's
+/// included ranges are what lies between them): the parse costs nothing for their bytes, where a
+/// blank still passes through the lexer byte by byte. Each one must end where what follows can
+/// go on (the Python definitions of [`super::python::partial`] end before a line break). When
+/// `skip` leaves nothing to read, nothing is skipped.
+pub(crate) fn parse_skipping(
+    parser: &mut Parser,
+    src: &[u8],
+    blank: &[Range<usize>],
+    skip: &[Range<usize>],
+    budget: Duration,
+) -> Result<Tree, String> {
+    let included = included_ranges(src, skip);
+    // (ranges tree-sitter refuses leave the parse whole, never wrong)
+    let skipping = !included.is_empty() && parser.set_included_ranges(&included).is_ok();
+    let tree = parse_input(parser, src, blank, budget);
+    if skipping {
+        // the parser is reused for the next file, which is read whole
+        let _ = parser.set_included_ranges(&[]);
+    }
+    tree
+}
+
+/// The ranges of `src` between those of `skip`, with their rows and columns.
+fn included_ranges(src: &[u8], skip: &[Range<usize>]) -> Vec<tree_sitter::Range> {
+    if skip.is_empty() {
+        return Vec::new();
+    }
+    // rows and columns, counted once through the text as the offsets grow
+    let (mut seen, mut row, mut line_start) = (0usize, 0usize, 0usize);
+    let mut point = |offset: usize| {
+        for newline in memchr::memchr_iter(b'\n', &src[seen..offset]) {
+            row += 1;
+            line_start = seen + newline + 1;
+        }
+        seen = offset;
+        tree_sitter::Point::new(row, offset - line_start)
+    };
+    let mut out = Vec::with_capacity(skip.len() + 1);
+    let mut at = 0;
+    let end = src.len()..src.len();
+    for range in skip.iter().chain(std::iter::once(&end)) {
+        let start = range.start.clamp(at, src.len());
+        if start > at {
+            out.push(tree_sitter::Range {
+                start_byte: at,
+                end_byte: start,
+                start_point: point(at),
+                end_point: point(start),
+            });
+        }
+        at = range.end.clamp(at, src.len());
+    }
+    out
+}
+
+fn parse_input(
+    parser: &mut Parser,
+    src: &[u8],
+    blank: &[Range<usize>],
+    budget: Duration,
+) -> Result<Tree, String> {
     static SPACES: [u8; 4096] = [b' '; 4096];
     let start = Instant::now();
     let timed_out = Cell::new(false);
@@ -219,6 +284,50 @@ mod tests {
             panic!("no tree");
         };
         assert_eq!(with.root_node().named_child_count(), 4, "two comments kept");
+    }
+
+    /// Skipped ranges are not in the tree and what follows them keeps its offsets, rows and
+    /// columns; the parser reads the next file whole.
+    #[test]
+    fn skipped_ranges_are_not_read_and_the_parser_is_whole_again_after() {
+        let mut parsers = Parsers::default();
+        let parser = parsers.get(Language::Python);
+        let src = "a = 1\n\ndef f(:\n    broken(\n\n# c\nb = 2\n";
+        let start = src.find("def").expect("def");
+        let skip = std::slice::from_ref(&(start..src.find("\nb").expect("b"))).to_vec();
+        let Ok(tree) = parse_skipping(parser, src.as_bytes(), &[], &skip, Duration::from_secs(60))
+        else {
+            panic!("no tree");
+        };
+        let root = tree.root_node();
+        assert!(!root.has_error(), "{}", root.to_sexp());
+        let mut w = root.walk();
+        let statements: Vec<(usize, usize, usize)> = root
+            .named_children(&mut w)
+            .map(|n| {
+                (
+                    n.start_byte(),
+                    n.start_position().row,
+                    n.start_position().column,
+                )
+            })
+            .collect();
+        let b = src.find("b = 2").expect("b");
+        assert_eq!(statements, [(0, 0, 0), (b, 6, 0)]);
+        let Ok(whole) = parse(parser, src.as_bytes(), &[], Duration::from_secs(60)) else {
+            panic!("no tree");
+        };
+        assert!(
+            whole.root_node().has_error(),
+            "the broken definition is read again"
+        );
+        // a skip that leaves nothing: the file is read whole
+        let all = std::slice::from_ref(&(0..src.len())).to_vec();
+        let Ok(tree) = parse_skipping(parser, src.as_bytes(), &[], &all, Duration::from_secs(60))
+        else {
+            panic!("no tree");
+        };
+        assert!(tree.root_node().has_error());
     }
 
     #[test]

@@ -214,8 +214,9 @@ fn extract_with(
         _ => Vec::new(),
     };
     if !left_out.is_empty() {
-        let blank = python::partial::with_comments(&left_out, &comments);
-        if let Ok(tree) = limits::parse(parsers.get(language), src, &blank, limits.parse_time)
+        let parser = parsers.get(language);
+        let parsed = limits::parse_skipping(parser, src, &comments, &left_out, limits.parse_time);
+        if let Ok(tree) = parsed
             && !tree.root_node().has_error()
             && limits::too_deep(&tree, limits.max_depth).is_none()
         {

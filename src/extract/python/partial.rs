@@ -1,5 +1,5 @@
 //! Which top-level definitions of a Python module cannot hold a read, so that the parse can
-//! read them as blanks.
+//! skip them.
 //!
 //! A module passes the prefilter on one trigger word, and most of its bytes are often elsewhere:
 //! paperless-ngx's `views.py` is 198 KB and reads two variables on lines 5,049 and 5,051, and
@@ -20,9 +20,11 @@
 //! Every other statement is parsed: imports, constants (`NAME = "X"` resolves `os.getenv(NAME)`),
 //! `if` blocks. What a module's definitions call through other modules (a project helper,
 //! a settings class defined elsewhere) is not known here; the project pass parses the whole
-//! module again when a left-out definition names one of those (see `crate::scan`). A tree with
-//! a syntax error is parsed again whole too, so a wrong cut can cost time but never a read, and
-//! a module with a bracket open at its end is not cut at all. A syntax error inside a definition
+//! module again when a left-out definition names one of those (see `crate::scan`). The parse
+//! does not read what is left out at all (tree-sitter's included ranges,
+//! [`crate::extract::limits::parse_skipping`]). A tree with a syntax error is parsed again whole,
+//! so that a cut in the wrong place, which breaks the syntax, costs time rather than reads, and a
+//! module with a bracket open at its end is not cut at all. A syntax error inside a definition
 //! left out is not seen: it cannot hide a read there, and the file is not reported as partly
 //! parsed for it (ENV202). Calls with a computed first argument inside one are not recorded
 //! either ([`super::PyFacts::computed_calls`]): a call of a helper would have kept the
@@ -39,7 +41,7 @@ use std::ops::Range;
 use crate::lang::Family;
 
 /// The byte ranges of `src`'s top-level `def` and `class` statements (with their decorators)
-/// that cannot hold a read, as the parse should blank them: each ends before the line break
+/// that cannot hold a read, as the parse should skip them: each ends before the line break
 /// that precedes the next statement, so that the next statement still starts a line.
 pub(crate) fn unneeded_definitions(src: &[u8]) -> Vec<Range<usize>> {
     let statements = statements(src);
@@ -97,7 +99,7 @@ pub(crate) fn unneeded_definitions(src: &[u8]) -> Vec<Range<usize>> {
         .iter()
         .zip(&kept)
         .filter(|(s, kept)| s.name.is_some() && !**kept)
-        .map(|(s, _)| s.blank.clone())
+        .map(|(s, _)| s.skip.clone())
         .collect()
 }
 
@@ -126,35 +128,13 @@ fn keep_named(
     }
 }
 
-/// The ranges a parse blanks: the definitions left out and the comments outside them, in
-/// order and disjoint (both lists are).
-pub(crate) fn with_comments(
-    left_out: &[Range<usize>],
-    comments: &[Range<usize>],
-) -> Vec<Range<usize>> {
-    let mut out = Vec::with_capacity(left_out.len() + comments.len());
-    let mut definitions = left_out.iter().peekable();
-    for comment in comments {
-        while let Some(d) = definitions.next_if(|d| d.end <= comment.start) {
-            out.push(d.clone());
-        }
-        if definitions.peek().is_some_and(|d| d.start < comment.end) {
-            // inside a definition left out (a comment never spans two statements)
-            continue;
-        }
-        out.push(comment.clone());
-    }
-    out.extend(definitions.cloned());
-    out
-}
-
 /// One top-level statement.
 #[derive(Debug)]
 struct Statement {
     /// From its first byte to the start of the next statement.
     range: Range<usize>,
-    /// What the parse blanks when it is left out: `range` without its last line break.
-    blank: Range<usize>,
+    /// What the parse skips when it is left out: `range` without its last line break.
+    skip: Range<usize>,
     /// For a `def` or `class` statement, the name it defines.
     name: Option<Range<usize>>,
 }
@@ -174,10 +154,10 @@ fn statements(src: &[u8]) -> Vec<Statement> {
         }
         let end = starts.get(j + 1).copied().unwrap_or(src.len());
         let name = definition_name(src, starts[j], end);
-        let blank_end = if end == src.len() { end } else { end - 1 };
+        let skip_end = if end == src.len() { end } else { end - 1 };
         out.push(Statement {
             range: start..end,
-            blank: start..blank_end,
+            skip: start..skip_end,
             name,
         });
         i = j + 1;
@@ -362,7 +342,7 @@ mod tests {
     fn a_definition_without_a_trigger_is_left_out() {
         let src = "import os\n\n\ndef unrelated(x):\n    return x + 1\n\n\ndef port():\n    return os.environ[\"PORT\"]\n";
         assert_eq!(names_left_out(src), ["def unrelated"]);
-        // the blank stops before the line break in front of the next statement
+        // the skipped range stops before the line break in front of the next statement
         let ranges = unneeded_definitions(src.as_bytes());
         assert_eq!(&src.as_bytes()[ranges[0].end..ranges[0].end + 4], b"\ndef");
     }
