@@ -205,13 +205,15 @@ fn extract_with(
         abandoned: Some(reason),
         ..FileFacts::default()
     };
-    let comments = match language.family() {
-        Family::Python => python::lexer::comments(src),
-        Family::Script => Vec::new(),
-    };
-    let left_out = match language.family() {
-        Family::Python if leave_out => python::partial::unneeded_definitions(src),
-        _ => Vec::new(),
+    // (one pass of the lexer serves the comments and the cut)
+    let (comments, left_out) = match language.family() {
+        Family::Python if leave_out => {
+            let (literal, comments) = python::lexer::literals_and_comments(src);
+            let left_out = python::partial::unneeded_definitions(src, &literal);
+            (comments, left_out)
+        }
+        Family::Python => (python::lexer::comments(src), Vec::new()),
+        Family::Script => (Vec::new(), Vec::new()),
     };
     if !left_out.is_empty() {
         let parser = parsers.get(language);

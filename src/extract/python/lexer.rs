@@ -38,6 +38,13 @@ pub(crate) fn comments(src: &[u8]) -> Vec<Range<usize>> {
     comments
 }
 
+/// [`literal_spans`] and [`comments`] of `src`, from one pass.
+pub(crate) fn literals_and_comments(src: &[u8]) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
+    let (mut spans, mut comments) = (Vec::new(), Vec::new());
+    spans_of(src, &mut spans, &mut comments);
+    (spans, comments)
+}
+
 /// Adds to `spans` the ranges of comment and string-literal text, and to `comments` those of
 /// the comments alone.
 fn spans_of(src: &[u8], spans: &mut Vec<Range<usize>>, comments: &mut Vec<Range<usize>>) {
@@ -98,7 +105,7 @@ fn spans_of(src: &[u8], spans: &mut Vec<Range<usize>>, comments: &mut Vec<Range<
     }
 }
 
-fn is_ident(b: u8) -> bool {
+pub(crate) fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 

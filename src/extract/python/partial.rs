@@ -35,16 +35,18 @@
 //! never fewer. The whole pass is linear in the module's size: each statement is cut and
 //! searched once, each name is looked up in an index of the statements that use it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
+use super::lexer::is_ident;
 use crate::lang::Family;
 
 /// The byte ranges of `src`'s top-level `def` and `class` statements (with their decorators)
 /// that cannot hold a read, as the parse should skip them: each ends before the line break
 /// that precedes the next statement, so that the next statement still starts a line.
-pub(crate) fn unneeded_definitions(src: &[u8]) -> Vec<Range<usize>> {
-    let statements = statements(src);
+/// `literal`: the module's [`super::lexer::literal_spans`].
+pub(crate) fn unneeded_definitions(src: &[u8], literal: &[Range<usize>]) -> Vec<Range<usize>> {
+    let statements = statements(src, literal);
     if statements.iter().all(|s| s.name.is_none()) {
         return Vec::new();
     }
@@ -68,7 +70,7 @@ pub(crate) fn unneeded_definitions(src: &[u8]) -> Vec<Range<usize>> {
     // statements tied to the environment, and the definitions they name
     let mut tied = vec![false; statements.len()];
     let mut kept = vec![false; statements.len()];
-    let mut bound: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
+    let mut bound: HashSet<&[u8]> = HashSet::new();
     let mut queue: Vec<usize> = (0..statements.len())
         .filter(|&i| crate::scan::may_hold_reads(Family::Python, text(&statements[i])))
         .collect();
@@ -141,8 +143,8 @@ struct Statement {
 
 /// Cuts `src` into its top-level statements. Text before the first one (comments, blank
 /// lines) belongs to none.
-fn statements(src: &[u8]) -> Vec<Statement> {
-    let starts = statement_starts(src);
+fn statements(src: &[u8], literal: &[Range<usize>]) -> Vec<Statement> {
+    let starts = statement_starts(src, literal);
     let mut out: Vec<Statement> = Vec::with_capacity(starts.len());
     let mut i = 0;
     while i < starts.len() {
@@ -168,8 +170,7 @@ fn statements(src: &[u8]) -> Vec<Statement> {
 /// Where each top-level statement starts: a line whose first byte is code (not a space, a line
 /// break or a comment), outside any bracket, string literal or backslash continuation. None at
 /// all when a bracket is still open at the end of the file.
-fn statement_starts(src: &[u8]) -> Vec<usize> {
-    let literal = super::lexer::literal_spans(src);
+fn statement_starts(src: &[u8], literal: &[Range<usize>]) -> Vec<usize> {
     let mut starts = Vec::new();
     let mut depth = 0usize;
     let mut spans = literal.iter().peekable();
@@ -313,17 +314,17 @@ fn identifiers(text: &[u8]) -> impl Iterator<Item = &[u8]> {
         .filter(|w| !w.is_empty() && !w[0].is_ascii_digit())
 }
 
-fn is_ident(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn unneeded(src: &[u8]) -> Vec<Range<usize>> {
+        unneeded_definitions(src, &super::super::lexer::literal_spans(src))
+    }
+
     /// The texts of the definitions left out.
     fn left_out(src: &str) -> Vec<String> {
-        unneeded_definitions(src.as_bytes())
+        unneeded(src.as_bytes())
             .into_iter()
             .map(|r| src[r].trim().to_string())
             .collect()
@@ -343,7 +344,7 @@ mod tests {
         let src = "import os\n\n\ndef unrelated(x):\n    return x + 1\n\n\ndef port():\n    return os.environ[\"PORT\"]\n";
         assert_eq!(names_left_out(src), ["def unrelated"]);
         // the skipped range stops before the line break in front of the next statement
-        let ranges = unneeded_definitions(src.as_bytes());
+        let ranges = unneeded(src.as_bytes());
         assert_eq!(&src.as_bytes()[ranges[0].end..ranges[0].end + 4], b"\ndef");
     }
 
@@ -457,7 +458,7 @@ def second():
     #[test]
     fn a_bracket_open_at_the_end_cuts_nothing() {
         let src = "import os\ndef f():\n    return 1\nX = os.getenv(\"A\"\n";
-        assert!(unneeded_definitions(src.as_bytes()).is_empty());
+        assert!(unneeded(src.as_bytes()).is_empty());
         let closed = "import os\ndef f():\n    return 1\nX = os.getenv(\"A\")\n";
         assert_eq!(names_left_out(closed), ["def f"]);
     }
@@ -472,8 +473,8 @@ def second():
     fn async_definitions_and_a_module_without_definitions() {
         let src = "import os\n\nasync def handler():\n    return 1\n";
         assert_eq!(left_out(src), ["async def handler():\n    return 1"]);
-        assert!(unneeded_definitions(b"import os\nx = os.getenv('A')\n").is_empty());
-        assert!(unneeded_definitions(b"").is_empty());
+        assert!(unneeded(b"import os\nx = os.getenv('A')\n").is_empty());
+        assert!(unneeded(b"").is_empty());
     }
 
     #[test]
@@ -483,7 +484,7 @@ def second():
         for i in 1..2000 {
             src.push_str(&format!("def f{i}():\n    return f{}()\n", i - 1));
         }
-        assert!(unneeded_definitions(src.as_bytes()).is_empty());
+        assert!(unneeded(src.as_bytes()).is_empty());
     }
     proptest::proptest! {
         /// Lines made of the bytes and words the cut acts on: no panic, and what is left out
@@ -502,7 +503,7 @@ def second():
             let src = lines.join("\n");
             let src = src.as_bytes();
             let mut at = 0;
-            for range in unneeded_definitions(src) {
+            for range in unneeded(src) {
                 proptest::prop_assert!(at <= range.start && range.start < range.end);
                 proptest::prop_assert!(range.end <= src.len());
                 proptest::prop_assert!(range.start == 0 || src[range.start - 1] == b'\n');
